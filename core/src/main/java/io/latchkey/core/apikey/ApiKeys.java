@@ -1,0 +1,100 @@
+package io.latchkey.core.apikey;
+
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.secret.SecretGenerator;
+import io.latchkey.core.secret.SecretHasher;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Admin API keys: created (shown once), listed, deleted, and checked on every admin call from an
+ * in-memory index by keyed hash. Looking a key up by its hash leaks nothing through timing: the
+ * hash of a guess says nothing about the hash of a real key.
+ *
+ * <p>A key given in {@code LATCHKEY_ADMIN_API_KEY} is accepted from the start but never stored;
+ * it is listed as {@value #CONFIGURED_KEY_ID} and cannot be deleted through the API.
+ */
+public final class ApiKeys {
+    public static final String CONFIGURED_KEY_ID = "configured";
+    static final int MAX_KEY_LENGTH = 512;
+    private static final String KEY_PREFIX = "lk_";
+
+    private final ApiKeyStore store;
+    private final SecretHasher hasher;
+    private final SecretGenerator generator;
+    private final Clock clock;
+    private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
+    private final ApiKey configured;
+
+    public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
+                   String configuredKey) {
+        this.store = store;
+        this.hasher = hasher;
+        this.generator = generator;
+        this.clock = clock;
+        this.configured = configuredKey == null || configuredKey.isBlank() ? null
+                : new ApiKey(CONFIGURED_KEY_ID, hasher.hash(configuredKey), "LATCHKEY_ADMIN_API_KEY", clock.instant());
+        for (ApiKey key : store.list()) {
+            byHash.put(key.keyHash(), key);
+        }
+    }
+
+    /**
+     * On first start with no configured key and none stored, creates one for the operator to
+     * see once; otherwise empty.
+     */
+    public Optional<NewApiKey> bootstrap() {
+        if (configured != null || !byHash.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(create("bootstrap"));
+    }
+
+    public NewApiKey create(String name) {
+        String key = KEY_PREFIX + generator.secret();
+        ApiKey apiKey = new ApiKey(generator.next(9), hasher.hash(key), name,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        store.insert(apiKey);
+        byHash.put(apiKey.keyHash(), apiKey);
+        return new NewApiKey(apiKey, key);
+    }
+
+    /** The key that {@code presented} is, or {@code invalid_api_key}. */
+    public ApiKey authenticate(String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > MAX_KEY_LENGTH) {
+            throw LatchkeyException.invalidApiKey();
+        }
+        String hash = hasher.hash(presented);
+        if (configured != null && hasher.matches(presented, configured.keyHash())) {
+            return configured;
+        }
+        ApiKey key = byHash.get(hash);
+        if (key == null) {
+            throw LatchkeyException.invalidApiKey();
+        }
+        return key;
+    }
+
+    public List<ApiKey> list() {
+        List<ApiKey> keys = new java.util.ArrayList<>(store.list());
+        if (configured != null) {
+            keys.add(0, configured);
+        }
+        return keys;
+    }
+
+    public void delete(String id) {
+        if (CONFIGURED_KEY_ID.equals(id) && configured != null) {
+            throw LatchkeyException.invalidRequest(
+                    "The key from LATCHKEY_ADMIN_API_KEY cannot be deleted; unset the variable instead.");
+        }
+        if (!store.delete(id)) {
+            throw LatchkeyException.notFound("No API key with the id: " + id);
+        }
+        byHash.values().removeIf(key -> key.id().equals(id));
+    }
+}

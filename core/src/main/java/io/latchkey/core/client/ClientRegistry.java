@@ -1,0 +1,135 @@
+package io.latchkey.core.client;
+
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.secret.SecretGenerator;
+import io.latchkey.core.secret.SecretHasher;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates, authenticates, re-keys and deletes clients, and keeps the ones in use in memory so
+ * that authenticating a client on the token hot path reads no database.
+ *
+ * <p>Cache coherence: a lookup loads through {@link ConcurrentHashMap#computeIfAbsent}, which
+ * holds the entry's lock while it reads the store; a write commits to the store first and then
+ * replaces or removes the entry under the same lock. A load racing a delete therefore either
+ * finishes before the removal (and is removed) or starts after the commit (and finds nothing):
+ * a deleted client is never served from the cache once {@link #delete} has returned.
+ */
+public final class ClientRegistry {
+    static final int MAX_CACHED_CLIENTS = 100_000;
+    static final int MAX_SECRET_LENGTH = 512;
+    public static final Duration MAX_GRACE = Duration.ofDays(30);
+
+    private final ClientStore store;
+    private final SecretHasher hasher;
+    private final SecretGenerator generator;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
+
+    public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock) {
+        this.store = store;
+        this.hasher = hasher;
+        this.generator = generator;
+        this.clock = clock;
+    }
+
+    /** Registers a client with a fresh 256-bit secret. */
+    public NewClient create(String partnerId, String name, Scopes scopes) {
+        String secret = generator.secret();
+        Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
+                hasher.hash(secret), null, null, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        store.insert(client);
+        return new NewClient(client, secret);
+    }
+
+    /**
+     * The client that {@code clientId} and {@code secret} authenticate, or {@code invalid_client}
+     * for an unknown or deleted client or a wrong secret alike.
+     */
+    public Client authenticate(String clientId, String secret) {
+        if (!ClientId.isWellFormed(clientId) || secret == null || secret.length() > MAX_SECRET_LENGTH) {
+            throw LatchkeyException.invalidClient();
+        }
+        Client client = find(new ClientId(clientId)).orElse(null);
+        if (client == null) {
+            throw LatchkeyException.invalidClient();
+        }
+        if (hasher.matches(secret, client.secretHash())) {
+            return client;
+        }
+        if (client.previousSecretExpiresAt() != null
+                && clock.instant().isBefore(client.previousSecretExpiresAt())
+                && hasher.matches(secret, client.previousSecretHash())) {
+            return client;
+        }
+        throw LatchkeyException.invalidClient();
+    }
+
+    /** Whether {@code clientId} is in memory, so that looking it up reads no database. */
+    public boolean isCached(String clientId) {
+        return clientId != null && cache.containsKey(clientId);
+    }
+
+    public Optional<Client> find(ClientId id) {
+        Client cached = cache.get(id.value());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        if (cache.size() >= MAX_CACHED_CLIENTS) {
+            // Crude bound: a flood of distinct ids must not grow memory without limit.
+            cache.clear();
+        }
+        return Optional.ofNullable(cache.computeIfAbsent(id.value(), key -> store.find(id).orElse(null)));
+    }
+
+    /** Whether the client exists (not deleted): what makes its tokens still count. */
+    public boolean exists(String clientId) {
+        return ClientId.isWellFormed(clientId) && find(new ClientId(clientId)).isPresent();
+    }
+
+    public List<Client> list(String partnerId) {
+        return store.list(partnerId);
+    }
+
+    /**
+     * Gives the client a new secret. The old one keeps working for {@code grace} (zero: not at
+     * all), then never again.
+     */
+    public NewClient rotateSecret(ClientId id, Duration grace) {
+        if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+            throw LatchkeyException.invalidRequest("graceSeconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
+        }
+        Client current = store.find(id).orElseThrow(() -> unknown(id));
+        String secret = generator.secret();
+        Instant graceUntil = grace.isZero() ? null : clock.instant().plus(grace);
+        Client rotated = current.withRotatedSecret(hasher.hash(secret), graceUntil);
+        cache.compute(id.value(), (key, old) -> {
+            if (!store.updateSecret(rotated)) {
+                throw unknown(id);
+            }
+            return rotated;
+        });
+        return new NewClient(rotated, secret);
+    }
+
+    /** Deletes the client; from the moment this returns, nothing of it authenticates. */
+    public void delete(ClientId id) {
+        boolean[] deleted = new boolean[1];
+        cache.compute(id.value(), (key, old) -> {
+            deleted[0] = store.delete(id);
+            return null;
+        });
+        if (!deleted[0]) {
+            throw unknown(id);
+        }
+    }
+
+    private static LatchkeyException unknown(ClientId id) {
+        return LatchkeyException.notFound("No client with the clientId: " + id.value());
+    }
+}

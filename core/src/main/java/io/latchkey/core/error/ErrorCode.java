@@ -1,0 +1,40 @@
+package io.latchkey.core.error;
+
+/**
+ * Every way a Latchkey operation can fail, with the machine code and HTTP status the edge
+ * answers with. The codes are those of RFC 6749 §5.2 where one fits, and the SPEC's own
+ * (`invalid_api_key`, `not_found`, …) where none does.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST("invalid_request", 400),
+    INVALID_CLIENT("invalid_client", 401),
+    INVALID_GRANT("invalid_grant", 400),
+    INVALID_SCOPE("invalid_scope", 400),
+    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
+    INVALID_API_KEY("invalid_api_key", 401),
+    NOT_FOUND("not_found", 404),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    REQUEST_TOO_LARGE("request_too_large", 413),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+    TOO_MANY_REQUESTS("too_many_requests", 429),
+    SERVER_ERROR("server_error", 500),
+    TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503);
+
+    private final String code;
+    private final int status;
+
+    ErrorCode(String code, int status) {
+        this.code = code;
+        this.status = status;
+    }
+
+    /** The machine-readable code, e.g. {@code invalid_grant}. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status this error is answered with. */
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,125 @@
+package io.latchkey.core.key;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
+import io.latchkey.core.secret.SecretGenerator;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the key ring: loads and unseals it at start-up, generates what is missing (first start,
+ * or a changed {@code LATCHKEY_SIGNING_ALG}), and rotates the token-signing keys. Retired keys are
+ * kept for verification until every token they signed has expired, then deleted.
+ */
+public final class KeyService {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
+
+    private final KeyStore store;
+    private final KeySealer sealer;
+    private final SecretGenerator ids;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final SigningAlgorithm accessAlgorithm;
+    private final Duration accessRetention;
+    private final Duration refreshRetention;
+    private volatile KeyRing ring;
+
+    public KeyService(KeyStore store, KeySealer sealer, SecureRandom random, Clock clock,
+                      SigningAlgorithm accessAlgorithm, Duration accessTokenTtl, Duration refreshTokenTtl) {
+        this.store = store;
+        this.sealer = sealer;
+        this.random = random;
+        this.ids = new SecretGenerator(random);
+        this.clock = clock;
+        this.accessAlgorithm = accessAlgorithm;
+        this.accessRetention = accessTokenTtl;
+        this.refreshRetention = refreshTokenTtl;
+    }
+
+    /** Loads the ring, creating the pepper and the current signing keys where missing. */
+    public synchronized KeyRing load() {
+        Instant now = now();
+        store.deleteRetiredBefore(KeyPurpose.ACCESS_TOKEN, now.minus(accessRetention));
+        store.deleteRetiredBefore(KeyPurpose.REFRESH_TOKEN, now.minus(refreshRetention));
+        KeyRing loaded = unsealAll();
+        if (!hasCurrent(loaded, KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256)) {
+            generate(KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256);
+        }
+        if (!hasCurrent(loaded, KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512)) {
+            generate(KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512);
+        }
+        if (!hasCurrent(loaded, KeyPurpose.ACCESS_TOKEN, accessAlgorithm)) {
+            LOG.info("Generating an {} access-token signing key", accessAlgorithm);
+            generate(KeyPurpose.ACCESS_TOKEN, accessAlgorithm);
+        }
+        ring = unsealAll();
+        return ring;
+    }
+
+    public KeyRing ring() {
+        return ring;
+    }
+
+    /** The pepper for {@link io.latchkey.core.secret.SecretHasher}. */
+    public byte[] pepper() {
+        return ring.current(KeyPurpose.SECRET_PEPPER).secretBytes();
+    }
+
+    /**
+     * New access-token and refresh-token signing keys; the old ones keep verifying what they
+     * signed until it expires.
+     */
+    public synchronized List<SigningKey> rotate() {
+        String access = generate(KeyPurpose.ACCESS_TOKEN, accessAlgorithm);
+        String refresh = generate(KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512);
+        ring = unsealAll();
+        LOG.info("Rotated signing keys: access-token key {}, refresh-token key {}", access, refresh);
+        return List.of(ring.current(KeyPurpose.ACCESS_TOKEN), ring.current(KeyPurpose.REFRESH_TOKEN));
+    }
+
+    /** How long a retired access-token key stays in the JWKS. */
+    public Duration accessRetention() {
+        return accessRetention;
+    }
+
+    private String generate(KeyPurpose purpose, SigningAlgorithm algorithm) {
+        String kid = ids.id();
+        JWK jwk;
+        try {
+            jwk = algorithm.generate(kid, random);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
+        }
+        Instant now = now();
+        store.insert(new StoredKey(kid, purpose, algorithm, sealer.seal(kid, jwk), now, null));
+        store.retireOthers(purpose, kid, now);
+        return kid;
+    }
+
+    private KeyRing unsealAll() {
+        List<SigningKey> keys = new ArrayList<>();
+        for (StoredKey stored : store.list()) {
+            keys.add(new SigningKey(stored, sealer.unseal(stored.kid(), stored.sealedJwk())));
+        }
+        return new KeyRing(keys);
+    }
+
+    private static boolean hasCurrent(KeyRing ring, KeyPurpose purpose, SigningAlgorithm algorithm) {
+        try {
+            return ring.current(purpose).algorithm() == algorithm;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,95 @@
+package io.latchkey.core.key;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.security.SecureRandom;
+import java.util.Locale;
+
+/** The JWS algorithms Latchkey signs with, and how to make, sign and verify with their keys. */
+public enum SigningAlgorithm {
+    HS256(JWSAlgorithm.HS256, false),
+    HS512(JWSAlgorithm.HS512, false),
+    ES256(JWSAlgorithm.ES256, true),
+    RS256(JWSAlgorithm.RS256, true),
+    EdDSA(JWSAlgorithm.EdDSA, true);
+
+    private final JWSAlgorithm jws;
+    private final boolean asymmetric;
+
+    SigningAlgorithm(JWSAlgorithm jws, boolean asymmetric) {
+        this.jws = jws;
+        this.asymmetric = asymmetric;
+    }
+
+    public JWSAlgorithm jws() {
+        return jws;
+    }
+
+    /** Whether the public half is published in the JWKS. */
+    public boolean asymmetric() {
+        return asymmetric;
+    }
+
+    /** Parses a configured name ({@code HS256}, {@code ES256}, {@code RS256}, {@code EdDSA}), any case. */
+    public static SigningAlgorithm parse(String name) {
+        for (SigningAlgorithm alg : values()) {
+            if (alg.name().toUpperCase(Locale.ROOT).equals(name.trim().toUpperCase(Locale.ROOT))) {
+                return alg;
+            }
+        }
+        throw new IllegalArgumentException("unsupported signing algorithm '" + name
+                + "': use HS256, ES256, RS256 or EdDSA");
+    }
+
+    JWK generate(String kid, SecureRandom random) throws JOSEException {
+        return switch (this) {
+            case HS256 -> new OctetSequenceKeyGenerator(256).keyID(kid).algorithm(jws).secureRandom(random).generate();
+            case HS512 -> new OctetSequenceKeyGenerator(512).keyID(kid).algorithm(jws).secureRandom(random).generate();
+            case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(jws).keyUse(KeyUse.SIGNATURE)
+                    .secureRandom(random).generate();
+            case RS256 -> new RSAKeyGenerator(2048).keyID(kid).algorithm(jws).keyUse(KeyUse.SIGNATURE)
+                    .secureRandom(random).generate();
+            case EdDSA -> new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).algorithm(jws).keyUse(KeyUse.SIGNATURE)
+                    .generate();
+        };
+    }
+
+    JWSSigner signer(JWK jwk) throws JOSEException {
+        return switch (this) {
+            case HS256, HS512 -> new MACSigner((OctetSequenceKey) jwk);
+            case ES256 -> new ECDSASigner((ECKey) jwk);
+            case RS256 -> new RSASSASigner((RSAKey) jwk);
+            case EdDSA -> new Ed25519Signer((OctetKeyPair) jwk);
+        };
+    }
+
+    JWSVerifier verifier(JWK jwk) throws JOSEException {
+        return switch (this) {
+            case HS256, HS512 -> new MACVerifier((OctetSequenceKey) jwk);
+            case ES256 -> new ECDSAVerifier(((ECKey) jwk).toPublicJWK());
+            case RS256 -> new RSASSAVerifier(((RSAKey) jwk).toPublicJWK());
+            case EdDSA -> new Ed25519Verifier(((OctetKeyPair) jwk).toPublicJWK());
+        };
+    }
+}

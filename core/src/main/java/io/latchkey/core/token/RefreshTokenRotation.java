@@ -1,0 +1,66 @@
+package io.latchkey.core.token;
+
+import io.latchkey.core.client.Client;
+import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.client.Scopes;
+import io.latchkey.core.error.LatchkeyException;
+import java.time.Clock;
+
+/**
+ * RFC 6749 §6 with the rotation of RFC 9700 §4.14.2: every refresh token is single-use. Using one
+ * consumes it in the store, atomically, and returns a new one of the same family; presenting a
+ * consumed one again means it leaked, so the whole family is revoked — every refresh token and
+ * every access token issued in it.
+ */
+public final class RefreshTokenRotation {
+    private final ClientRegistry clients;
+    private final TokenIssuer issuer;
+    private final TokenVerifier verifier;
+    private final RevocationList revocations;
+    private final RevocationStore store;
+    private final TokenSettings settings;
+    private final Clock clock;
+
+    public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
+                                RevocationList revocations, RevocationStore store, TokenSettings settings,
+                                Clock clock) {
+        this.clients = clients;
+        this.issuer = issuer;
+        this.verifier = verifier;
+        this.revocations = revocations;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Consumes {@code refreshToken} and issues its successors.
+     *
+     * @param authenticatedClient the client that authenticated the request, or null on the
+     *                            pipeline endpoint, whose refresh flow carries no client credentials
+     * @param requestedScope      an optional narrower scope for the new access token
+     */
+    public IssuedTokens refresh(String refreshToken, Client authenticatedClient, String requestedScope) {
+        TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
+                .orElseThrow(() -> LatchkeyException.invalidGrant("The refresh token is invalid or expired."));
+        if (authenticatedClient != null && !authenticatedClient.id().value().equals(claims.clientId())) {
+            // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
+            throw LatchkeyException.invalidGrant("The refresh token was not issued to this client.");
+        }
+        Client client = clients.find(new ClientId(claims.clientId()))
+                .orElseThrow(() -> LatchkeyException.invalidGrant("The client of this refresh token no longer exists."));
+        if (revocations.isFamilyRevoked(claims.familyId())) {
+            throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
+        }
+        Scopes accessScope = claims.scope().narrow(requestedScope);
+        if (!store.consumeRefreshToken(claims.jti(), claims.familyId(), claims.clientId(), claims.expiresAt())) {
+            // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
+            revocations.revokeFamily(claims.familyId(), claims.clientId(),
+                    clock.instant().plus(settings.longestTtl()));
+            throw LatchkeyException.invalidGrant(
+                    "The refresh token was already used; every token of its family is now revoked.");
+        }
+        return issuer.issue(client, accessScope, claims.scope(), claims.familyId());
+    }
+}

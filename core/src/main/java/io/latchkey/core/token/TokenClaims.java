@@ -1,0 +1,25 @@
+package io.latchkey.core.token;
+
+import io.latchkey.core.client.Scopes;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The verified claims of a token this server minted.
+ *
+ * @param familyId the rotation family: every refresh token of one client_credentials grant, and
+ *                 every access token issued with them, share it, so one revocation ends them all
+ */
+public record TokenClaims(
+        TokenKind kind,
+        String jti,
+        String issuer,
+        String subject,
+        String clientId,
+        String partnerId,
+        List<String> audience,
+        Scopes scope,
+        String familyId,
+        Instant issuedAt,
+        Instant expiresAt) {
+}

@@ -1,0 +1,38 @@
+package io.latchkey.core.token;
+
+import io.latchkey.core.client.ClientRegistry;
+import java.util.Optional;
+
+/**
+ * RFC 7662: whether a token is active, and what it says. A token is active when it verifies, has
+ * not expired, its client still exists, its family is not revoked, and it was not itself revoked
+ * (an access token) or consumed (a refresh token).
+ */
+public final class TokenIntrospection {
+    private final TokenVerifier verifier;
+    private final ClientRegistry clients;
+    private final RevocationList revocations;
+    private final RevocationStore store;
+
+    public TokenIntrospection(TokenVerifier verifier, ClientRegistry clients, RevocationList revocations,
+                              RevocationStore store) {
+        this.verifier = verifier;
+        this.clients = clients;
+        this.revocations = revocations;
+        this.store = store;
+    }
+
+    /** The claims of an active token, or empty for any token that is not (RFC 7662 §2.2). */
+    public Optional<TokenClaims> introspect(String token) {
+        Optional<TokenClaims> access = verifier.verify(token, TokenKind.ACCESS);
+        if (access.isPresent()) {
+            return access.filter(c -> !revocations.isAccessTokenRevoked(c.jti()) && stillValid(c));
+        }
+        return verifier.verify(token, TokenKind.REFRESH)
+                .filter(c -> stillValid(c) && !store.isRefreshTokenConsumed(c.jti()));
+    }
+
+    private boolean stillValid(TokenClaims claims) {
+        return !revocations.isFamilyRevoked(claims.familyId()) && clients.exists(claims.clientId());
+    }
+}

@@ -1,0 +1,92 @@
+package io.latchkey.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.core.client.Scopes;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.key.KeyService;
+import io.latchkey.core.key.SigningKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks that a token is one this server minted, of the expected kind, and unexpired: signature
+ * by a key of the ring for that kind, with the header's {@code alg} equal to that key's (so no
+ * algorithm confusion), {@code typ}, {@code iss}, and {@code exp}.
+ *
+ * <p>No clock-skew leeway: this server wrote {@code exp} from its own clock, so a token past it is
+ * refused at once (SPEC §5). Revocation and client existence are the callers' checks.
+ */
+public final class TokenVerifier {
+    /** Far above any token we mint (under 1 KiB); parsing stops before it costs anything. */
+    static final int MAX_TOKEN_LENGTH = 8 * 1024;
+
+    private final KeyService keys;
+    private final String issuer;
+    private final Clock clock;
+
+    public TokenVerifier(KeyService keys, String issuer, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    /** The claims of {@code token} if it is a valid, unexpired token of {@code kind}. */
+    public Optional<TokenClaims> verify(String token, TokenKind kind) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWSHeader header = jwt.getHeader();
+            if (!kind.type().equals(header.getType())) {
+                return Optional.empty();
+            }
+            Optional<SigningKey> key = keys.ring().find(kind.keyPurpose(), header.getKeyID());
+            if (key.isEmpty() || !key.get().algorithm().jws().equals(header.getAlgorithm())) {
+                return Optional.empty();
+            }
+            if (!jwt.verify(key.get().verifier())) {
+                return Optional.empty();
+            }
+            return claims(kind, jwt.getJWTClaimsSet());
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // Any malformed token is simply not a valid one; nothing about it is worth a 500.
+            return Optional.empty();
+        }
+    }
+
+    private Optional<TokenClaims> claims(TokenKind kind, JWTClaimsSet claims) throws ParseException {
+        Date exp = claims.getExpirationTime();
+        Date iat = claims.getIssueTime();
+        Instant now = clock.instant();
+        if (exp == null || iat == null || !now.isBefore(exp.toInstant())) {
+            return Optional.empty();
+        }
+        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant())) {
+            return Optional.empty();
+        }
+        String clientId = claims.getStringClaim(TokenIssuer.CLAIM_CLIENT_ID);
+        String familyId = claims.getStringClaim(TokenIssuer.CLAIM_FAMILY_ID);
+        if (!issuer.equals(claims.getIssuer()) || claims.getJWTID() == null || clientId == null
+                || familyId == null || !clientId.equals(claims.getSubject())) {
+            return Optional.empty();
+        }
+        Scopes scope;
+        try {
+            scope = Scopes.parse(claims.getStringClaim(TokenIssuer.CLAIM_SCOPE));
+        } catch (LatchkeyException e) {
+            return Optional.empty();
+        }
+        List<String> audience = claims.getAudience();
+        return Optional.of(new TokenClaims(kind, claims.getJWTID(), claims.getIssuer(), claims.getSubject(),
+                clientId, claims.getStringClaim(TokenIssuer.CLAIM_PARTNER_ID), audience, scope, familyId,
+                iat.toInstant(), exp.toInstant()));
+    }
+}

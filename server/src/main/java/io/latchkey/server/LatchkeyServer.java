@@ -1,0 +1,183 @@
+package io.latchkey.server;
+
+import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.key.KeySealer;
+import io.latchkey.core.key.KeyService;
+import io.latchkey.core.secret.SecretGenerator;
+import io.latchkey.core.secret.SecretHasher;
+import io.latchkey.core.token.ClientCredentialsGrant;
+import io.latchkey.core.token.RefreshTokenRotation;
+import io.latchkey.core.token.RevocationList;
+import io.latchkey.core.token.TokenIntrospection;
+import io.latchkey.core.token.TokenIssuer;
+import io.latchkey.core.token.TokenRevocation;
+import io.latchkey.core.token.TokenSettings;
+import io.latchkey.core.token.TokenVerifier;
+import io.latchkey.server.config.MasterKey;
+import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.http.Routes;
+import io.latchkey.store.jdbc.Database;
+import io.latchkey.store.jdbc.JdbcApiKeyStore;
+import io.latchkey.store.jdbc.JdbcClientStore;
+import io.latchkey.store.jdbc.JdbcKeyStore;
+import io.latchkey.store.jdbc.JdbcRevocationStore;
+import io.latchkey.store.jdbc.SqliteDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Latchkey: wires the object graph by hand (no container is needed at this size),
+ * binds HTTP first so {@code /health/ready} can say 503 while the store opens, then swaps in the
+ * full router once the store is migrated and the keys are loaded.
+ */
+public final class LatchkeyServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
+    private final Vertx vertx;
+    private final HttpServer http;
+    private final Database database;
+    private final Services services;
+    private final Optional<NewApiKey> generatedAdminKey;
+
+    private LatchkeyServer(Vertx vertx, HttpServer http, Database database, Services services,
+                           Optional<NewApiKey> generatedAdminKey) {
+        this.vertx = vertx;
+        this.http = http;
+        this.database = database;
+        this.services = services;
+        this.generatedAdminKey = generatedAdminKey;
+    }
+
+    /** Starts a server with the system clock and a strong random source. */
+    public static LatchkeyServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {
+        Vertx vertx = Vertx.vertx();
+        AtomicReference<Router> active = new AtomicReference<>();
+        AtomicBoolean ready = new AtomicBoolean();
+        active.set(Routes.starting(vertx, ready::get));
+        HttpServer http;
+        Database database = null;
+        try {
+            http = await(vertx.createHttpServer(new HttpServerOptions()
+                            .setHost(config.host())
+                            .setPort(config.port())
+                            .setMaxHeaderSize(8 * 1024)
+                            .setMaxFormAttributeSize(config.maxBodyBytes()))
+                    .requestHandler(request -> active.get().handle(request))
+                    .listen());
+            database = openDatabase(config);
+            Services services = wire(config, http.actualPort(), database, clock, random);
+            Optional<NewApiKey> generated = services.apiKeys().bootstrap();
+            RevocationList revocations = services.revocations();
+            vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(revocations::purgeExpired, false));
+            active.set(Routes.router(vertx, services, config.maxBodyBytes(), ready::get));
+            ready.set(true);
+            LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
+                    http.actualPort(), services.tokenSettings().issuer(), database.description(),
+                    config.signingAlgorithm());
+            return new LatchkeyServer(vertx, http, database, services, generated);
+        } catch (RuntimeException | IOException e) {
+            if (database != null) {
+                database.close();
+            }
+            await(vertx.close());
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static Database openDatabase(ServerConfig config) throws IOException {
+        if (config.dbUrl() == null) {
+            Files.createDirectories(config.dataDir());
+            return SqliteDatabase.open(config.dataDir().resolve("latchkey.db"));
+        }
+        if (config.dbUrl().startsWith("jdbc:sqlite:")) {
+            return SqliteDatabase.open(config.dbUrl());
+        }
+        throw new IllegalArgumentException("LATCHKEY_DB_URL: only jdbc:sqlite: URLs are supported so far");
+    }
+
+    private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random)
+            throws IOException {
+        Files.createDirectories(config.dataDir());
+        byte[] masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
+        String issuer = config.issuerFor(port);
+        TokenSettings settings = new TokenSettings(issuer, List.of(config.audience() == null ? issuer : config.audience()),
+                config.accessTokenTtl(), config.refreshTokenTtl());
+        KeyService keys = new KeyService(new JdbcKeyStore(database), new KeySealer(masterKey), random, clock,
+                config.signingAlgorithm(), config.accessTokenTtl(), config.refreshTokenTtl());
+        keys.load();
+        SecretGenerator generator = new SecretGenerator(random);
+        SecretHasher hasher = new SecretHasher(keys.pepper());
+        ClientRegistry clients = new ClientRegistry(new JdbcClientStore(database), hasher, generator, clock);
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, config.adminApiKey());
+        JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
+        RevocationList revocations = new RevocationList(revocationStore, clock);
+        revocations.purgeExpired();
+        revocations.load();
+        TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
+        TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
+        return new Services(clock, settings, clients, apiKeys, keys,
+                new ClientCredentialsGrant(clients, issuerOfTokens),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock),
+                new TokenIntrospection(verifier, clients, revocations, revocationStore),
+                new TokenRevocation(verifier, revocations, settings, clock),
+                revocations);
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public String issuer() {
+        return services.tokenSettings().issuer();
+    }
+
+    /** The admin API key created on first start, when none was configured or stored. */
+    public Optional<NewApiKey> generatedAdminKey() {
+        return generatedAdminKey;
+    }
+
+    @Override
+    public void close() {
+        try {
+            await(http.close());
+            await(vertx.close());
+        } finally {
+            database.close();
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause.getMessage(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out", e);
+        }
+    }
+}

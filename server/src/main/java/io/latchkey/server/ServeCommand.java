@@ -1,0 +1,115 @@
+package io.latchkey.server;
+
+import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code latchkey serve}: every setting is an environment variable (SPEC §1) and a flag of the
+ * same name; a flag wins over the variable.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the server. Every option also reads its environment variable.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:LATCHKEY_PORT:-8080}",
+            description = "HTTP port (LATCHKEY_PORT, default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-0.0.0.0}",
+            description = "Bind address (LATCHKEY_HOST, default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--data-dir", defaultValue = "${env:LATCHKEY_DATA_DIR:-./data}",
+            description = "Embedded store and generated key material (LATCHKEY_DATA_DIR, default ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--db-url", defaultValue = "${env:LATCHKEY_DB_URL}",
+            description = "JDBC URL (LATCHKEY_DB_URL, default: SQLite file in the data dir)")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:LATCHKEY_DB_USER}", description = "Database user (LATCHKEY_DB_USER)")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:LATCHKEY_DB_PASSWORD}",
+            description = "Database password (LATCHKEY_DB_PASSWORD)")
+    String dbPassword;
+
+    @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
+            description = "iss of every token and base of metadata URLs (LATCHKEY_ISSUER, default http://localhost:<port>)")
+    String issuer;
+
+    @Option(names = "--audience", defaultValue = "${env:LATCHKEY_AUDIENCE}",
+            description = "aud of access tokens (LATCHKEY_AUDIENCE, default: the issuer)")
+    String audience;
+
+    @Option(names = "--admin-api-key", defaultValue = "${env:LATCHKEY_ADMIN_API_KEY}",
+            description = "An admin API key accepted from the start (LATCHKEY_ADMIN_API_KEY)")
+    String adminApiKey;
+
+    @Option(names = "--access-token-ttl", defaultValue = "${env:LATCHKEY_ACCESS_TOKEN_TTL:-PT1H}",
+            description = "Access-token lifetime, ISO-8601 (LATCHKEY_ACCESS_TOKEN_TTL, default ${DEFAULT-VALUE})")
+    Duration accessTokenTtl;
+
+    @Option(names = "--refresh-token-ttl", defaultValue = "${env:LATCHKEY_REFRESH_TOKEN_TTL:-P30D}",
+            description = "Refresh-token lifetime, ISO-8601 (LATCHKEY_REFRESH_TOKEN_TTL, default ${DEFAULT-VALUE})")
+    Duration refreshTokenTtl;
+
+    @Option(names = "--signing-alg", defaultValue = "${env:LATCHKEY_SIGNING_ALG:-HS256}",
+            description = "Access-token signature: HS256, ES256, RS256 or EdDSA (LATCHKEY_SIGNING_ALG, default ${DEFAULT-VALUE})")
+    SigningAlgorithm signingAlgorithm;
+
+    @Option(names = "--master-key", defaultValue = "${env:LATCHKEY_MASTER_KEY}",
+            description = "Base64 256-bit key-encryption key (LATCHKEY_MASTER_KEY, default: a generated file in the data dir)")
+    String masterKey;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerConfig config;
+        try {
+            config = ServerConfig.builder().port(port).host(host).dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser)
+                    .dbPassword(dbPassword).issuer(issuer).audience(audience).adminApiKey(adminApiKey)
+                    .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
+                    .signingAlgorithm(signingAlgorithm).masterKey(masterKey).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("latchkey: " + e.getMessage());
+            return 2;
+        }
+        LatchkeyServer server;
+        try {
+            server = LatchkeyServer.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("latchkey: cannot start: " + e.getMessage());
+            return 1;
+        }
+        server.generatedAdminKey().ifPresent(ServeCommand::announce);
+        System.out.println("Latchkey listening on http://" + config.host() + ":" + server.port()
+                + " (issuer " + server.issuer() + ")");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "latchkey-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * The generated admin key goes to the terminal once, on purpose, and never through the
+     * logger: it is the only time anyone sees it.
+     */
+    private static void announce(NewApiKey key) {
+        System.out.println();
+        System.out.println("  No admin API key was configured, so one was generated. It is shown only now:");
+        System.out.println();
+        System.out.println("      " + key.key());
+        System.out.println();
+        System.out.println("  Keep it safe; use it as X-API-Key (admin API) or \"apikey\" (pipeline endpoint).");
+        System.out.println();
+    }
+}

@@ -1,0 +1,26 @@
+package io.latchkey.server;
+
+import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.key.KeyService;
+import io.latchkey.core.token.ClientCredentialsGrant;
+import io.latchkey.core.token.RefreshTokenRotation;
+import io.latchkey.core.token.RevocationList;
+import io.latchkey.core.token.TokenIntrospection;
+import io.latchkey.core.token.TokenRevocation;
+import io.latchkey.core.token.TokenSettings;
+import java.time.Clock;
+
+/** The domain operations the HTTP edge calls, wired once by {@link LatchkeyServer}. */
+public record Services(
+        Clock clock,
+        TokenSettings tokenSettings,
+        ClientRegistry clients,
+        ApiKeys apiKeys,
+        KeyService keys,
+        ClientCredentialsGrant clientCredentials,
+        RefreshTokenRotation refreshTokens,
+        TokenIntrospection introspection,
+        TokenRevocation revocation,
+        RevocationList revocations) {
+}

@@ -1,0 +1,171 @@
+package io.latchkey.server.config;
+
+import io.latchkey.core.key.SigningAlgorithm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the server is configured with, built once at start-up from environment variables
+ * and {@code serve} flags (SPEC §1) and immutable after. {@link #toString()} never shows a secret.
+ */
+public record ServerConfig(
+        int port,
+        String host,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String issuer,
+        String audience,
+        String adminApiKey,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        SigningAlgorithm signingAlgorithm,
+        String masterKey,
+        int maxBodyBytes) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
+        Objects.requireNonNull(refreshTokenTtl, "refreshTokenTtl");
+        Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
+        }
+        if (!positive(accessTokenTtl) || !positive(refreshTokenTtl)) {
+            throw new IllegalArgumentException("token lifetimes must be positive durations");
+        }
+        if (signingAlgorithm == SigningAlgorithm.HS512) {
+            throw new IllegalArgumentException("access tokens are signed with HS256, ES256, RS256 or EdDSA");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
+        }
+        issuer = issuer == null || issuer.isBlank() ? null : stripTrailingSlash(issuer.trim());
+        audience = audience == null || audience.isBlank() ? null : audience.trim();
+    }
+
+    /** Defaults of SPEC §1 with the data kept in {@code dataDir}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The issuer, defaulting to {@code http://localhost:<port>} for the port actually bound. */
+    public String issuerFor(int boundPort) {
+        return issuer != null ? issuer : "http://localhost:" + boundPort;
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+
+    private static String stripTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir
+                + ", db=" + (dbUrl == null ? "embedded" : "configured") + ", issuer=" + issuer
+                + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+                + ", signingAlgorithm=" + signingAlgorithm + "]";
+    }
+
+    /** Builds a {@link ServerConfig}; every field starts at its SPEC default. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private String host = "0.0.0.0";
+        private Path dataDir = Path.of("data");
+        private String dbUrl;
+        private String dbUser;
+        private String dbPassword;
+        private String issuer;
+        private String audience;
+        private String adminApiKey;
+        private Duration accessTokenTtl = Duration.ofHours(1);
+        private Duration refreshTokenTtl = Duration.ofDays(30);
+        private SigningAlgorithm signingAlgorithm = SigningAlgorithm.HS256;
+        private String masterKey;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder dbUrl(String dbUrl) {
+            this.dbUrl = dbUrl;
+            return this;
+        }
+
+        public Builder dbUser(String dbUser) {
+            this.dbUser = dbUser;
+            return this;
+        }
+
+        public Builder dbPassword(String dbPassword) {
+            this.dbPassword = dbPassword;
+            return this;
+        }
+
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        public Builder audience(String audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        public Builder adminApiKey(String adminApiKey) {
+            this.adminApiKey = adminApiKey;
+            return this;
+        }
+
+        public Builder accessTokenTtl(Duration accessTokenTtl) {
+            this.accessTokenTtl = accessTokenTtl;
+            return this;
+        }
+
+        public Builder refreshTokenTtl(Duration refreshTokenTtl) {
+            this.refreshTokenTtl = refreshTokenTtl;
+            return this;
+        }
+
+        public Builder signingAlgorithm(SigningAlgorithm signingAlgorithm) {
+            this.signingAlgorithm = signingAlgorithm;
+            return this;
+        }
+
+        public Builder masterKey(String masterKey) {
+            this.masterKey = masterKey;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
+                    accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes);
+        }
+    }
+}

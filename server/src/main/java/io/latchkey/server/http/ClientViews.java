@@ -1,0 +1,43 @@
+package io.latchkey.server.http;
+
+import io.latchkey.core.client.Client;
+import io.latchkey.core.client.NewClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a client is shown by the admin API: never with a secret hash, and its secret only once. */
+final class ClientViews {
+    private ClientViews() {
+    }
+
+    static Map<String, Object> of(Client client) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("clientId", client.id().value());
+        view.put("partnerId", client.partnerId());
+        if (client.name() != null) {
+            view.put("name", client.name());
+        }
+        view.put("scopes", client.scopes().asList());
+        view.put("createdAt", client.createdAt().toString());
+        if (client.previousSecretExpiresAt() != null) {
+            view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
+        }
+        return view;
+    }
+
+    static Map<String, Object> withSecret(NewClient created) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("clientId", created.client().id().value());
+        view.put("clientSecret", created.secret());
+        view.putAll(of(created.client()));
+        return view;
+    }
+
+    /** The body of a successful delete, on the pipeline and the admin API alike (SPEC §2). */
+    static Map<String, Object> deleted(String clientId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", 200);
+        body.put("message", "Success when deleting client credentials for the clientId: " + clientId);
+        return body;
+    }
+}

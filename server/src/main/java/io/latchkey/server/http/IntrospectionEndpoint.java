@@ -1,0 +1,60 @@
+package io.latchkey.server.http;
+
+import io.latchkey.core.token.TokenClaims;
+import io.latchkey.server.Services;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /oauth2/introspect} (RFC 7662). The caller authenticates as a client or with an
+ * admin API key in {@code X-API-Key}. Any token that is not active answers just
+ * {@code {"active":false}} (§2.2), whatever the reason.
+ */
+final class IntrospectionEndpoint {
+    private final Services services;
+    private final Blocking blocking;
+
+    IntrospectionEndpoint(Services services, Blocking blocking) {
+        this.services = services;
+        this.blocking = blocking;
+    }
+
+    void handle(RoutingContext ctx) {
+        OAuthParameters parameters = OAuthParameters.parse(ctx);
+        String apiKey = ctx.request().getHeader(AdminRoutes.API_KEY_HEADER);
+        ClientCredentials credentials = apiKey == null ? ClientCredentials.from(ctx, parameters, false) : null;
+        if (apiKey != null) {
+            services.apiKeys().authenticate(apiKey);
+        }
+        String token = parameters.require("token");
+        blocking.reply(ctx, ErrorStyle.OAUTH, () -> {
+            if (credentials != null) {
+                services.clients().authenticate(credentials.clientId(), credentials.clientSecret());
+            }
+            return Reply.ok(body(services.introspection().introspect(token))).withNoStore();
+        });
+    }
+
+    private static Map<String, Object> body(Optional<TokenClaims> active) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (active.isEmpty()) {
+            body.put("active", false);
+            return body;
+        }
+        TokenClaims claims = active.get();
+        body.put("active", true);
+        body.put("client_id", claims.clientId());
+        body.put("sub", claims.subject());
+        body.put("scope", claims.scope().spaceDelimited());
+        body.put("exp", claims.expiresAt().getEpochSecond());
+        body.put("iat", claims.issuedAt().getEpochSecond());
+        body.put("iss", claims.issuer());
+        body.put("aud", claims.audience());
+        body.put("jti", claims.jti());
+        body.put("token_type", claims.kind() == io.latchkey.core.token.TokenKind.ACCESS ? "Bearer" : "refresh_token");
+        body.put("partner_id", claims.partnerId());
+        return body;
+    }
+}

@@ -1,0 +1,89 @@
+package io.latchkey.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latchkey.core.error.LatchkeyException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed, strict access to the fields of a JSON request body: a field of the wrong JSON type is an
+ * error ({@code "partnerId": 42} is a 400), never coerced.
+ */
+final class JsonFields {
+    private final ObjectNode body;
+
+    JsonFields(ObjectNode body) {
+        this.body = body;
+    }
+
+    boolean has(String name) {
+        return body.has(name);
+    }
+
+    /** A required string field. */
+    String text(String name) {
+        String value = optionalText(name);
+        if (value == null) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' is required.");
+        }
+        return value;
+    }
+
+    /** A string field, or null when absent or JSON null. */
+    String optionalText(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must be a string.");
+        }
+        return node.textValue();
+    }
+
+    /** A required string field with at least one non-blank character and at most {@code max}. */
+    String nonBlankText(String name, int max) {
+        String value = text(name);
+        if (value.isBlank()) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must not be blank.");
+        }
+        if (value.length() > max) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must be at most " + max + " characters.");
+        }
+        return value;
+    }
+
+    /** An array of strings, or null when absent. */
+    List<String> optionalTextList(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must be an array of strings.");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw LatchkeyException.invalidRequest("The field '" + name + "' must be an array of strings.");
+            }
+            values.add(element.textValue());
+        }
+        return values;
+    }
+
+    /** A whole number field within bounds, or {@code fallback} when absent. */
+    long optionalLong(String name, long fallback, long min, long max) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()
+                || node.longValue() < min || node.longValue() > max) {
+            throw LatchkeyException.invalidRequest(
+                    "The field '" + name + "' must be a whole number from " + min + " to " + max + ".");
+        }
+        return node.longValue();
+    }
+}

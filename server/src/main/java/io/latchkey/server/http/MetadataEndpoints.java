@@ -1,0 +1,49 @@
+package io.latchkey.server.http;
+
+import io.latchkey.core.key.KeyPurpose;
+import io.latchkey.server.Services;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /.well-known/oauth-authorization-server} (RFC 8414) and {@code GET /oauth2/jwks}
+ * (RFC 7517).
+ */
+final class MetadataEndpoints {
+    private static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+
+    private final Services services;
+    private final Map<String, Object> metadata;
+
+    MetadataEndpoints(Services services) {
+        this.services = services;
+        String issuer = services.tokenSettings().issuer();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("issuer", issuer);
+        body.put("token_endpoint", issuer + "/oauth2/token");
+        body.put("jwks_uri", issuer + "/oauth2/jwks");
+        // RFC 8414 §2 requires the field; a machine-to-machine server has no authorization endpoint.
+        body.put("response_types_supported", List.of());
+        body.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
+        body.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("introspection_endpoint", issuer + "/oauth2/introspect");
+        body.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("revocation_endpoint", issuer + "/oauth2/revoke");
+        body.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("access_token_signing_alg_values_supported",
+                List.of(services.keys().ring().current(KeyPurpose.ACCESS_TOKEN).algorithm().jws().getName()));
+        this.metadata = java.util.Collections.unmodifiableMap(body);
+    }
+
+    void metadata(RoutingContext ctx) {
+        Responses.send(ctx, Reply.ok(metadata));
+    }
+
+    void jwks(RoutingContext ctx) {
+        var keys = services.keys().ring().publicKeys(services.clock().instant(), services.keys().accessRetention());
+        ctx.response().putHeader("Content-Type", "application/jwk-set+json")
+                .end(keys.toString(true));
+    }
+}

@@ -1,0 +1,213 @@
+package io.latchkey.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A real Latchkey on a random port and a temporary data dir, with a clock the test moves, and a
+ * plain {@link HttpClient} to talk to it. Every test talks HTTP to it; nothing is mocked.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dataDir;
+    private final MutableClock clock;
+    private final Consumer<ServerConfig.Builder> customizer;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private LatchkeyServer server;
+
+    private TestServer(Path dataDir, MutableClock clock, Consumer<ServerConfig.Builder> customizer) {
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.customizer = customizer;
+        this.server = LatchkeyServer.start(config(), clock, new SecureRandom());
+    }
+
+    public static TestServer start() {
+        return start(builder -> { });
+    }
+
+    /** Starts with the defaults, {@link #ADMIN_KEY} as configured admin key, and {@code customizer}'s changes. */
+    public static TestServer start(Consumer<ServerConfig.Builder> customizer) {
+        try {
+            return new TestServer(Files.createTempDirectory("latchkey-test"), MutableClock.startingNow(), customizer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ServerConfig config() {
+        ServerConfig.Builder builder = ServerConfig.builder().port(0).host("127.0.0.1").dataDir(dataDir)
+                .adminApiKey(ADMIN_KEY);
+        customizer.accept(builder);
+        return builder.build();
+    }
+
+    /** Stops the server and starts a new one on the same data dir, clock and configuration. */
+    public void restart() {
+        server.close();
+        server = LatchkeyServer.start(config(), clock, new SecureRandom());
+    }
+
+    public LatchkeyServer server() {
+        return server;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public URI uri(String path) {
+        return URI.create(baseUrl() + path);
+    }
+
+    public String issuer() {
+        return server.issuer();
+    }
+
+    // --- requests ---------------------------------------------------------------------------
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(request(path, headers).GET().build());
+    }
+
+    public HttpResponse<String> delete(String path, String... headers) {
+        return send(request(path, headers).DELETE().build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public HttpResponse<String> postForm(String path, Map<String, String> form, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build());
+    }
+
+    /** The pipeline endpoint of SPEC §2 with a JSON body built from {@code fields}. */
+    public HttpResponse<String> pipeline(Map<String, ?> fields) {
+        return postJson("/pipeline/oauth2", write(fields));
+    }
+
+    public HttpResponse<String> admin(String method, String path, String json) {
+        HttpRequest.Builder builder = request(path, "X-API-Key", ADMIN_KEY);
+        if (json == null) {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(builder.build());
+    }
+
+    /** Creates a client through the admin API. */
+    public Credentials createClient(String partnerId, String... scopes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("partnerId", partnerId);
+        body.put("scopes", scopes);
+        HttpResponse<String> response = admin("POST", "/admin/clients", write(body));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("create client answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonNode json = json(response);
+        return new Credentials(json.get("clientId").asText(), json.get("clientSecret").asText());
+    }
+
+    /** A client_credentials grant on {@code /oauth2/token} with Basic auth; the parsed response. */
+    public JsonNode token(Credentials client, String... extraFormPairs) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        for (int i = 0; i + 1 < extraFormPairs.length; i += 2) {
+            form.put(extraFormPairs[i], extraFormPairs[i + 1]);
+        }
+        HttpResponse<String> response = postForm("/oauth2/token", form, "Authorization", client.basic());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("token answered " + response.statusCode() + ": " + response.body());
+        }
+        return json(response);
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + response.body(), e);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        return builder;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** A client's id and secret, as the admin API returned them. */
+    public record Credentials(String clientId, String secret) {
+        /** RFC 6749 §2.3.1: form-urlencode each part, then base64 them joined by a colon. */
+        public String basic() {
+            String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                    + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

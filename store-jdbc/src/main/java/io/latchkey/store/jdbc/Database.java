@@ -1,0 +1,16 @@
+package io.latchkey.store.jdbc;
+
+/**
+ * A migrated database that runs work in transactions. A transaction that returns has committed
+ * durably: the commit reached the disk (SQLite {@code synchronous=FULL}) before the call returns.
+ */
+public interface Database extends AutoCloseable {
+    /** Runs {@code work} in one transaction, committing on return and rolling back on failure. */
+    <T> T transaction(SqlWork<T> work);
+
+    /** Where the data lives, for the start-up line; never a password. */
+    String description();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,57 @@
+package io.latchkey.store.jdbc;
+
+import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Admin API keys in the {@code api_keys} table, by keyed hash only. */
+public final class JdbcApiKeyStore implements ApiKeyStore {
+    private final Database database;
+
+    public JdbcApiKeyStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void insert(ApiKey key) {
+        database.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO api_keys (id, key_hash, name, created_at) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, key.id());
+                insert.setString(2, key.keyHash());
+                insert.setString(3, key.name());
+                Rows.setInstant(insert, 4, key.createdAt());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<ApiKey> list() {
+        return database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, key_hash, name, created_at FROM api_keys ORDER BY created_at, id");
+                 ResultSet rows = select.executeQuery()) {
+                List<ApiKey> keys = new ArrayList<>();
+                while (rows.next()) {
+                    keys.add(new ApiKey(rows.getString("id"), rows.getString("key_hash"), rows.getString("name"),
+                            Rows.instant(rows, "created_at")));
+                }
+                return keys;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return database.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
+                delete.setString(1, id);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package io.latchkey.store.jdbc;
+
+import io.latchkey.core.client.Client;
+import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientStore;
+import io.latchkey.core.client.Scopes;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Clients in the {@code clients} table; scopes as one space-delimited column. */
+public final class JdbcClientStore implements ClientStore {
+    private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
+            + "previous_secret_hash, previous_secret_expires_at, created_at";
+
+    private final Database database;
+
+    public JdbcClientStore(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void insert(Client client) {
+        database.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, client.id().value());
+                insert.setString(2, client.partnerId());
+                insert.setString(3, client.name());
+                insert.setString(4, client.scopes().spaceDelimited());
+                insert.setString(5, client.secretHash());
+                insert.setString(6, client.previousSecretHash());
+                Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
+                Rows.setInstant(insert, 8, client.createdAt());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Client> find(ClientId id) {
+        return database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM clients WHERE client_id = ?")) {
+                select.setString(1, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(client(rows)) : Optional.<Client>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<Client> list(String partnerId) {
+        return database.transaction(connection -> {
+            String sql = "SELECT " + COLUMNS + " FROM clients"
+                    + (partnerId == null ? "" : " WHERE partner_id = ?") + " ORDER BY created_at, client_id";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                if (partnerId != null) {
+                    select.setString(1, partnerId);
+                }
+                List<Client> clients = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        clients.add(client(rows));
+                    }
+                }
+                return clients;
+            }
+        });
+    }
+
+    @Override
+    public boolean updateSecret(Client client) {
+        return database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ? "
+                            + "WHERE client_id = ?")) {
+                update.setString(1, client.secretHash());
+                update.setString(2, client.previousSecretHash());
+                Rows.setInstant(update, 3, client.previousSecretExpiresAt());
+                update.setString(4, client.id().value());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public boolean delete(ClientId id) {
+        return database.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?")) {
+                delete.setString(1, id.value());
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Client client(ResultSet rows) throws SQLException {
+        return new Client(
+                new ClientId(rows.getString("client_id")),
+                rows.getString("partner_id"),
+                rows.getString("name"),
+                Scopes.parse(rows.getString("scopes")),
+                rows.getString("secret_hash"),
+                rows.getString("previous_secret_hash"),
+                Rows.instant(rows, "previous_secret_expires_at"),
+                Rows.instant(rows, "created_at"));
+    }
+}
