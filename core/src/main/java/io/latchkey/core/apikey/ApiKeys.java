@@ -69,7 +69,7 @@ public final class ApiKeys {
             throw LatchkeyException.invalidApiKey();
         }
         String hash = hasher.hash(presented);
-        if (configured != null && hasher.matches(presented, configured.keyHash())) {
+        if (configured != null && SecretHasher.sameHash(hash, configured.keyHash())) {
             return configured;
         }
         ApiKey key = byHash.get(hash);

@@ -40,11 +40,12 @@ public final class SecretHasher {
 
     /** Whether {@code secret} hashes to {@code storedHash}, compared in constant time. */
     public boolean matches(String secret, String storedHash) {
-        if (storedHash == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(
-                hash(secret).getBytes(StandardCharsets.US_ASCII),
+        return storedHash != null && sameHash(hash(secret), storedHash);
+    }
+
+    /** Whether two hashes are equal, compared in constant time. */
+    public static boolean sameHash(String hash, String storedHash) {
+        return MessageDigest.isEqual(hash.getBytes(StandardCharsets.US_ASCII),
                 storedHash.getBytes(StandardCharsets.US_ASCII));
     }
 

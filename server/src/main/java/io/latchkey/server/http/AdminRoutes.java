@@ -151,7 +151,7 @@ final class AdminRoutes {
         return new JsonFields(Json.parseObject(ctx.body() == null ? null : ctx.body().buffer()));
     }
 
-    private static String optionalName(JsonFields fields) {
+    static String optionalName(JsonFields fields) {
         String name = fields.optionalText("name");
         if (name != null && name.length() > MAX_NAME) {
             throw LatchkeyException.invalidRequest("The field 'name' must be at most " + MAX_NAME + " characters.");

@@ -59,10 +59,11 @@ final class PipelineEndpoint {
     private void create(RoutingContext ctx, JsonFields fields) {
         authenticate(fields);
         String partnerId = fields.nonBlankText("partnerId", MAX_PARTNER_ID);
+        String name = AdminRoutes.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
         blocking.reply(ctx, ErrorStyle.PIPELINE, () -> {
-            var created = services.clients().create(partnerId, fields.optionalText("name"), granted);
+            var created = services.clients().create(partnerId, name, granted);
             return Reply.ok(Map.of("clientId", created.client().id().value(), "clientSecret", created.secret()))
                     .withNoStore();
         });
