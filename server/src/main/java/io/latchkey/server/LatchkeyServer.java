@@ -18,7 +18,11 @@ import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.server.config.MasterKey;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.http.Routes;
+import io.latchkey.store.jdbc.ChangeFeed;
+import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
+import io.latchkey.store.jdbc.DatabaseSettings;
+import io.latchkey.store.jdbc.Databases;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.latchkey.store.jdbc.JdbcKeyStore;
@@ -50,17 +54,22 @@ public final class LatchkeyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
+    private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
+
     private final Vertx vertx;
     private final HttpServer http;
     private final Database database;
+    private final ChangeFeed changeFeed;
     private final Services services;
     private final Optional<NewApiKey> generatedAdminKey;
 
-    private LatchkeyServer(Vertx vertx, HttpServer http, Database database, Services services,
+    private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
                            Optional<NewApiKey> generatedAdminKey) {
         this.vertx = vertx;
         this.http = http;
         this.database = database;
+        this.changeFeed = changeFeed;
         this.services = services;
         this.generatedAdminKey = generatedAdminKey;
     }
@@ -88,14 +97,19 @@ public final class LatchkeyServer implements AutoCloseable {
             database = openDatabase(config);
             Services services = wire(config, http.actualPort(), database, clock, random);
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
-            RevocationList revocations = services.revocations();
-            vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(revocations::purgeExpired, false));
-            active.set(Routes.router(vertx, services, config.maxBodyBytes(), ready::get));
+            ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
+                    CHANGE_POLL_INTERVAL, CHANGE_WINDOW, Clock.systemUTC());
+            changeFeed.start();
+            Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
+            vertx.executeBlocking(housekeeping::run, false);
+            vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
+            active.set(Routes.router(vertx, services, config.maxBodyBytes(),
+                    () -> ready.get() && changeFeed.isHealthy()));
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, services, generated);
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
@@ -110,10 +124,8 @@ public final class LatchkeyServer implements AutoCloseable {
             Files.createDirectories(config.dataDir());
             return SqliteDatabase.open(config.dataDir().resolve("latchkey.db"));
         }
-        if (config.dbUrl().startsWith("jdbc:sqlite:")) {
-            return SqliteDatabase.open(config.dbUrl());
-        }
-        throw new IllegalArgumentException("LATCHKEY_DB_URL: only jdbc:sqlite: URLs are supported so far");
+        return Databases.open(new DatabaseSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
+                config.dbPoolSize(), config.dbTimeout(), config.dbStartupTimeout()));
     }
 
     private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random)
@@ -132,7 +144,6 @@ public final class LatchkeyServer implements AutoCloseable {
         ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
         RevocationList revocations = new RevocationList(revocationStore, clock);
-        revocations.purgeExpired();
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
@@ -157,9 +168,15 @@ public final class LatchkeyServer implements AutoCloseable {
         return generatedAdminKey;
     }
 
+    /** Reads the change log now instead of at the next tick (tests that want no wait). */
+    public void pollChanges() {
+        changeFeed.poll();
+    }
+
     @Override
     public void close() {
         try {
+            changeFeed.close();
             await(http.close());
             await(vertx.close());
         } finally {

@@ -40,6 +40,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "Database password (LATCHKEY_DB_PASSWORD)")
     String dbPassword;
 
+    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-10}",
+            description = "PostgreSQL connections per instance (LATCHKEY_DB_POOL_SIZE, default ${DEFAULT-VALUE})")
+    int dbPoolSize;
+
+    @Option(names = "--db-timeout", defaultValue = "${env:LATCHKEY_DB_TIMEOUT:-PT5S}",
+            description = "Longest wait for a database connection before a request fails with 503 "
+                    + "(LATCHKEY_DB_TIMEOUT, default ${DEFAULT-VALUE})")
+    Duration dbTimeout;
+
+    @Option(names = "--db-startup-timeout", defaultValue = "${env:LATCHKEY_DB_STARTUP_TIMEOUT:-PT60S}",
+            description = "How long start-up waits for the database to come up "
+                    + "(LATCHKEY_DB_STARTUP_TIMEOUT, default ${DEFAULT-VALUE})")
+    Duration dbStartupTimeout;
+
     @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
             description = "iss of every token and base of metadata URLs (LATCHKEY_ISSUER, default http://localhost:<port>)")
     String issuer;
@@ -73,7 +87,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = ServerConfig.builder().port(port).host(host).dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser)
-                    .dbPassword(dbPassword).issuer(issuer).audience(audience).adminApiKey(adminApiKey)
+                    .dbPassword(dbPassword).dbPoolSize(dbPoolSize).dbTimeout(dbTimeout).dbStartupTimeout(dbStartupTimeout)
+                    .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).masterKey(masterKey).build();
         } catch (IllegalArgumentException e) {

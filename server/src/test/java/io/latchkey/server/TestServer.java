@@ -35,10 +35,14 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private LatchkeyServer server;
 
+    private final String dbUrl;
+
     private TestServer(Path dataDir, MutableClock clock, Consumer<ServerConfig.Builder> customizer) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.customizer = customizer;
+        // With -Dlatchkey.test.store=postgres the same suite runs on a fresh PostgreSQL database.
+        this.dbUrl = PostgresForTests.selected() ? PostgresForTests.newDatabase() : null;
         this.server = LatchkeyServer.start(config(), clock, new SecureRandom());
     }
 
@@ -57,7 +61,7 @@ public final class TestServer implements AutoCloseable {
 
     private ServerConfig config() {
         ServerConfig.Builder builder = ServerConfig.builder().port(0).host("127.0.0.1").dataDir(dataDir)
-                .adminApiKey(ADMIN_KEY);
+                .adminApiKey(ADMIN_KEY).dbUrl(dbUrl).dbUser("postgres");
         customizer.accept(builder);
         return builder.build();
     }

@@ -38,9 +38,17 @@ public final class ApiKeys {
         this.clock = clock;
         this.configured = configuredKey == null || configuredKey.isBlank() ? null
                 : new ApiKey(CONFIGURED_KEY_ID, hasher.hash(configuredKey), "LATCHKEY_ADMIN_API_KEY", clock.instant());
+        reload();
+    }
+
+    /** Re-reads the stored keys: at start-up, and when another instance changed them. */
+    public synchronized void reload() {
+        Map<String, ApiKey> fresh = new java.util.HashMap<>();
         for (ApiKey key : store.list()) {
-            byHash.put(key.keyHash(), key);
+            fresh.put(key.keyHash(), key);
         }
+        byHash.keySet().retainAll(fresh.keySet());
+        byHash.putAll(fresh);
     }
 
     /**

@@ -117,6 +117,16 @@ public final class ClientRegistry {
         return new NewClient(rotated, secret);
     }
 
+    /** Drops one client from memory: another instance changed or deleted it. */
+    public void invalidate(ClientId id) {
+        cache.remove(id.value());
+    }
+
+    /** Drops every client from memory: changes may have been missed (the change log was unreachable). */
+    public void invalidateAll() {
+        cache.clear();
+    }
+
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
     public void delete(ClientId id) {
         boolean[] deleted = new boolean[1];

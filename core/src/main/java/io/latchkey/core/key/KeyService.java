@@ -29,7 +29,11 @@ public final class KeyService {
     private final SigningAlgorithm accessAlgorithm;
     private final Duration accessRetention;
     private final Duration refreshRetention;
+    static final String PEPPER_KID = "secret-pepper";
+    static final Duration RELOAD_INTERVAL = Duration.ofSeconds(1);
+
     private volatile KeyRing ring;
+    private long lastReloadNanos = System.nanoTime() - RELOAD_INTERVAL.toNanos();
 
     public KeyService(KeyStore store, KeySealer sealer, SecureRandom random, Clock clock,
                       SigningAlgorithm accessAlgorithm, Duration accessTokenTtl, Duration refreshTokenTtl) {
@@ -50,7 +54,9 @@ public final class KeyService {
         store.deleteRetiredBefore(KeyPurpose.REFRESH_TOKEN, now.minus(refreshRetention));
         KeyRing loaded = unsealAll();
         if (!hasCurrent(loaded, KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256)) {
-            generate(KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256);
+            // A fixed kid: instances starting together on an empty store agree on one pepper,
+            // since only the first insert lands and every other instance then reads it.
+            generate(KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256, PEPPER_KID);
         }
         if (!hasCurrent(loaded, KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512)) {
             generate(KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512);
@@ -59,12 +65,36 @@ public final class KeyService {
             LOG.info("Generating an {} access-token signing key", accessAlgorithm);
             generate(KeyPurpose.ACCESS_TOKEN, accessAlgorithm);
         }
-        ring = unsealAll();
+        reload();
         return ring;
     }
 
     public KeyRing ring() {
         return ring;
+    }
+
+    /** Re-reads the ring from the store: another instance added or retired a key. */
+    public synchronized void reload() {
+        ring = unsealAll();
+        lastReloadNanos = System.nanoTime();
+    }
+
+    /**
+     * A key of the ring by id, re-reading the store once if it is unknown (another instance may
+     * just have rotated), at most once per {@link #RELOAD_INTERVAL}, so unknown kids in forged
+     * tokens cannot drive the store.
+     */
+    public java.util.Optional<SigningKey> find(KeyPurpose purpose, String kid) {
+        java.util.Optional<SigningKey> key = ring.find(purpose, kid);
+        if (key.isPresent() || kid == null) {
+            return key;
+        }
+        synchronized (this) {
+            if (System.nanoTime() - lastReloadNanos >= RELOAD_INTERVAL.toNanos()) {
+                reload();
+            }
+        }
+        return ring.find(purpose, kid);
     }
 
     /** The pepper for {@link io.latchkey.core.secret.SecretHasher}. */
@@ -79,7 +109,7 @@ public final class KeyService {
     public synchronized List<SigningKey> rotate() {
         String access = generate(KeyPurpose.ACCESS_TOKEN, accessAlgorithm);
         String refresh = generate(KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512);
-        ring = unsealAll();
+        reload();
         LOG.info("Rotated signing keys: access-token key {}, refresh-token key {}", access, refresh);
         return List.of(ring.current(KeyPurpose.ACCESS_TOKEN), ring.current(KeyPurpose.REFRESH_TOKEN));
     }
@@ -90,7 +120,10 @@ public final class KeyService {
     }
 
     private String generate(KeyPurpose purpose, SigningAlgorithm algorithm) {
-        String kid = ids.id();
+        return generate(purpose, algorithm, ids.id());
+    }
+
+    private String generate(KeyPurpose purpose, SigningAlgorithm algorithm, String kid) {
         JWK jwk;
         try {
             jwk = algorithm.generate(kid, random);
@@ -98,8 +131,9 @@ public final class KeyService {
             throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
         }
         Instant now = now();
-        store.insert(new StoredKey(kid, purpose, algorithm, sealer.seal(kid, jwk), now, null));
-        store.retireOthers(purpose, kid, now);
+        if (store.insertIfAbsent(new StoredKey(kid, purpose, algorithm, sealer.seal(kid, jwk), now, null))) {
+            store.retireOthers(purpose, kid, now);
+        }
         return kid;
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 public interface KeyStore {
     List<StoredKey> list();
 
-    void insert(StoredKey key);
+    /** Inserts the key unless one with its kid exists; whether it was inserted. */
+    boolean insertIfAbsent(StoredKey key);
 
     /** Marks every current key of {@code purpose} other than {@code exceptKid} as retired at {@code at}. */
     void retireOthers(KeyPurpose purpose, String exceptKid, Instant at);

@@ -54,12 +54,16 @@ public final class RefreshTokenRotation {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
         Scopes accessScope = claims.scope().narrow(requestedScope);
-        if (!store.consumeRefreshToken(claims.jti(), claims.familyId(), claims.clientId(), claims.expiresAt())) {
-            // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
-            revocations.revokeFamily(claims.familyId(), claims.clientId(),
-                    clock.instant().plus(settings.longestTtl()));
-            throw LatchkeyException.invalidGrant(
-                    "The refresh token was already used; every token of its family is now revoked.");
+        switch (store.consumeRefreshToken(claims.jti(), claims.familyId(), claims.clientId(), claims.expiresAt())) {
+            case CONSUMED -> { }
+            case FAMILY_REVOKED -> throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
+            case ALREADY_USED -> {
+                // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
+                revocations.revokeFamily(claims.familyId(), claims.clientId(),
+                        clock.instant().plus(settings.longestTtl()));
+                throw LatchkeyException.invalidGrant(
+                        "The refresh token was already used; every token of its family is now revoked.");
+            }
         }
         return issuer.issue(client, accessScope, claims.scope(), claims.familyId());
     }

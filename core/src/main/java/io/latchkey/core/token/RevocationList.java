@@ -46,10 +46,20 @@ public final class RevocationList {
         accessTokens.put(jti, expiresAt);
     }
 
-    /** Forgets what has expired, in the store and in memory. */
-    public int purgeExpired() {
+    /** Remembers a family another instance revoked (learnt from the change log). */
+    public void rememberFamily(String familyId, Instant expiresAt) {
+        families.put(familyId, expiresAt);
+    }
+
+    /** Remembers an access token another instance revoked (learnt from the change log). */
+    public void rememberAccessToken(String jti, Instant expiresAt) {
+        accessTokens.put(jti, expiresAt);
+    }
+
+    /** Forgets what has expired, in memory; with {@code inStore}, in the store too. */
+    public int purgeExpired(boolean inStore) {
         Instant now = clock.instant();
-        int purged = store.purgeExpired(now);
+        int purged = inStore ? store.purgeExpired(now) : 0;
         families.values().removeIf(expiry -> !expiry.isAfter(now));
         accessTokens.values().removeIf(expiry -> !expiry.isAfter(now));
         return purged;

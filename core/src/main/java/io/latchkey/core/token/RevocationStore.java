@@ -12,9 +12,10 @@ import java.util.Map;
 public interface RevocationStore {
     /**
      * Records that the refresh token {@code jti} was used, atomically: of any number of
-     * concurrent calls for one {@code jti}, exactly one returns true.
+     * concurrent calls for one {@code jti}, exactly one returns {@link ConsumeResult#CONSUMED}.
+     * A token whose family the store holds as revoked is not consumed.
      */
-    boolean consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt);
+    ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt);
 
     boolean isRefreshTokenConsumed(String jti);
 

@@ -48,7 +48,7 @@ public final class TokenVerifier {
             if (!kind.type().equals(header.getType())) {
                 return Optional.empty();
             }
-            Optional<SigningKey> key = keys.ring().find(kind.keyPurpose(), header.getKeyID());
+            Optional<SigningKey> key = keys.find(kind.keyPurpose(), header.getKeyID());
             if (key.isEmpty() || !key.get().algorithm().jws().equals(header.getAlgorithm())) {
                 return Optional.empty();
             }

@@ -23,7 +23,10 @@ public record ServerConfig(
         Duration refreshTokenTtl,
         SigningAlgorithm signingAlgorithm,
         String masterKey,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        int dbPoolSize,
+        Duration dbTimeout,
+        Duration dbStartupTimeout) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -34,6 +37,8 @@ public record ServerConfig(
         Objects.requireNonNull(accessTokenTtl, "accessTokenTtl");
         Objects.requireNonNull(refreshTokenTtl, "refreshTokenTtl");
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
+        Objects.requireNonNull(dbTimeout, "dbTimeout");
+        Objects.requireNonNull(dbStartupTimeout, "dbStartupTimeout");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
         }
@@ -42,6 +47,12 @@ public record ServerConfig(
         }
         if (signingAlgorithm == SigningAlgorithm.HS512) {
             throw new IllegalArgumentException("access tokens are signed with HS256, ES256, RS256 or EdDSA");
+        }
+        if (dbPoolSize < 1 || dbPoolSize > 1000) {
+            throw new IllegalArgumentException("LATCHKEY_DB_POOL_SIZE must be between 1 and 1000");
+        }
+        if (!positive(dbTimeout) || dbStartupTimeout.isNegative()) {
+            throw new IllegalArgumentException("database timeouts must be positive durations");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
@@ -92,6 +103,24 @@ public record ServerConfig(
         private SigningAlgorithm signingAlgorithm = SigningAlgorithm.HS256;
         private String masterKey;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private int dbPoolSize = 10;
+        private Duration dbTimeout = Duration.ofSeconds(5);
+        private Duration dbStartupTimeout = Duration.ofSeconds(60);
+
+        public Builder dbPoolSize(int dbPoolSize) {
+            this.dbPoolSize = dbPoolSize;
+            return this;
+        }
+
+        public Builder dbTimeout(Duration dbTimeout) {
+            this.dbTimeout = dbTimeout;
+            return this;
+        }
+
+        public Builder dbStartupTimeout(Duration dbStartupTimeout) {
+            this.dbStartupTimeout = dbStartupTimeout;
+            return this;
+        }
 
         public Builder port(int port) {
             this.port = port;
@@ -165,7 +194,8 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
-                    accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes);
+                    accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
+                    dbStartupTimeout);
         }
     }
 }

@@ -8,6 +8,20 @@ public interface Database extends AutoCloseable {
     /** Runs {@code work} in one transaction, committing on return and rolling back on failure. */
     <T> T transaction(SqlWork<T> work);
 
+    /** Whether the database answers a trivial query now: what {@code /health/ready} reports. */
+    default boolean isReachable() {
+        try {
+            return transaction(connection -> {
+                try (var statement = connection.createStatement()) {
+                    statement.setQueryTimeout(2);
+                    return statement.execute("SELECT 1");
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Where the data lives, for the start-up line; never a password. */
     String description();
 

@@ -24,7 +24,9 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                 insert.setString(2, key.keyHash());
                 insert.setString(3, key.name());
                 Rows.setInstant(insert, 4, key.createdAt());
-                return insert.executeUpdate();
+                insert.executeUpdate();
+                ChangeLog.append(connection, Change.Kind.API_KEYS, key.id(), null);
+                return null;
             }
         });
     }
@@ -50,7 +52,11 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         return database.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM api_keys WHERE id = ?")) {
                 delete.setString(1, id);
-                return delete.executeUpdate() == 1;
+                boolean deleted = delete.executeUpdate() == 1;
+                if (deleted) {
+                    ChangeLog.append(connection, Change.Kind.API_KEYS, id, null);
+                }
+                return deleted;
             }
         });
     }

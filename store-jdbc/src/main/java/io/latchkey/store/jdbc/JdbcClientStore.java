@@ -83,7 +83,11 @@ public final class JdbcClientStore implements ClientStore {
                 update.setString(2, client.previousSecretHash());
                 Rows.setInstant(update, 3, client.previousSecretExpiresAt());
                 update.setString(4, client.id().value());
-                return update.executeUpdate() == 1;
+                boolean updated = update.executeUpdate() == 1;
+                if (updated) {
+                    ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
+                }
+                return updated;
             }
         });
     }
@@ -93,7 +97,11 @@ public final class JdbcClientStore implements ClientStore {
         return database.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?")) {
                 delete.setString(1, id.value());
-                return delete.executeUpdate() == 1;
+                boolean deleted = delete.executeUpdate() == 1;
+                if (deleted) {
+                    ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
+                }
+                return deleted;
             }
         });
     }

@@ -36,18 +36,22 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
-    public void insert(StoredKey key) {
-        database.transaction(connection -> {
+    public boolean insertIfAbsent(StoredKey key) {
+        return database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO signing_keys (kid, purpose, alg, sealed_jwk, created_at, retired_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kid) DO NOTHING")) {
                 insert.setString(1, key.kid());
                 insert.setString(2, key.purpose().storedName());
                 insert.setString(3, key.algorithm().name());
                 insert.setString(4, key.sealedJwk());
                 Rows.setInstant(insert, 5, key.createdAt());
                 Rows.setInstant(insert, 6, key.retiredAt());
-                return insert.executeUpdate();
+                boolean inserted = insert.executeUpdate() == 1;
+                if (inserted) {
+                    ChangeLog.append(connection, Change.Kind.SIGNING_KEYS, key.kid(), null);
+                }
+                return inserted;
             }
         });
     }
@@ -60,7 +64,11 @@ public final class JdbcKeyStore implements KeyStore {
                 Rows.setInstant(update, 1, at);
                 update.setString(2, purpose.storedName());
                 update.setString(3, exceptKid);
-                return update.executeUpdate();
+                int retired = update.executeUpdate();
+                if (retired > 0) {
+                    ChangeLog.append(connection, Change.Kind.SIGNING_KEYS, exceptKid, null);
+                }
+                return retired;
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.latchkey.store.jdbc;
 
+import io.latchkey.core.token.ConsumeResult;
 import io.latchkey.core.token.RevocationStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.util.Map;
  * decides which of two concurrent refreshes wins.
  */
 public final class JdbcRevocationStore implements RevocationStore {
+    private static final int PURGE_BATCH = 1_000;
     private final Database database;
 
     public JdbcRevocationStore(Database database) {
@@ -22,8 +24,19 @@ public final class JdbcRevocationStore implements RevocationStore {
     }
 
     @Override
-    public boolean consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt) {
+    public ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt) {
         return database.transaction(connection -> {
+            // Another instance may have revoked the family a moment ago; its cache message may not
+            // have arrived yet, the row has.
+            try (PreparedStatement revoked = connection.prepareStatement(
+                    "SELECT 1 FROM revoked_families WHERE family_id = ?")) {
+                revoked.setString(1, familyId);
+                try (ResultSet rows = revoked.executeQuery()) {
+                    if (rows.next()) {
+                        return ConsumeResult.FAMILY_REVOKED;
+                    }
+                }
+            }
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO consumed_refresh_tokens (jti, family_id, client_id, expires_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (jti) DO NOTHING")) {
@@ -31,7 +44,7 @@ public final class JdbcRevocationStore implements RevocationStore {
                 insert.setString(2, familyId);
                 insert.setString(3, clientId);
                 Rows.setInstant(insert, 4, expiresAt);
-                return insert.executeUpdate() == 1;
+                return insert.executeUpdate() == 1 ? ConsumeResult.CONSUMED : ConsumeResult.ALREADY_USED;
             }
         });
     }
@@ -59,7 +72,10 @@ public final class JdbcRevocationStore implements RevocationStore {
                 insert.setString(2, clientId);
                 Rows.setInstant(insert, 3, revokedAt);
                 Rows.setInstant(insert, 4, expiresAt);
-                return insert.executeUpdate();
+                if (insert.executeUpdate() == 1) {
+                    ChangeLog.append(connection, Change.Kind.FAMILY_REVOKED, familyId, expiresAt);
+                }
+                return null;
             }
         });
     }
@@ -73,7 +89,10 @@ public final class JdbcRevocationStore implements RevocationStore {
                 insert.setString(1, jti);
                 insert.setString(2, clientId);
                 Rows.setInstant(insert, 3, expiresAt);
-                return insert.executeUpdate();
+                if (insert.executeUpdate() == 1) {
+                    ChangeLog.append(connection, Change.Kind.ACCESS_TOKEN_REVOKED, jti, expiresAt);
+                }
+                return null;
             }
         });
     }
@@ -92,17 +111,9 @@ public final class JdbcRevocationStore implements RevocationStore {
 
     @Override
     public int purgeExpired(Instant now) {
-        return database.transaction(connection -> {
-            int purged = 0;
-            for (String table : new String[] {"consumed_refresh_tokens", "revoked_families", "revoked_access_tokens"}) {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + table + " WHERE expires_at <= ?")) {
-                    Rows.setInstant(delete, 1, now);
-                    purged += delete.executeUpdate();
-                }
-            }
-            return purged;
-        });
+        return Batches.deleteAll(database, "consumed_refresh_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH)
+                + Batches.deleteAll(database, "revoked_families", "family_id", "expires_at <= ?", now, PURGE_BATCH)
+                + Batches.deleteAll(database, "revoked_access_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH);
     }
 
     private static Map<String, Instant> unexpired(Connection connection, String sql, Instant now) throws SQLException {

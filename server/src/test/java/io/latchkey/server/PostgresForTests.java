@@ -1,0 +1,80 @@
+package io.latchkey.server;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL for tests, started once per test JVM from binaries on Maven Central, and a
+ * fresh database per server. The embedded server's defaults turn {@code fsync} and
+ * {@code synchronous_commit} off for speed; they are turned back on here, because these tests
+ * claim durability. Those settings live only in this test class, never in a deployment.
+ */
+public final class PostgresForTests {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres shared;
+
+    private PostgresForTests() {
+    }
+
+    /** Whether this test run targets PostgreSQL (the surefire execution "postgres"). */
+    public static boolean selected() {
+        return "postgres".equals(System.getProperty("latchkey.test.store"));
+    }
+
+    public static synchronized EmbeddedPostgres shared() {
+        if (shared == null) {
+            shared = start(null, 0);
+            EmbeddedPostgres started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException ignored) {
+                    // the JVM is going down anyway
+                }
+            }));
+        }
+        return shared;
+    }
+
+    /** Starts a PostgreSQL of its own, on {@code dataDir} and {@code port} when given (0: any). */
+    public static EmbeddedPostgres start(Path dataDir, int port) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "300");
+            if (dataDir != null) {
+                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+            }
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new, empty database on the shared server; its JDBC URL. */
+    public static String newDatabase() {
+        return newDatabase(shared());
+    }
+
+    public static String newDatabase(EmbeddedPostgres postgres) {
+        String name = "latchkey_" + DATABASES.incrementAndGet();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+        return postgres.getJdbcUrl("postgres", name);
+    }
+}

@@ -1,0 +1,23 @@
+package io.latchkey.store.jdbc;
+
+import java.time.Instant;
+
+/**
+ * One entry of the change log: what changed ({@code kind}), which one ({@code subject}) and, for
+ * revocations, until when it matters.
+ */
+public record Change(String id, Kind kind, String subject, Instant expiresAt, Instant createdAt) {
+    /** The kinds of change an instance reacts to. */
+    public enum Kind {
+        /** A client was deleted or its secret rotated: drop it from caches. */
+        CLIENT,
+        /** An admin API key was created or deleted: reload the keys. */
+        API_KEYS,
+        /** A signing key was added or retired: reload the key ring. */
+        SIGNING_KEYS,
+        /** A rotation family was revoked. */
+        FAMILY_REVOKED,
+        /** One access token was revoked. */
+        ACCESS_TOKEN_REVOKED
+    }
+}
