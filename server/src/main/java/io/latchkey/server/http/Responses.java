@@ -101,7 +101,8 @@ final class Responses {
             return known;
         }
         if (failure instanceof StoreException) {
-            LOG.error("Store failure", failure);
+            // An outage makes every request fail alike: one line each, no stack trace flood.
+            LOG.warn("Store unavailable: {}", failure.getMessage());
             return new LatchkeyException(ErrorCode.TEMPORARILY_UNAVAILABLE,
                     "The store is unavailable; try again shortly.");
         }
