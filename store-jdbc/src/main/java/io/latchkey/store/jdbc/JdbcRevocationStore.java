@@ -26,17 +26,8 @@ public final class JdbcRevocationStore implements RevocationStore {
     @Override
     public ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt) {
         return database.transaction(connection -> {
-            // Another instance may have revoked the family a moment ago; its cache message may not
-            // have arrived yet, the row has.
-            try (PreparedStatement revoked = connection.prepareStatement(
-                    "SELECT 1 FROM revoked_families WHERE family_id = ?")) {
-                revoked.setString(1, familyId);
-                try (ResultSet rows = revoked.executeQuery()) {
-                    if (rows.next()) {
-                        return ConsumeResult.FAMILY_REVOKED;
-                    }
-                }
-            }
+            // The write comes first: a transaction that reads and then writes would have to upgrade
+            // its SQLite lock, which fails outright under contention instead of waiting.
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO consumed_refresh_tokens (jti, family_id, client_id, expires_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (jti) DO NOTHING")) {
@@ -44,7 +35,18 @@ public final class JdbcRevocationStore implements RevocationStore {
                 insert.setString(2, familyId);
                 insert.setString(3, clientId);
                 Rows.setInstant(insert, 4, expiresAt);
-                return insert.executeUpdate() == 1 ? ConsumeResult.CONSUMED : ConsumeResult.ALREADY_USED;
+                if (insert.executeUpdate() == 0) {
+                    return ConsumeResult.ALREADY_USED;
+                }
+            }
+            // Another instance may have revoked the family a moment ago; its change-log entry may
+            // not have reached this instance yet, the row has. (The token is spent either way.)
+            try (PreparedStatement revoked = connection.prepareStatement(
+                    "SELECT 1 FROM revoked_families WHERE family_id = ?")) {
+                revoked.setString(1, familyId);
+                try (ResultSet rows = revoked.executeQuery()) {
+                    return rows.next() ? ConsumeResult.FAMILY_REVOKED : ConsumeResult.CONSUMED;
+                }
             }
         });
     }
