@@ -5,6 +5,7 @@ import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.key.KeySealer;
 import io.latchkey.core.key.KeyService;
+import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
 import io.latchkey.core.token.ClientCredentialsGrant;
@@ -54,6 +55,7 @@ public final class LatchkeyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
+    private static final int MAX_TRACKED_SOURCES = 100_000;
     private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
 
@@ -103,7 +105,7 @@ public final class LatchkeyServer implements AutoCloseable {
             Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
             vertx.executeBlocking(housekeeping::run, false);
             vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
-            active.set(Routes.router(vertx, services, config.maxBodyBytes(),
+            active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
                     () -> ready.get() && changeFeed.isHealthy()));
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
@@ -152,7 +154,9 @@ public final class LatchkeyServer implements AutoCloseable {
                 new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore),
                 new TokenRevocation(verifier, revocations, settings, clock),
-                revocations);
+                revocations,
+                new FailedAttemptLimiter(clock, config.authFailureBurst(), config.authFailurePerMinute(),
+                        MAX_TRACKED_SOURCES));
     }
 
     public int port() {

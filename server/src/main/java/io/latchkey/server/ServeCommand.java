@@ -54,6 +54,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "(LATCHKEY_DB_STARTUP_TIMEOUT, default ${DEFAULT-VALUE})")
     Duration dbStartupTimeout;
 
+    @Option(names = "--trusted-proxies", defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}", split = ",",
+            description = "Addresses of proxies whose X-Forwarded-For is believed (LATCHKEY_TRUSTED_PROXIES, comma-separated)")
+    java.util.List<String> trustedProxies;
+
+    @Option(names = "--auth-failure-burst", defaultValue = "${env:LATCHKEY_AUTH_FAILURE_BURST:-10}",
+            description = "Failed authentications allowed at once per credential and address; an address gets "
+                    + "five times as many (LATCHKEY_AUTH_FAILURE_BURST, default ${DEFAULT-VALUE})")
+    int authFailureBurst;
+
+    @Option(names = "--auth-failure-per-minute", defaultValue = "${env:LATCHKEY_AUTH_FAILURE_PER_MINUTE:-10}",
+            description = "Failed authentications regained per minute (LATCHKEY_AUTH_FAILURE_PER_MINUTE, default ${DEFAULT-VALUE})")
+    int authFailurePerMinute;
+
     @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
             description = "iss of every token and base of metadata URLs (LATCHKEY_ISSUER, default http://localhost:<port>)")
     String issuer;
@@ -89,6 +102,8 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.builder().port(port).host(host).dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser)
                     .dbPassword(dbPassword).dbPoolSize(dbPoolSize).dbTimeout(dbTimeout).dbStartupTimeout(dbStartupTimeout)
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
+                    .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
+                    .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).masterKey(masterKey).build();
         } catch (IllegalArgumentException e) {
@@ -112,6 +127,16 @@ final class ServeCommand implements Callable<Integer> {
         }, "latchkey-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static java.util.Set<String> trimmed(java.util.List<String> values) {
+        java.util.Set<String> set = new java.util.HashSet<>();
+        for (String value : values) {
+            if (!value.isBlank()) {
+                set.add(value.trim());
+            }
+        }
+        return set;
     }
 
     /**

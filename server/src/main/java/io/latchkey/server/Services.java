@@ -3,6 +3,7 @@ package io.latchkey.server;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.key.KeyService;
+import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.token.ClientCredentialsGrant;
 import io.latchkey.core.token.RefreshTokenRotation;
 import io.latchkey.core.token.RevocationList;
@@ -22,5 +23,6 @@ public record Services(
         RefreshTokenRotation refreshTokens,
         TokenIntrospection introspection,
         TokenRevocation revocation,
-        RevocationList revocations) {
+        RevocationList revocations,
+        FailedAttemptLimiter failedAttempts) {
 }

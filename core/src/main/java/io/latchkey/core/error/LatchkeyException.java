@@ -11,14 +11,40 @@ public final class LatchkeyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final ErrorCode error;
+    private final long retryAfterSeconds;
+    private final boolean failedAuthentication;
 
     public LatchkeyException(ErrorCode error, String message) {
+        this(error, message, 0, false);
+    }
+
+    private LatchkeyException(ErrorCode error, String message, long retryAfterSeconds, boolean failedAuthentication) {
         super(message, null, false, false);
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.failedAuthentication = failedAuthentication;
+    }
+
+    /**
+     * Whether this failure is a presented credential that did not check out (a wrong secret or
+     * API key, a forged or expired refresh token): what rate limiting counts as a guess.
+     */
+    public boolean failedAuthentication() {
+        return failedAuthentication;
     }
 
     public ErrorCode error() {
         return error;
+    }
+
+    /** For {@code too_many_requests}: how long the caller should wait (HTTP {@code Retry-After}). */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public static LatchkeyException tooManyRequests(long retryAfterSeconds) {
+        return new LatchkeyException(ErrorCode.TOO_MANY_REQUESTS,
+                "Too many failed attempts; retry after " + retryAfterSeconds + " seconds.", retryAfterSeconds, false);
     }
 
     public static LatchkeyException invalidRequest(String message) {
@@ -26,7 +52,12 @@ public final class LatchkeyException extends RuntimeException {
     }
 
     public static LatchkeyException invalidClient() {
-        return new LatchkeyException(ErrorCode.INVALID_CLIENT, "Client authentication failed.");
+        return new LatchkeyException(ErrorCode.INVALID_CLIENT, "Client authentication failed.", 0, true);
+    }
+
+    /** A refresh token that does not verify: forged, truncated, expired or of another server. */
+    public static LatchkeyException invalidToken(String message) {
+        return new LatchkeyException(ErrorCode.INVALID_GRANT, message, 0, true);
     }
 
     public static LatchkeyException invalidGrant(String message) {
@@ -34,7 +65,7 @@ public final class LatchkeyException extends RuntimeException {
     }
 
     public static LatchkeyException invalidApiKey() {
-        return new LatchkeyException(ErrorCode.INVALID_API_KEY, "A valid admin API key is required.");
+        return new LatchkeyException(ErrorCode.INVALID_API_KEY, "A valid admin API key is required.", 0, true);
     }
 
     public static LatchkeyException notFound(String message) {

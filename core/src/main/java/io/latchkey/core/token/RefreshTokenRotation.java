@@ -43,7 +43,7 @@ public final class RefreshTokenRotation {
      */
     public IssuedTokens refresh(String refreshToken, Client authenticatedClient, String requestedScope) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
-                .orElseThrow(() -> LatchkeyException.invalidGrant("The refresh token is invalid or expired."));
+                .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (authenticatedClient != null && !authenticatedClient.id().value().equals(claims.clientId())) {
             // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
             throw LatchkeyException.invalidGrant("The refresh token was not issued to this client.");

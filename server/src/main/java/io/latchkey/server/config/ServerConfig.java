@@ -4,6 +4,7 @@ import io.latchkey.core.key.SigningAlgorithm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything the server is configured with, built once at start-up from environment variables
@@ -26,7 +27,10 @@ public record ServerConfig(
         int maxBodyBytes,
         int dbPoolSize,
         Duration dbTimeout,
-        Duration dbStartupTimeout) {
+        Duration dbStartupTimeout,
+        Set<String> trustedProxies,
+        int authFailureBurst,
+        int authFailurePerMinute) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -53,6 +57,10 @@ public record ServerConfig(
         }
         if (!positive(dbTimeout) || dbStartupTimeout.isNegative()) {
             throw new IllegalArgumentException("database timeouts must be positive durations");
+        }
+        trustedProxies = trustedProxies == null ? Set.of() : Set.copyOf(trustedProxies);
+        if (authFailureBurst < 1 || authFailurePerMinute < 1) {
+            throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
@@ -106,6 +114,24 @@ public record ServerConfig(
         private int dbPoolSize = 10;
         private Duration dbTimeout = Duration.ofSeconds(5);
         private Duration dbStartupTimeout = Duration.ofSeconds(60);
+        private Set<String> trustedProxies = Set.of();
+        private int authFailureBurst = 10;
+        private int authFailurePerMinute = 10;
+
+        public Builder trustedProxies(Set<String> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+            return this;
+        }
+
+        public Builder authFailureBurst(int authFailureBurst) {
+            this.authFailureBurst = authFailureBurst;
+            return this;
+        }
+
+        public Builder authFailurePerMinute(int authFailurePerMinute) {
+            this.authFailurePerMinute = authFailurePerMinute;
+            return this;
+        }
 
         public Builder dbPoolSize(int dbPoolSize) {
             this.dbPoolSize = dbPoolSize;
@@ -195,7 +221,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
-                    dbStartupTimeout);
+                    dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute);
         }
     }
 }

@@ -33,6 +33,7 @@ final class AdminRoutes {
 
     /** Runs before every admin route: the caller must present a valid admin API key. */
     void authenticate(RoutingContext ctx) {
+        AuthAttempts.check(ctx, "apikey");
         services.apiKeys().authenticate(ctx.request().getHeader(API_KEY_HEADER));
         ctx.next();
     }

@@ -35,6 +35,13 @@ record ClientCredentials(String clientId, String clientSecret) {
         if ((basic ? 1 : 0) + (post ? 1 : 0) + (alias ? 1 : 0) > 1) {
             throw LatchkeyException.invalidRequest("Use exactly one client authentication method.");
         }
+        ClientCredentials credentials = presented(ctx, parameters, basic, post, alias, authorization);
+        AuthAttempts.check(ctx, "client:" + credentials.clientId());
+        return credentials;
+    }
+
+    private static ClientCredentials presented(RoutingContext ctx, OAuthParameters parameters, boolean basic,
+                                               boolean post, boolean alias, String authorization) {
         if (basic) {
             ClientCredentials credentials = decodeBasic(authorization.substring(BASIC.length()).trim());
             String bodyId = parameters.get("client_id");
@@ -49,6 +56,7 @@ record ClientCredentials(String clientId, String clientSecret) {
         if (alias) {
             return new ClientCredentials(parameters.get("username"), parameters.get("password"));
         }
+        AuthAttempts.check(ctx, null);
         throw LatchkeyException.invalidClient();
     }
 

@@ -26,6 +26,7 @@ final class IntrospectionEndpoint {
         String apiKey = ctx.request().getHeader(AdminRoutes.API_KEY_HEADER);
         ClientCredentials credentials = apiKey == null ? ClientCredentials.from(ctx, parameters, false) : null;
         if (apiKey != null) {
+            AuthAttempts.check(ctx, "apikey");
             services.apiKeys().authenticate(apiKey);
         }
         String token = parameters.require("token");

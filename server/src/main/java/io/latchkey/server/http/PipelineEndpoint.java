@@ -57,7 +57,7 @@ final class PipelineEndpoint {
     }
 
     private void create(RoutingContext ctx, JsonFields fields) {
-        authenticate(fields);
+        authenticate(ctx, fields);
         String partnerId = fields.nonBlankText("partnerId", MAX_PARTNER_ID);
         String name = AdminRoutes.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
@@ -70,7 +70,7 @@ final class PipelineEndpoint {
     }
 
     private void delete(RoutingContext ctx, JsonFields fields) {
-        authenticate(fields);
+        authenticate(ctx, fields);
         String clientId = fields.text("clientId");
         if (!ClientId.isWellFormed(clientId)) {
             throw LatchkeyException.notFound("No client with that clientId.");
@@ -85,6 +85,7 @@ final class PipelineEndpoint {
         String clientId = fields.text("username");
         String secret = fields.text("password");
         String scope = fields.optionalText("scope");
+        AuthAttempts.check(ctx, "client:" + clientId);
         if (services.clients().isCached(clientId)) {
             // Hot path: the client is in memory and signing is microseconds, so no worker hop.
             Responses.send(ctx, TokenResponses.pipeline(services.clientCredentials().grant(clientId, secret, scope)));
@@ -97,13 +98,15 @@ final class PipelineEndpoint {
     private void refresh(RoutingContext ctx, JsonFields fields) {
         String refreshToken = fields.text("refresh_token");
         String scope = fields.optionalText("scope");
+        AuthAttempts.check(ctx, null);
         blocking.reply(ctx, ErrorStyle.PIPELINE,
                 () -> TokenResponses.pipeline(services.refreshTokens().refresh(refreshToken, null, scope)));
     }
 
     /** The model's {@code apikey} field: missing or wrong is 401, of the wrong JSON type 400. */
-    private void authenticate(JsonFields fields) {
+    private void authenticate(RoutingContext ctx, JsonFields fields) {
         String apiKey = fields.optionalText("apikey");
+        AuthAttempts.check(ctx, "apikey");
         services.apiKeys().authenticate(apiKey);
     }
 }

@@ -40,6 +40,7 @@ final class Responses {
 
     static void sendError(RoutingContext ctx, ErrorStyle style, Throwable failure) {
         LatchkeyException error = asLatchkeyError(failure);
+        AuthAttempts.charge(ctx, error);
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -59,6 +60,8 @@ final class Responses {
             response.putHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
         } else if (code == ErrorCode.INVALID_API_KEY) {
             response.putHeader("WWW-Authenticate", "ApiKey realm=\"latchkey\"");
+        } else if (code == ErrorCode.TOO_MANY_REQUESTS) {
+            response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds())); // RFC 9110 §10.2.3
         }
         response.setStatusCode(code.status())
                 .putHeader("Cache-Control", "no-store")

@@ -26,12 +26,15 @@ public final class Routes {
         return router;
     }
 
-    public static Router router(Vertx vertx, Services services, int maxBodyBytes, BooleanSupplier ready) {
+    public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
+                                BooleanSupplier ready) {
         Router router = Router.router(vertx);
         Blocking blocking = new Blocking(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setDeleteUploadedFilesOnEnd(true);
+        AuthAttempts attempts = new AuthAttempts(services.failedAttempts(), trustedProxies);
         router.route().handler(ctx -> {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+            attempts.attach(ctx);
             ctx.next();
         });
         health(router, ready);

@@ -1,0 +1,35 @@
+package io.latchkey.core.ratelimit;
+
+/** A token bucket refilled continuously; times are in nanoseconds of one clock. */
+final class TokenBucket {
+    private double tokens;
+    private long updatedAt;
+
+    TokenBucket(double capacity, long now) {
+        this.tokens = capacity;
+        this.updatedAt = now;
+    }
+
+    synchronized void take(long now, double capacity, double refillPerNano) {
+        refill(now, capacity, refillPerNano);
+        tokens = Math.max(0, tokens - 1);
+    }
+
+    /** Nanoseconds until one token is available; 0 if one is now. */
+    synchronized long nanosUntilAvailable(long now, double capacity, double refillPerNano) {
+        refill(now, capacity, refillPerNano);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / refillPerNano);
+    }
+
+    synchronized boolean isFull(long now, double capacity, double refillPerNano) {
+        refill(now, capacity, refillPerNano);
+        return tokens >= capacity;
+    }
+
+    private void refill(long now, double capacity, double refillPerNano) {
+        if (now > updatedAt) {
+            tokens = Math.min(capacity, tokens + (now - updatedAt) * refillPerNano);
+            updatedAt = now;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.server.TestServer.Credentials;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failed authentication is rate limited per credential and source address (SPEC §2's 429 row);
+ * behind a trusted proxy the address comes from {@code X-Forwarded-For}.
+ */
+class RateLimitTest {
+    private static final int BURST = 5;
+    private static final String ATTACKER = "203.0.113.7";
+    private static final String PARTNER = "198.51.100.9";
+
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(config -> config.authFailureBurst(BURST).authFailurePerMinute(6)
+                .trustedProxies(Set.of("127.0.0.1")));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aThousandWrongSecretsAreRefusedWith429AfterTheBurstWhileTheRightSecretWorksFromElsewhere() {
+        Credentials client = server.createClient("acme");
+        Credentials guess = new Credentials(client.clientId(), "wrong-secret");
+        Map<Integer, Integer> statuses = new HashMap<>();
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 1_000; i++) {
+            last = token(guess, ATTACKER);
+            statuses.merge(last.statusCode(), 1, Integer::sum);
+        }
+
+        assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(401, BURST, 429, 1_000 - BURST));
+        assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 60L));
+        assertThat(TestServer.json(last).get("error").asText()).isEqualTo("too_many_requests");
+        assertThat(token(client, PARTNER).statusCode()).isEqualTo(200);
+        assertThat(token(client, ATTACKER).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void theLimitLiftsAsTheBucketRefills() {
+        Credentials guess = new Credentials(server.createClient("acme").clientId(), "wrong-secret");
+        for (int i = 0; i < BURST; i++) {
+            assertThat(token(guess, ATTACKER).statusCode()).isEqualTo(401);
+        }
+        assertThat(token(guess, ATTACKER).statusCode()).isEqualTo(429);
+
+        server.clock().advance(Duration.ofSeconds(11)); // 6 a minute: one failure regained
+
+        assertThat(token(guess, ATTACKER).statusCode()).isEqualTo(401);
+        assertThat(token(guess, ATTACKER).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void wrongAdminApiKeysAreRefusedWith429AfterTheBurstWhileTheRightKeyWorksFromElsewhere() {
+        int refused = 0;
+        for (int i = 0; i < 1_000; i++) {
+            HttpResponse<String> response = server.get("/admin/clients", "X-API-Key", "guess-" + i,
+                    "X-Forwarded-For", ATTACKER);
+            if (response.statusCode() == 429) {
+                refused++;
+                assertThat(TestServer.json(response).get("code").asInt()).isEqualTo(429);
+            } else {
+                assertThat(response.statusCode()).isEqualTo(401);
+            }
+        }
+        assertThat(refused).isEqualTo(1_000 - BURST);
+        assertThat(server.get("/admin/clients", "X-API-Key", TestServer.ADMIN_KEY, "X-Forwarded-For", PARTNER)
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void forgedRefreshTokensCountAsFailuresOfTheirAddress() {
+        for (int i = 0; i < BURST * 5; i++) {
+            assertThat(pipelineRefresh("forged." + i + ".token", ATTACKER).statusCode()).isEqualTo(400);
+        }
+        HttpResponse<String> refused = pipelineRefresh("forged.again.token", ATTACKER);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(TestServer.json(refused).get("error").asText()).isEqualTo("too_many_requests");
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void aWellBehavedClientIsNeverSlowed() {
+        Credentials client = server.createClient("acme");
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(token(client, PARTNER).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void xForwardedForIsIgnoredFromAnUntrustedPeer() {
+        try (TestServer direct = TestServer.start(config -> config.authFailureBurst(BURST).authFailurePerMinute(6))) {
+            Credentials guess = new Credentials(direct.createClient("acme").clientId(), "wrong-secret");
+            for (String forged : List.of("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.5")) {
+                direct.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                        "Authorization", guess.basic(), "X-Forwarded-For", forged);
+            }
+            HttpResponse<String> sixth = direct.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                    "Authorization", guess.basic(), "X-Forwarded-For", "192.0.2.6");
+            assertThat(sixth.statusCode()).isEqualTo(429);
+        }
+    }
+
+    private HttpResponse<String> token(Credentials client, String address) {
+        return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                "Authorization", client.basic(), "X-Forwarded-For", address);
+    }
+
+    private HttpResponse<String> pipelineRefresh(String refreshToken, String address) {
+        return server.postJson("/pipeline/oauth2",
+                TestServer.write(Map.of("grant_type", "refresh_token", "refresh_token", refreshToken)),
+                "X-Forwarded-For", address);
+    }
+}
