@@ -2,6 +2,7 @@ package io.latchkey.server;
 
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.key.KeySealer;
 import io.latchkey.core.key.KeyService;
@@ -25,6 +26,7 @@ import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.DatabaseSettings;
 import io.latchkey.store.jdbc.Databases;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
+import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.latchkey.store.jdbc.JdbcKeyStore;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
@@ -32,6 +34,8 @@ import io.latchkey.store.jdbc.SqliteDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,6 +44,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,11 +94,7 @@ public final class LatchkeyServer implements AutoCloseable {
         HttpServer http;
         Database database = null;
         try {
-            http = await(vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.host())
-                            .setPort(config.port())
-                            .setMaxHeaderSize(8 * 1024)
-                            .setMaxFormAttributeSize(config.maxBodyBytes()))
+            http = await(vertx.createHttpServer(httpOptions(config))
                     .requestHandler(request -> active.get().handle(request))
                     .listen());
             database = openDatabase(config);
@@ -105,7 +106,7 @@ public final class LatchkeyServer implements AutoCloseable {
             Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
             vertx.executeBlocking(housekeeping::run, false);
             vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
-            active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
+            active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(), config.tlsEnabled(),
                     () -> ready.get() && changeFeed.isHealthy()));
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
@@ -119,6 +120,26 @@ public final class LatchkeyServer implements AutoCloseable {
             await(vertx.close());
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    private static HttpServerOptions httpOptions(ServerConfig config) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxFormAttributeSize(config.maxBodyBytes());
+        if (config.tlsEnabled()) {
+            // HTTPS only: with TLS configured there is no plain-HTTP listener to downgrade to.
+            options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+            if (ServerConfig.isPkcs12(config.tlsCert())) {
+                options.setKeyCertOptions(new PfxOptions().setPath(config.tlsCert().toString())
+                        .setPassword(config.tlsKeyPassword()));
+            } else {
+                options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
+                        .setKeyPath(config.tlsKey().toString()));
+            }
+        }
+        return options;
     }
 
     private static Database openDatabase(ServerConfig config) throws IOException {
@@ -149,14 +170,17 @@ public final class LatchkeyServer implements AutoCloseable {
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
+        Auditor auditor = new Auditor(new JdbcAuditLog(database), generator, clock);
         return new Services(clock, settings, clients, apiKeys, keys,
                 new ClientCredentialsGrant(clients, issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
+                        auditor),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore),
                 new TokenRevocation(verifier, revocations, settings, clock),
                 revocations,
                 new FailedAttemptLimiter(clock, config.authFailureBurst(), config.authFailurePerMinute(),
-                        MAX_TRACKED_SOURCES));
+                        MAX_TRACKED_SOURCES),
+                auditor);
     }
 
     public int port() {

@@ -67,6 +67,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Failed authentications regained per minute (LATCHKEY_AUTH_FAILURE_PER_MINUTE, default ${DEFAULT-VALUE})")
     int authFailurePerMinute;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
+            description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:LATCHKEY_TLS_KEY}",
+            description = "PEM private key of the certificate (LATCHKEY_TLS_KEY)")
+    Path tlsKey;
+
+    @Option(names = "--tls-key-password", defaultValue = "${env:LATCHKEY_TLS_KEY_PASSWORD}",
+            description = "Password of a PKCS#12 file (LATCHKEY_TLS_KEY_PASSWORD)")
+    String tlsKeyPassword;
+
     @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
             description = "iss of every token and base of metadata URLs (LATCHKEY_ISSUER, default http://localhost:<port>)")
     String issuer;
@@ -104,6 +116,7 @@ final class ServeCommand implements Callable<Integer> {
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
+                    .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).masterKey(masterKey).build();
         } catch (IllegalArgumentException e) {
@@ -118,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         server.generatedAdminKey().ifPresent(ServeCommand::announce);
-        System.out.println("Latchkey listening on http://" + config.host() + ":" + server.port()
+        System.out.println("Latchkey listening on " + (config.tlsEnabled() ? "https" : "http") + "://" + config.host() + ":" + server.port()
                 + " (issuer " + server.issuer() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

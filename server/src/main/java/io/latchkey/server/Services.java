@@ -1,6 +1,7 @@
 package io.latchkey.server;
 
 import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
@@ -24,5 +25,6 @@ public record Services(
         TokenIntrospection introspection,
         TokenRevocation revocation,
         RevocationList revocations,
-        FailedAttemptLimiter failedAttempts) {
+        FailedAttemptLimiter failedAttempts,
+        Auditor auditor) {
 }

@@ -69,13 +69,14 @@ public final class FailedAttemptLimiter {
         }
     }
 
-    /** Spends one failure from both buckets. */
-    public void recordFailure(String address, String credential) {
+    /** Spends one failure from both buckets; whether this failure emptied one (a lock begins). */
+    public boolean recordFailure(String address, String credential) {
         long now = nanos();
-        spend(addressKey(address), now, burst * ADDRESS_FACTOR);
+        boolean locked = spend(addressKey(address), now, burst * ADDRESS_FACTOR);
         if (credential != null) {
-            spend(credentialKey(address, credential), now, burst);
+            locked |= spend(credentialKey(address, credential), now, burst);
         }
+        return locked;
     }
 
     /** How many buckets are in memory (for tests and metrics). */
@@ -88,7 +89,7 @@ public final class FailedAttemptLimiter {
         return bucket == null ? 0 : bucket.nanosUntilAvailable(now, capacity, refillPerNano);
     }
 
-    private void spend(String key, long now, double capacity) {
+    private boolean spend(String key, long now, double capacity) {
         TokenBucket bucket = buckets.get(key);
         if (bucket == null) {
             if (buckets.size() >= maxTracked) {
@@ -97,12 +98,12 @@ public final class FailedAttemptLimiter {
                     if (warnedFull.compareAndSet(false, true)) {
                         LOG.warn("Failed-attempt table is full ({} entries); new sources are not limited", maxTracked);
                     }
-                    return;
+                    return false;
                 }
             }
             bucket = buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, now));
         }
-        bucket.take(now, capacity, refillPerNano);
+        return bucket.take(now, capacity, refillPerNano);
     }
 
     /** A sweep walks the whole table: under a flood it must not run on every failure. */

@@ -10,9 +10,12 @@ final class TokenBucket {
         this.updatedAt = now;
     }
 
-    synchronized void take(long now, double capacity, double refillPerNano) {
+    /** Takes one token; whether that left the bucket unable to give the next. */
+    synchronized boolean take(long now, double capacity, double refillPerNano) {
         refill(now, capacity, refillPerNano);
+        boolean hadOne = tokens >= 1;
         tokens = Math.max(0, tokens - 1);
+        return hadOne && tokens < 1;
     }
 
     /** Nanoseconds until one token is available; 0 if one is now. */

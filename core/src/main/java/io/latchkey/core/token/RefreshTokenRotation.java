@@ -1,5 +1,7 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientRegistry;
@@ -21,10 +23,11 @@ public final class RefreshTokenRotation {
     private final RevocationStore store;
     private final TokenSettings settings;
     private final Clock clock;
+    private final Auditor auditor;
 
     public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
                                 RevocationList revocations, RevocationStore store, TokenSettings settings,
-                                Clock clock) {
+                                Clock clock, Auditor auditor) {
         this.clients = clients;
         this.issuer = issuer;
         this.verifier = verifier;
@@ -32,6 +35,7 @@ public final class RefreshTokenRotation {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.auditor = auditor;
     }
 
     /**
@@ -40,8 +44,10 @@ public final class RefreshTokenRotation {
      * @param authenticatedClient the client that authenticated the request, or null on the
      *                            pipeline endpoint, whose refresh flow carries no client credentials
      * @param requestedScope      an optional narrower scope for the new access token
+     * @param source              the caller's address, for the audit log
      */
-    public IssuedTokens refresh(String refreshToken, Client authenticatedClient, String requestedScope) {
+    public IssuedTokens refresh(String refreshToken, Client authenticatedClient, String requestedScope,
+                                String source) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (authenticatedClient != null && !authenticatedClient.id().value().equals(claims.clientId())) {
@@ -61,6 +67,8 @@ public final class RefreshTokenRotation {
                 // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
                 revocations.revokeFamily(claims.familyId(), claims.clientId(),
                         clock.instant().plus(settings.longestTtl()));
+                auditor.record(AuditAction.REFRESH_TOKEN_REUSE_DETECTED, "client:" + claims.clientId(), source,
+                        claims.clientId(), "family " + claims.familyId());
                 throw LatchkeyException.invalidGrant(
                         "The refresh token was already used; every token of its family is now revoked.");
             }

@@ -30,7 +30,10 @@ public record ServerConfig(
         Duration dbStartupTimeout,
         Set<String> trustedProxies,
         int authFailureBurst,
-        int authFailurePerMinute) {
+        int authFailurePerMinute,
+        Path tlsCert,
+        Path tlsKey,
+        String tlsKeyPassword) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -62,6 +65,12 @@ public record ServerConfig(
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
         }
+        if (tlsCert != null && tlsKey == null && !isPkcs12(tlsCert)) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_CERT is a PEM certificate: LATCHKEY_TLS_KEY must name its key");
+        }
+        if (tlsCert == null && tlsKey != null) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_KEY is set without LATCHKEY_TLS_CERT");
+        }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
         }
@@ -74,9 +83,20 @@ public record ServerConfig(
         return new Builder();
     }
 
-    /** The issuer, defaulting to {@code http://localhost:<port>} for the port actually bound. */
+    /** The issuer, defaulting to {@code http(s)://localhost:<port>} for the port actually bound. */
     public String issuerFor(int boundPort) {
-        return issuer != null ? issuer : "http://localhost:" + boundPort;
+        return issuer != null ? issuer : (tlsEnabled() ? "https" : "http") + "://localhost:" + boundPort;
+    }
+
+    /** Whether the listener speaks HTTPS (and only HTTPS). */
+    public boolean tlsEnabled() {
+        return tlsCert != null;
+    }
+
+    /** A {@code .p12}/{@code .pfx} file holds certificate and key together. */
+    public static boolean isPkcs12(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".p12") || name.endsWith(".pfx");
     }
 
     private static boolean positive(Duration duration) {
@@ -92,7 +112,7 @@ public record ServerConfig(
         return "ServerConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir
                 + ", db=" + (dbUrl == null ? "embedded" : "configured") + ", issuer=" + issuer
                 + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
-                + ", signingAlgorithm=" + signingAlgorithm + "]";
+                + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled() + "]";
     }
 
     /** Builds a {@link ServerConfig}; every field starts at its SPEC default. */
@@ -117,6 +137,24 @@ public record ServerConfig(
         private Set<String> trustedProxies = Set.of();
         private int authFailureBurst = 10;
         private int authFailurePerMinute = 10;
+        private Path tlsCert;
+        private Path tlsKey;
+        private String tlsKeyPassword;
+
+        public Builder tlsCert(Path tlsCert) {
+            this.tlsCert = tlsCert;
+            return this;
+        }
+
+        public Builder tlsKey(Path tlsKey) {
+            this.tlsKey = tlsKey;
+            return this;
+        }
+
+        public Builder tlsKeyPassword(String tlsKeyPassword) {
+            this.tlsKeyPassword = tlsKeyPassword;
+            return this;
+        }
 
         public Builder trustedProxies(Set<String> trustedProxies) {
             this.trustedProxies = trustedProxies;
@@ -221,7 +259,8 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
-                    dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute);
+                    dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
+                    tlsKeyPassword);
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -17,10 +20,14 @@ final class AuthAttempts {
 
     private final FailedAttemptLimiter limiter;
     private final Set<String> trustedProxies;
+    private final Auditor auditor;
+    private final Vertx vertx;
 
-    AuthAttempts(FailedAttemptLimiter limiter, Set<String> trustedProxies) {
+    AuthAttempts(FailedAttemptLimiter limiter, Set<String> trustedProxies, Auditor auditor, Vertx vertx) {
         this.limiter = limiter;
         this.trustedProxies = Set.copyOf(trustedProxies);
+        this.auditor = auditor;
+        this.vertx = vertx;
     }
 
     /** Makes this instance reachable from {@code ctx} for the rest of the request. */
@@ -41,12 +48,28 @@ final class AuthAttempts {
         }
     }
 
-    /** Charges a failed authentication, if {@code failure} is one. */
+    /** Charges a failed authentication, if {@code failure} is one; audits the start of a lock. */
     static void charge(RoutingContext ctx, LatchkeyException failure) {
         AuthAttempts attempts = ctx.get(KEY);
         if (attempts != null && failure.failedAuthentication()) {
-            attempts.limiter.recordFailure(attempts.address(ctx.request()), ctx.get(CREDENTIAL));
+            String address = attempts.address(ctx.request());
+            String credential = ctx.get(CREDENTIAL);
+            if (attempts.limiter.recordFailure(address, credential)) {
+                String clientId = credential != null && credential.startsWith("client:")
+                        ? credential.substring("client:".length()) : null;
+                attempts.vertx.executeBlocking(() -> {
+                    attempts.auditor.record(AuditAction.RATE_LIMIT_LOCKED, credential == null ? "anonymous" : credential,
+                            address, clientId, null);
+                    return null;
+                }, false);
+            }
         }
+    }
+
+    /** The source address of the request, for the audit log. */
+    static String source(RoutingContext ctx) {
+        AuthAttempts attempts = ctx.get(KEY);
+        return attempts == null ? null : attempts.address(ctx.request());
     }
 
     /** RFC 7239's concern: trust a forwarded address only from a proxy we put there ourselves. */

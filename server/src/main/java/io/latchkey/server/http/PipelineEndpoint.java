@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latchkey.core.audit.AuditAction;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.ErrorCode;
@@ -57,26 +58,31 @@ final class PipelineEndpoint {
     }
 
     private void create(RoutingContext ctx, JsonFields fields) {
-        authenticate(ctx, fields);
+        String actor = authenticate(ctx, fields);
+        String source = AuthAttempts.source(ctx);
         String partnerId = fields.nonBlankText("partnerId", MAX_PARTNER_ID);
         String name = AdminRoutes.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
         blocking.reply(ctx, ErrorStyle.PIPELINE, () -> {
             var created = services.clients().create(partnerId, name, granted);
+            services.auditor().record(AuditAction.CLIENT_CREATED, actor, source, created.client().id().value(),
+                    "partner " + partnerId);
             return Reply.ok(Map.of("clientId", created.client().id().value(), "clientSecret", created.secret()))
                     .withNoStore();
         });
     }
 
     private void delete(RoutingContext ctx, JsonFields fields) {
-        authenticate(ctx, fields);
+        String actor = authenticate(ctx, fields);
+        String source = AuthAttempts.source(ctx);
         String clientId = fields.text("clientId");
         if (!ClientId.isWellFormed(clientId)) {
             throw LatchkeyException.notFound("No client with that clientId.");
         }
         blocking.reply(ctx, ErrorStyle.PIPELINE, () -> {
             services.clients().delete(new ClientId(clientId));
+            services.auditor().record(AuditAction.CLIENT_DELETED, actor, source, clientId, null);
             return Reply.ok(ClientViews.deleted(clientId));
         });
     }
@@ -99,14 +105,15 @@ final class PipelineEndpoint {
         String refreshToken = fields.text("refresh_token");
         String scope = fields.optionalText("scope");
         AuthAttempts.check(ctx, null);
+        String source = AuthAttempts.source(ctx);
         blocking.reply(ctx, ErrorStyle.PIPELINE,
-                () -> TokenResponses.pipeline(services.refreshTokens().refresh(refreshToken, null, scope)));
+                () -> TokenResponses.pipeline(services.refreshTokens().refresh(refreshToken, null, scope, source)));
     }
 
     /** The model's {@code apikey} field: missing or wrong is 401, of the wrong JSON type 400. */
-    private void authenticate(RoutingContext ctx, JsonFields fields) {
+    private String authenticate(RoutingContext ctx, JsonFields fields) {
         String apiKey = fields.optionalText("apikey");
         AuthAttempts.check(ctx, "apikey");
-        services.apiKeys().authenticate(apiKey);
+        return "apikey:" + services.apiKeys().authenticate(apiKey).id();
     }
 }

@@ -27,13 +27,16 @@ public final class Routes {
     }
 
     public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
-                                BooleanSupplier ready) {
+                                boolean tls, BooleanSupplier ready) {
         Router router = Router.router(vertx);
         Blocking blocking = new Blocking(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setDeleteUploadedFilesOnEnd(true);
-        AuthAttempts attempts = new AuthAttempts(services.failedAttempts(), trustedProxies);
+        AuthAttempts attempts = new AuthAttempts(services.failedAttempts(), trustedProxies, services.auditor(), vertx);
         router.route().handler(ctx -> {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+            if (tls) {
+                ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000"); // RFC 6797
+            }
             attempts.attach(ctx);
             ctx.next();
         });
@@ -65,6 +68,7 @@ public final class Routes {
         get(router, "/admin/api-keys", ErrorStyle.PIPELINE, admin::listApiKeys);
         route(router, HttpMethod.DELETE, "/admin/api-keys/:id", body, ErrorStyle.PIPELINE, admin::deleteApiKey);
         post(router, "/admin/keys/rotate", body, ErrorStyle.PIPELINE, admin::rotateKeys);
+        get(router, "/admin/audit", ErrorStyle.PIPELINE, admin::audit);
 
         fallbacks(router);
         return router;

@@ -50,7 +50,8 @@ final class TokenEndpoint {
         String scope = parameters.get("scope");
         blocking.reply(ctx, ErrorStyle.OAUTH, () -> {
             Client client = services.clients().authenticate(credentials.clientId(), credentials.clientSecret());
-            return TokenResponses.standard(services.refreshTokens().refresh(refreshToken, client, scope));
+            return TokenResponses.standard(services.refreshTokens().refresh(refreshToken, client, scope,
+                    AuthAttempts.source(ctx)));
         });
     }
 }

@@ -1,0 +1,37 @@
+package io.latchkey.core.audit;
+
+import java.util.Locale;
+
+/** What the audit log records. */
+public enum AuditAction {
+    CLIENT_CREATED,
+    CLIENT_DELETED,
+    CLIENT_SECRET_ROTATED,
+    API_KEY_CREATED,
+    API_KEY_DELETED,
+    SIGNING_KEYS_ROTATED,
+    REFRESH_TOKEN_REUSE_DETECTED,
+    RATE_LIMIT_LOCKED;
+
+    /** The name in the API and the store: {@code client.created}, {@code refresh_token.reuse_detected}, … */
+    public String wireName() {
+        String lower = name().toLowerCase(Locale.ROOT);
+        int split = switch (this) {
+            case CLIENT_CREATED, CLIENT_DELETED, CLIENT_SECRET_ROTATED -> "client".length();
+            case API_KEY_CREATED, API_KEY_DELETED -> "api_key".length();
+            case SIGNING_KEYS_ROTATED -> "signing_keys".length();
+            case REFRESH_TOKEN_REUSE_DETECTED -> "refresh_token".length();
+            case RATE_LIMIT_LOCKED -> "rate_limit".length();
+        };
+        return lower.substring(0, split) + "." + lower.substring(split + 1);
+    }
+
+    public static AuditAction fromWireName(String name) {
+        for (AuditAction action : values()) {
+            if (action.wireName().equals(name)) {
+                return action;
+            }
+        }
+        throw new IllegalArgumentException("unknown audit action " + name);
+    }
+}

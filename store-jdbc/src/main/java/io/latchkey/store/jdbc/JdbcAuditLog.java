@@ -1,0 +1,90 @@
+package io.latchkey.store.jdbc;
+
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.AuditCursor;
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.AuditQuery;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The audit log in {@code audit_events}: inserts only, paged newest first by (time, id). */
+public final class JdbcAuditLog implements AuditLog {
+    private final Database database;
+
+    public JdbcAuditLog(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public void append(AuditEvent event) {
+        database.transaction(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO audit_events (id, at, action, actor, source, client_id, detail) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, event.id());
+                Rows.setInstant(insert, 2, event.at());
+                insert.setString(3, event.action().wireName());
+                insert.setString(4, event.actor());
+                insert.setString(5, event.source());
+                insert.setString(6, event.clientId());
+                insert.setString(7, event.detail());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<AuditEvent> find(AuditQuery query) {
+        StringBuilder sql = new StringBuilder(
+                "SELECT id, at, action, actor, source, client_id, detail FROM audit_events WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (query.action() != null) {
+            sql.append(" AND action = ?");
+            parameters.add(query.action().wireName());
+        }
+        if (query.clientId() != null) {
+            sql.append(" AND client_id = ?");
+            parameters.add(query.clientId());
+        }
+        if (query.since() != null) {
+            sql.append(" AND at >= ?");
+            parameters.add(query.since().toEpochMilli());
+        }
+        if (query.until() != null) {
+            sql.append(" AND at < ?");
+            parameters.add(query.until().toEpochMilli());
+        }
+        if (query.before() != null) {
+            sql.append(" AND (at < ? OR (at = ? AND id < ?))");
+            parameters.add(query.before().at().toEpochMilli());
+            parameters.add(query.before().at().toEpochMilli());
+            parameters.add(query.before().id());
+        }
+        sql.append(" ORDER BY at DESC, id DESC LIMIT ").append(query.limit());
+        return database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    select.setObject(i + 1, parameters.get(i));
+                }
+                List<AuditEvent> events = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        AuditAction action;
+                        try {
+                            action = AuditAction.fromWireName(rows.getString("action"));
+                        } catch (IllegalArgumentException newerVersion) {
+                            continue;
+                        }
+                        events.add(new AuditEvent(rows.getString("id"), Rows.instant(rows, "at"), action,
+                                rows.getString("actor"), rows.getString("source"), rows.getString("client_id"),
+                                rows.getString("detail")));
+                    }
+                }
+                return events;
+            }
+        });
+    }
+}
