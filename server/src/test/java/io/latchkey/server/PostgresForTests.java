@@ -29,15 +29,7 @@ public final class PostgresForTests {
 
     public static synchronized EmbeddedPostgres shared() {
         if (shared == null) {
-            shared = start(null, 0);
-            EmbeddedPostgres started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (IOException ignored) {
-                    // the JVM is going down anyway
-                }
-            }));
+            shared = start(null, 0); // stopped by the embedded server's own shutdown hook
         }
         return shared;
     }
