@@ -58,6 +58,40 @@ class DatabaseOutageTest {
         }
     }
 
+    @Test
+    void startUpWaitsForADatabaseThatIsNotUpYet() throws Exception {
+        Path pgData = Files.createTempDirectory("latchkey-pg");
+        int port = freePort();
+        EmbeddedPostgres postgres = PostgresForTests.start(pgData, port);
+        String url = PostgresForTests.newDatabase(postgres);
+        postgres.close();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(io.latchkey.store.jdbc.PostgresDatabase.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        java.util.concurrent.CompletableFuture<TestServer> starting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> TestServer.start(config -> config.dbUrl(url).dbUser("postgres").dbTimeout(DB_TIMEOUT)
+                        .dbStartupTimeout(Duration.ofSeconds(60))));
+        try {
+            assertWithin(Duration.ofSeconds(30), () -> lines.list.stream()
+                    .anyMatch(line -> line.getFormattedMessage().startsWith("Waiting for the database")));
+            assertThat(starting).isNotDone();
+
+            postgres = PostgresForTests.start(pgData, port);
+
+            try (TestServer server = starting.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+                assertThat(server.admin("POST", "/admin/clients", "{\"partnerId\":\"acme\"}").statusCode())
+                        .isEqualTo(201);
+            }
+        } finally {
+            log.detachAppender(lines);
+            postgres.close();
+        }
+    }
+
     private static int tokenStatus(TestServer server, Credentials client) {
         return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
                 "Authorization", client.basic()).statusCode();
