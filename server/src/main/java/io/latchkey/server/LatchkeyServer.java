@@ -61,6 +61,7 @@ public final class LatchkeyServer implements AutoCloseable {
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private static final int MAX_TRACKED_SOURCES = 100_000;
+    private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
 
@@ -94,9 +95,20 @@ public final class LatchkeyServer implements AutoCloseable {
         HttpServer http;
         Database database = null;
         try {
-            http = await(vertx.createHttpServer(httpOptions(config))
-                    .requestHandler(request -> active.get().handle(request))
-                    .listen());
+            // One server per core on the same port: Vert.x gives each its own event loop and
+            // spreads connections across them, so parsing and signing use every core. (A random
+            // port is asked for as -1: Vert.x then binds one port and shares it among the servers.)
+            HttpServerOptions options = httpOptions(config);
+            if (options.getPort() == 0) {
+                options.setPort(-1);
+            }
+            http = null;
+            for (int i = 0; i < EVENT_LOOPS; i++) {
+                HttpServer server = await(vertx.createHttpServer(options)
+                        .requestHandler(request -> active.get().handle(request))
+                        .listen());
+                http = http == null ? server : http;
+            }
             database = openDatabase(config);
             Services services = wire(config, http.actualPort(), database, clock, random);
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
@@ -205,8 +217,7 @@ public final class LatchkeyServer implements AutoCloseable {
     public void close() {
         try {
             changeFeed.close();
-            await(http.close());
-            await(vertx.close());
+            await(vertx.close()); // closes every HTTP server it runs
         } finally {
             database.close();
         }
