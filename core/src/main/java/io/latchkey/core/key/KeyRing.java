@@ -52,18 +52,26 @@ public final class KeyRing {
     }
 
     /**
-     * The public access-token keys a verifier may meet at {@code now}: the current one and those
-     * retired less than {@code retention} ago (RFC 7517). Empty for HS256.
+     * The access-token keys a verifier may meet at {@code now}: the current one and those retired
+     * less than {@code retention} ago, ordered by key id.
      */
-    public JWKSet publicKeys(Instant now, java.time.Duration retention) {
-        List<JWK> jwks = new ArrayList<>();
+    public List<SigningKey> accessTokenKeys(Instant now, java.time.Duration retention) {
+        List<SigningKey> keys = new ArrayList<>();
         for (SigningKey key : byKid.getOrDefault(KeyPurpose.ACCESS_TOKEN, Map.of()).values()) {
-            boolean live = key.retiredAt().map(at -> at.plus(retention).isAfter(now)).orElse(true);
-            if (live) {
-                key.publicJwk().ifPresent(jwks::add);
+            if (key.retiredAt().map(at -> at.plus(retention).isAfter(now)).orElse(true)) {
+                keys.add(key);
             }
         }
-        jwks.sort((a, b) -> a.getKeyID().compareTo(b.getKeyID()));
+        keys.sort((a, b) -> a.kid().compareTo(b.kid()));
+        return keys;
+    }
+
+    /** The public halves of {@link #accessTokenKeys} (RFC 7517). Empty for HS256. */
+    public JWKSet publicKeys(Instant now, java.time.Duration retention) {
+        List<JWK> jwks = new ArrayList<>();
+        for (SigningKey key : accessTokenKeys(now, retention)) {
+            key.publicJwk().ifPresent(jwks::add);
+        }
         return new JWKSet(jwks);
     }
 

@@ -70,6 +70,14 @@ public final class SigningKey {
         return algorithm.asymmetric() ? Optional.of(jwk.toPublicJWK()) : Optional.empty();
     }
 
+    /**
+     * What a verifier of this key's tokens must hold: the public JWK of an asymmetric key, and the
+     * secret JWK itself of a symmetric one. Only for the admin API, which hands it to protected APIs.
+     */
+    public JWK verificationJwk() {
+        return publicJwk().orElse(jwk);
+    }
+
     /** The raw bytes of a symmetric key (the pepper). */
     byte[] secretBytes() {
         return ((OctetSequenceKey) jwk).toByteArray();

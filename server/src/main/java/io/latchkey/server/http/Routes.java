@@ -68,6 +68,7 @@ public final class Routes {
         get(router, "/admin/api-keys", ErrorStyle.PIPELINE, admin::listApiKeys);
         route(router, HttpMethod.DELETE, "/admin/api-keys/:id", body, ErrorStyle.PIPELINE, admin::deleteApiKey);
         post(router, "/admin/keys/rotate", body, ErrorStyle.PIPELINE, admin::rotateKeys);
+        get(router, "/admin/keys/access-token", ErrorStyle.PIPELINE, new SharedKeyEndpoint(services)::handle);
         get(router, "/admin/audit", ErrorStyle.PIPELINE, admin::audit);
 
         fallbacks(router);
