@@ -1,0 +1,199 @@
+package io.latchkey.client;
+
+import io.latchkey.client.internal.EndpointLocator;
+import io.latchkey.client.internal.JsonHttp;
+import io.latchkey.client.internal.PipelineTokenGrants;
+import io.latchkey.client.internal.Retrier;
+import io.latchkey.client.internal.Sleeper;
+import io.latchkey.client.internal.StandardTokenGrants;
+import io.latchkey.client.internal.TokenCache;
+import io.latchkey.client.internal.TokenGrants;
+import io.latchkey.client.internal.Urls;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Access tokens for one client, without thinking about them: fetched with client_credentials on
+ * first use, cached, renewed with the refresh token shortly before they expire (falling back to
+ * client_credentials when the refresh token is refused), one request to the server however many
+ * threads ask at once, transient failures retried with backoff. Thread-safe; make one per client
+ * and share it.
+ *
+ * <pre>{@code
+ * TokenSource tokens = TokenSource.builder(URI.create("https://auth.example.com"), clientId, clientSecret).build();
+ * HttpResponse<String> orders = tokens.send(http, HttpRequest.newBuilder(ordersUri), BodyHandlers.ofString());
+ * }</pre>
+ */
+public final class TokenSource {
+    private final TokenCache cache;
+    private final String clientId;
+    private final URI server;
+
+    private TokenSource(TokenCache cache, String clientId, URI server) {
+        this.cache = cache;
+        this.clientId = clientId;
+        this.server = server;
+    }
+
+    /** A source for the Latchkey at {@code serverUrl} (its base URL, as in {@code https://auth.example.com}). */
+    public static Builder builder(URI serverUrl, String clientId, String clientSecret) {
+        return new Builder(serverUrl, null, clientId, clientSecret);
+    }
+
+    /**
+     * A source for the server whose RFC 8414 metadata is at {@code metadataUrl}; its token
+     * endpoint is read from there on first use.
+     */
+    public static Builder builderFromMetadata(URI metadataUrl, String clientId, String clientSecret) {
+        return new Builder(null, metadataUrl, clientId, clientSecret);
+    }
+
+    /**
+     * A valid access token: the cached one, or a new one when it is due for renewal.
+     *
+     * @throws InvalidClientException when the server refuses the client's credentials
+     * @throws TokenSourceException   when no token could be had, after retries
+     */
+    public String accessToken() {
+        return cache.accessToken();
+    }
+
+    /** Sets {@code Authorization: Bearer <token>} (RFC 6750 §2.1) on {@code request}; returns it. */
+    public HttpRequest.Builder authorize(HttpRequest.Builder request) {
+        return request.setHeader("Authorization", "Bearer " + accessToken());
+    }
+
+    /**
+     * Sends {@code request} with a bearer token. When the protected API answers 401 — the token
+     * was revoked, or the API's clock is ahead — gets a new token once and sends once more; the
+     * second answer is returned whatever it is. The request's body publisher must be one that can
+     * be sent twice (those of {@link HttpRequest.BodyPublishers} for strings, bytes and files are).
+     */
+    public <T> HttpResponse<T> send(HttpClient client, HttpRequest.Builder request,
+                                    HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        String token = accessToken();
+        HttpResponse<T> response = client.send(withToken(request, token), handler);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        return client.send(withToken(request, cache.renewRejected(token)), handler);
+    }
+
+    private static HttpRequest withToken(HttpRequest.Builder request, String token) {
+        return request.copy().setHeader("Authorization", "Bearer " + token).build();
+    }
+
+    @Override
+    public String toString() {
+        return "TokenSource[clientId=" + clientId + ", server=" + server + "]"; // never the secret or a token
+    }
+
+    /** Configures a {@link TokenSource}; every setting has a default. */
+    public static final class Builder {
+        private final URI serverUrl;
+        private final URI metadataUrl;
+        private final String clientId;
+        private final String clientSecret;
+        private TokenEndpointStyle style = TokenEndpointStyle.STANDARD;
+        private String scope;
+        private Duration refreshLeadTime;
+        private Duration waitTimeout = Duration.ofSeconds(30);
+        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+        private TokenSourceListener listener = TokenSourceListener.NONE;
+        private Sleeper sleeper = Sleeper.REAL;
+
+        private Builder(URI serverUrl, URI metadataUrl, String clientId, String clientSecret) {
+            this.serverUrl = serverUrl;
+            this.metadataUrl = metadataUrl;
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+        }
+
+        /** Which endpoint to speak to; default {@link TokenEndpointStyle#STANDARD}. */
+        public Builder endpoint(TokenEndpointStyle style) {
+            this.style = Objects.requireNonNull(style);
+            return this;
+        }
+
+        /** The scope to ask for (space-delimited, RFC 6749 §3.3); default: the client's own scopes. */
+        public Builder scope(String scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        /**
+         * How long before its expiry a token is renewed. Default: 60 s or a tenth of the token's
+         * lifetime, whichever is less.
+         */
+        public Builder refreshLeadTime(Duration leadTime) {
+            if (leadTime.isNegative()) {
+                throw new IllegalArgumentException("the lead time cannot be negative");
+            }
+            this.refreshLeadTime = leadTime;
+            return this;
+        }
+
+        /** How long a caller waits for another thread's token request before giving up; default 30 s. */
+        public Builder waitTimeout(Duration waitTimeout) {
+            if (waitTimeout.isNegative() || waitTimeout.isZero()) {
+                throw new IllegalArgumentException("the wait timeout must be positive");
+            }
+            this.waitTimeout = waitTimeout;
+            return this;
+        }
+
+        /** Retries of failed token requests; default {@link RetryPolicy#DEFAULT}. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy);
+            return this;
+        }
+
+        /** The clock that expiry is judged by; default the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** The HTTP client to reach the server with; default a new one with a 5 s connect timeout. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient);
+            return this;
+        }
+
+        public Builder listener(TokenSourceListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Tests wait on a clock they move, not on the wall. */
+        Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper);
+            return this;
+        }
+
+        public TokenSource build() {
+            JsonHttp http = new JsonHttp(httpClient != null ? httpClient : JsonHttp.defaultClient());
+            boolean pipeline = style == TokenEndpointStyle.PIPELINE;
+            EndpointLocator endpoint = serverUrl != null
+                    ? EndpointLocator.fixed(Urls.resolve(serverUrl,
+                            pipeline ? EndpointLocator.PIPELINE_PATH : EndpointLocator.STANDARD_PATH))
+                    : EndpointLocator.fromMetadata(http, metadataUrl, pipeline);
+            TokenGrants grants = pipeline
+                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, clock)
+                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, clock);
+            Retrier retrier = new Retrier(retryPolicy, sleeper, () -> ThreadLocalRandom.current().nextDouble(),
+                    listener);
+            TokenCache cache = new TokenCache(grants, retrier, clock, refreshLeadTime, waitTimeout, listener, clientId);
+            return new TokenSource(cache, clientId, serverUrl != null ? serverUrl : Urls.baseOf(metadataUrl));
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.latchkey.client;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.latchkey.client.internal.AccessTokenCheck;
+import io.latchkey.client.internal.Introspection;
+import io.latchkey.client.internal.JsonHttp;
+import io.latchkey.client.internal.KeySource;
+import io.latchkey.client.internal.KeySet;
+import io.latchkey.client.internal.LazyMetadata;
+import io.latchkey.client.internal.RemoteKeySource;
+import io.latchkey.client.internal.ServerMetadata;
+import io.latchkey.client.internal.Urls;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies Latchkey access tokens where they are used: offline, in microseconds — the signature
+ * (HS256 with the shared key, or ES256/RS256/EdDSA with the server's published keys), the type
+ * ({@code typ: at+jwt}, so a refresh token is never taken for an access token), issuer, audience,
+ * expiry and scopes — and, if asked to, whether the server still considers the token active.
+ * Thread-safe; make one per API and share it.
+ *
+ * <pre>{@code
+ * TokenVerifier verifier = TokenVerifier.builder(URI.create("https://auth.example.com"))
+ *         .requiredScopes("orders:read").build();
+ * TokenPrincipal caller = verifier.verifyAuthorization(request.getHeader("Authorization"));
+ * }</pre>
+ */
+public final class TokenVerifier {
+    private static final String BEARER = "Bearer ";
+
+    private final AccessTokenCheck check;
+    private final Set<String> requiredScopes;
+    private final String issuer;
+
+    private TokenVerifier(AccessTokenCheck check, Set<String> requiredScopes, String issuer) {
+        this.check = check;
+        this.requiredScopes = requiredScopes;
+        this.issuer = issuer;
+    }
+
+    /**
+     * A verifier for tokens of the Latchkey at {@code serverUrl}. Its issuer is taken to be that
+     * URL (Latchkey's default) unless {@link Builder#issuer} says otherwise; its keys come from the
+     * server's JWKS unless a shared key is configured.
+     */
+    public static Builder builder(URI serverUrl) {
+        return new Builder(serverUrl);
+    }
+
+    /** The principal of a valid access token carrying the configured scopes. */
+    public TokenPrincipal verify(String accessToken) throws TokenRejectedException {
+        return check.verify(accessToken, requiredScopes);
+    }
+
+    /** The principal of a valid access token carrying the configured scopes and {@code scopes}. */
+    public TokenPrincipal verify(String accessToken, Collection<String> scopes) throws TokenRejectedException {
+        if (scopes.isEmpty()) {
+            return verify(accessToken);
+        }
+        java.util.HashSet<String> all = new java.util.HashSet<>(requiredScopes);
+        all.addAll(scopes);
+        return check.verify(accessToken, Set.copyOf(all));
+    }
+
+    /**
+     * Verifies the token of an {@code Authorization} header's value (RFC 6750 §2.1:
+     * {@code Bearer <token>}, the scheme in any case). A missing header or another scheme is
+     * {@link TokenRejectedException.Reason#MISSING_TOKEN}.
+     */
+    public TokenPrincipal verifyAuthorization(String authorizationHeader) throws TokenRejectedException {
+        return verify(bearerToken(authorizationHeader));
+    }
+
+    static String bearerToken(String authorization) throws TokenRejectedException {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MISSING_TOKEN);
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        if (token.isEmpty()) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);
+        }
+        return token;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenVerifier[issuer=" + issuer + ", requiredScopes=" + requiredScopes + "]";
+    }
+
+    /** Configures a {@link TokenVerifier}. */
+    public static final class Builder {
+        private final URI serverUrl;
+        private String issuer;
+        private String audience;
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private Set<String> requiredScopes = Set.of();
+        private KeySource fixedKeys;
+        private String sharedKeyApiKey;
+        private Duration keyRefetchInterval = Duration.ofSeconds(30);
+        private String introspectionHeader;
+        private String introspectionCredential;
+        private Duration introspectionCacheTtl = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private HttpClient httpClient;
+
+        private Builder(URI serverUrl) {
+            this.serverUrl = Objects.requireNonNull(serverUrl, "serverUrl");
+        }
+
+        /** The expected {@code iss}: the server's {@code LATCHKEY_ISSUER}. Default: the server URL. */
+        public Builder issuer(String issuer) {
+            this.issuer = Objects.requireNonNull(issuer);
+            return this;
+        }
+
+        /** The {@code aud} this API must find in a token: the server's {@code LATCHKEY_AUDIENCE}. Default: the issuer. */
+        public Builder audience(String audience) {
+            this.audience = Objects.requireNonNull(audience);
+            return this;
+        }
+
+        /** How far this machine's clock may be off the server's, for {@code exp}, {@code nbf} and {@code iat}; default 30 s. */
+        public Builder clockSkew(Duration skew) {
+            if (skew.isNegative()) {
+                throw new IllegalArgumentException("the clock skew cannot be negative");
+            }
+            this.clockSkew = skew;
+            return this;
+        }
+
+        /** Scopes every token must carry (RFC 6749 §3.3); default none. */
+        public Builder requiredScopes(String... scopes) {
+            this.requiredScopes = Set.of(scopes);
+            return this;
+        }
+
+        /** Verify HS256 tokens with this shared key (the server's access-token secret), and nothing else. */
+        public Builder sharedKey(byte[] secret) {
+            this.fixedKeys = KeySource.fixed(KeySet.ofSecret(secret));
+            this.sharedKeyApiKey = null;
+            return this;
+        }
+
+        /** Verify with these keys only: a JWK set as JSON (public keys, or {@code oct} secrets for HS256). */
+        public Builder keys(String jwkSetJson) {
+            try {
+                this.fixedKeys = KeySource.fixed(KeySet.of(JWKSet.parse(jwkSetJson)));
+            } catch (ParseException e) {
+                throw new IllegalArgumentException("not a JWK set: " + e.getMessage(), e);
+            }
+            this.sharedKeyApiKey = null;
+            return this;
+        }
+
+        /**
+         * Fetch the HS256 shared keys from the server's {@code GET /admin/keys/access-token} with an
+         * admin API key, and refetch them when a token names a new key. The API key is powerful:
+         * keep it as secret as the shared key itself.
+         */
+        public Builder sharedKeysFromServer(String adminApiKey) {
+            this.sharedKeyApiKey = Objects.requireNonNull(adminApiKey);
+            this.fixedKeys = null;
+            return this;
+        }
+
+        /** At most one key refetch per this interval, however many tokens name unknown keys; default 30 s. */
+        public Builder keyRefetchInterval(Duration interval) {
+            this.keyRefetchInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /** Also ask {@code /oauth2/introspect} (RFC 7662), authenticated as this client with HTTP Basic. */
+        public Builder introspectAsClient(String clientId, String clientSecret) {
+            this.introspectionHeader = "Authorization";
+            this.introspectionCredential = Introspection.basic(clientId, clientSecret);
+            return this;
+        }
+
+        /** Also ask {@code /oauth2/introspect} (RFC 7662), authenticated with an API key in {@code X-API-Key}. */
+        public Builder introspectWithApiKey(String apiKey) {
+            this.introspectionHeader = "X-API-Key";
+            this.introspectionCredential = Objects.requireNonNull(apiKey);
+            return this;
+        }
+
+        /**
+         * How long an introspection answer is reused; default 10 s. Also how long a deleted client's
+         * or a revoked token may still be accepted.
+         */
+        public Builder introspectionCacheTtl(Duration ttl) {
+            this.introspectionCacheTtl = Objects.requireNonNull(ttl);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient);
+            return this;
+        }
+
+        public TokenVerifier build() {
+            JsonHttp http = new JsonHttp(httpClient != null ? httpClient : JsonHttp.defaultClient());
+            String expectedIssuer = issuer != null ? issuer : stripSlash(serverUrl.toString());
+            URI metadataUrl = ServerMetadata.metadataUrl(serverUrl);
+            LazyMetadata metadata = new LazyMetadata(http, metadataUrl);
+            KeySource keys;
+            if (fixedKeys != null) {
+                keys = fixedKeys;
+            } else if (sharedKeyApiKey != null) {
+                URI sharedKeys = Urls.resolve(serverUrl, "/admin/keys/access-token");
+                keys = new RemoteKeySource(http, () -> sharedKeys, sharedKeyApiKey, clock, keyRefetchInterval);
+            } else {
+                keys = new RemoteKeySource(http, () -> metadata.get().jwksUri(), null, clock, keyRefetchInterval);
+            }
+            Introspection introspection = null;
+            if (introspectionHeader != null) {
+                URI fallback = Urls.resolve(serverUrl, "/oauth2/introspect");
+                introspection = new Introspection(http,
+                        () -> metadata.get().introspectionEndpoint().orElse(fallback),
+                        introspectionHeader, introspectionCredential, introspectionCacheTtl, clock);
+            }
+            AccessTokenCheck check = new AccessTokenCheck(keys, expectedIssuer,
+                    audience != null ? audience : expectedIssuer, clockSkew, clock, introspection);
+            return new TokenVerifier(check, requiredScopes, expectedIssuer);
+        }
+
+        private static String stripSlash(String url) {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.latchkey.client.internal;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /pipeline/oauth2}, the integration model's endpoint (SPEC §2): JSON bodies, the
+ * credentials as {@code username}/{@code password}, a refresh without client authentication,
+ * and {@code expires_in} in <em>milliseconds</em>.
+ */
+public final class PipelineTokenGrants implements TokenGrants {
+    private final JsonHttp http;
+    private final EndpointLocator endpoint;
+    private final String clientId;
+    private final String clientSecret;
+    private final String scope;
+    private final Clock clock;
+
+    public PipelineTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
+                               String scope, Clock clock) {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.scope = scope;
+        this.clock = clock;
+    }
+
+    @Override
+    public TokenResponse clientCredentials() throws IOException, InterruptedException, TokenEndpointException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", clientId);
+        body.put("password", clientSecret);
+        body.put("grant_type", "client_credentials");
+        if (scope != null) {
+            body.put("scope", scope);
+        }
+        return post(body);
+    }
+
+    @Override
+    public TokenResponse refresh(String refreshToken) throws IOException, InterruptedException, TokenEndpointException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("grant_type", "refresh_token");
+        body.put("refresh_token", refreshToken);
+        return post(body);
+    }
+
+    private TokenResponse post(Map<String, Object> body)
+            throws IOException, InterruptedException, TokenEndpointException {
+        Instant requestedAt = clock.instant();
+        HttpRequest request = JsonHttp.request(endpoint.locate())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body)))
+                .build();
+        return TokenAnswers.read(http.send(request), Duration.ofMillis(1), requestedAt);
+    }
+}

@@ -1,0 +1,78 @@
+package io.latchkey.client.internal;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code POST /oauth2/token}: form-encoded, authenticated with {@code client_secret_basic} for
+ * both grants (Latchkey requires client authentication for a refresh, RFC 6749 §6), and
+ * {@code expires_in} in seconds.
+ */
+public final class StandardTokenGrants implements TokenGrants {
+    private final JsonHttp http;
+    private final EndpointLocator endpoint;
+    private final String basicAuthorization;
+    private final String scope;
+    private final Clock clock;
+
+    public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
+                               String scope, Clock clock) {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.basicAuthorization = basic(clientId, clientSecret);
+        this.scope = scope;
+        this.clock = clock;
+    }
+
+    @Override
+    public TokenResponse clientCredentials() throws IOException, InterruptedException, TokenEndpointException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        if (scope != null) {
+            form.put("scope", scope);
+        }
+        return post(form);
+    }
+
+    @Override
+    public TokenResponse refresh(String refreshToken) throws IOException, InterruptedException, TokenEndpointException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return post(form);
+    }
+
+    private TokenResponse post(Map<String, String> form)
+            throws IOException, InterruptedException, TokenEndpointException {
+        Instant requestedAt = clock.instant();
+        HttpRequest request = JsonHttp.request(endpoint.locate())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", basicAuthorization)
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form)))
+                .build();
+        return TokenAnswers.read(http.send(request), Duration.ofSeconds(1), requestedAt);
+    }
+
+    /** RFC 6749 §2.3.1: each part form-urlencoded, then joined by a colon and base64'd. */
+    static String basic(String clientId, String clientSecret) {
+        String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
