@@ -100,6 +100,16 @@ final class Latchkey implements AutoCloseable {
         return json(send(request, 200));
     }
 
+    /** RFC 7009 revocation of {@code token} by the client it was issued to. */
+    void revoke(Client client, String token) {
+        HttpRequest request = HttpRequest.newBuilder(url().resolve("/oauth2/revoke")).timeout(TIMEOUT)
+                .header("Authorization", client.basic())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+                .build();
+        send(request, 200);
+    }
+
     String accessToken(Client client) {
         return (String) token(client).get("access_token");
     }

@@ -16,8 +16,9 @@ import java.util.Map;
  * {@code GET /admin/keys/access-token} with an admin API key.
  *
  * <p>Fetched on first use, then only when a token names a {@code kid} the set lacks — a key
- * rotation — and then at most once per {@code refetchInterval}, so a stream of tokens with made-up
- * key ids costs the server one request per interval, not one per token. Fetches happen under this
+ * rotation — and such refetches at most once per {@code refetchInterval}, so a stream of tokens
+ * with made-up key ids costs the server one request per interval, not one per token. (The first
+ * fetch does not count: a rotation just after start-up is picked up at once.) Fetches happen under this
  * object's lock: threads meeting the same new {@code kid} cause one request, and threads whose
  * keys are known never touch the lock. While no key was ever fetched, a failed fetch is retried
  * at most once per {@link #FIRST_FETCH_RETRY}.
@@ -37,7 +38,8 @@ public final class RemoteKeySource implements KeySource {
     private final Clock clock;
     private final Duration refetchInterval;
     private volatile KeySet keys;
-    private Instant lastAttempt;
+    private Instant lastFirstFetch;
+    private Instant lastRefetch;
 
     /** @param apiKey sent as {@code X-API-Key}, or {@code null} for the public JWKS */
     public RemoteKeySource(JsonHttp http, Location location, String apiKey, Clock clock, Duration refetchInterval) {
@@ -59,10 +61,10 @@ public final class RemoteKeySource implements KeySource {
                 return keys;
             }
             Instant now = clock.instant();
-            if (lastAttempt != null && now.isBefore(lastAttempt.plus(FIRST_FETCH_RETRY))) {
+            if (lastFirstFetch != null && now.isBefore(lastFirstFetch.plus(FIRST_FETCH_RETRY))) {
                 throw new KeysUnavailableException("the verification keys could not be fetched", null);
             }
-            lastAttempt = now;
+            lastFirstFetch = now;
             try {
                 keys = fetch();
                 return keys;
@@ -81,10 +83,10 @@ public final class RemoteKeySource implements KeySource {
             return keys; // another thread refetched while this one waited for the lock
         }
         Instant now = clock.instant();
-        if (lastAttempt != null && now.isBefore(lastAttempt.plus(refetchInterval))) {
+        if (lastRefetch != null && now.isBefore(lastRefetch.plus(refetchInterval))) {
             return keys;
         }
-        lastAttempt = now;
+        lastRefetch = now;
         try {
             keys = fetch();
         } catch (IOException | ParseException e) {
