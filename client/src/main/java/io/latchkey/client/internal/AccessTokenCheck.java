@@ -18,8 +18,9 @@ import java.util.Set;
  * <p>Where Nimbus's {@code DefaultJWTProcessor} spends its time, and what this does instead:
  * it parses the header JSON on every token (cached here); builds a {@code JWSHeader}, a
  * {@code Base64URL} per part and a {@code JWTClaimsSet} with {@code Date}s (plain map reads
- * here); creates and initialises a {@code Mac} per verification (once per thread here); and
- * runs the generic claims verifier (five fixed checks here).
+ * here); parses the payload through Gson ({@link ClaimsReader} reads the bytes directly);
+ * creates and initialises a {@code Mac} per verification (once per thread here); and runs the
+ * generic claims verifier (a few fixed checks here).
  *
  * <p>Order matters for safety: nothing of the payload is read before the signature verified,
  * and the algorithm is the key's, never the token's ({@link SignatureChecks}).
@@ -80,7 +81,10 @@ public final class AccessTokenCheck {
             }
             headers.remember(token, firstDot, header);
             byte[] json = Base64Url.decode(ascii, firstDot + 1, secondDot - firstDot - 1);
-            payload = JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
+            payload = ClaimsReader.read(json);
+            if (payload == null) {
+                payload = JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
+            }
         } catch (IllegalArgumentException | ParseException e) {
             throw new TokenRejectedException(Reason.MALFORMED);
         }

@@ -12,9 +12,13 @@ import java.util.Map;
  * {@code kid} and {@code typ}. A header with {@code crit} is refused: this verifier understands
  * no extension, and §4.1.11 forbids accepting what it does not understand.
  */
-record JwsHeader(String algorithm, String keyId, String type) {
+record JwsHeader(String algorithm, String keyId, String type, boolean isAccessTokenType) {
+    JwsHeader(String algorithm, String keyId, String type) {
+        this(algorithm, keyId, type, isAccessTokenType(type));
+    }
+
     /** RFC 9068 §2.1; RFC 7515 §4.1.9 lets the {@code application/} prefix be left out, and media types ignore case. */
-    boolean isAccessTokenType() {
+    private static boolean isAccessTokenType(String type) {
         if (type == null) {
             return false;
         }
