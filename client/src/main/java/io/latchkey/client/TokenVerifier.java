@@ -16,6 +16,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -64,7 +65,7 @@ public final class TokenVerifier {
         if (scopes.isEmpty()) {
             return verify(accessToken);
         }
-        java.util.HashSet<String> all = new java.util.HashSet<>(requiredScopes);
+        HashSet<String> all = new HashSet<>(requiredScopes);
         all.addAll(scopes);
         return check.verify(accessToken, Set.copyOf(all));
     }

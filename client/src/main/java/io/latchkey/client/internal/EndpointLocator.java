@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 
 /**
- * Where a token request goes: a URL known up front, or one read from the server's metadata on
- * first use (RFC 8414) and remembered once it was read.
+ * Where a request to the server goes — the token endpoint, the keys, introspection: a URL known
+ * up front, or one read from the server's metadata on first use (RFC 8414).
  */
 public interface EndpointLocator {
     String STANDARD_PATH = "/oauth2/token";

@@ -29,7 +29,7 @@ public final class Introspection {
     }
 
     private final JsonHttp http;
-    private final RemoteKeySource.Location endpoint;
+    private final EndpointLocator endpoint;
     private final String headerName;
     private final String headerValue;
     private final Duration cacheTtl;
@@ -40,7 +40,7 @@ public final class Introspection {
      * @param headerName  {@code Authorization} (a client's Basic credentials) or {@code X-API-Key}
      * @param headerValue its value
      */
-    public Introspection(JsonHttp http, RemoteKeySource.Location endpoint, String headerName, String headerValue,
+    public Introspection(JsonHttp http, EndpointLocator endpoint, String headerName, String headerValue,
                          Duration cacheTtl, Clock clock) {
         this.http = http;
         this.endpoint = endpoint;
@@ -77,7 +77,7 @@ public final class Introspection {
     private boolean ask(String token) throws TokenRejectedException {
         try {
             String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&token_type_hint=access_token";
-            HttpRequest request = JsonHttp.request(endpoint.uri())
+            HttpRequest request = JsonHttp.request(endpoint.locate())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header(headerName, headerValue)
                     .POST(HttpRequest.BodyPublishers.ofString(form))

@@ -26,14 +26,8 @@ import java.util.Map;
 public final class RemoteKeySource implements KeySource {
     static final Duration FIRST_FETCH_RETRY = Duration.ofSeconds(1);
 
-    /** Finds the URL to fetch: known up front or read from the metadata. */
-    @FunctionalInterface
-    public interface Location {
-        URI uri() throws IOException, InterruptedException;
-    }
-
     private final JsonHttp http;
-    private final Location location;
+    private final EndpointLocator location;
     private final String apiKey;
     private final Clock clock;
     private final Duration refetchInterval;
@@ -42,7 +36,7 @@ public final class RemoteKeySource implements KeySource {
     private Instant lastRefetch;
 
     /** @param apiKey sent as {@code X-API-Key}, or {@code null} for the public JWKS */
-    public RemoteKeySource(JsonHttp http, Location location, String apiKey, Clock clock, Duration refetchInterval) {
+    public RemoteKeySource(JsonHttp http, EndpointLocator location, String apiKey, Clock clock, Duration refetchInterval) {
         this.http = http;
         this.location = location;
         this.apiKey = apiKey;
@@ -98,7 +92,7 @@ public final class RemoteKeySource implements KeySource {
     }
 
     private KeySet fetch() throws IOException, InterruptedException, ParseException {
-        URI uri = location.uri();
+        URI uri = location.locate();
         HttpRequest.Builder request = JsonHttp.request(uri).GET();
         if (apiKey != null) {
             request.header("X-API-Key", apiKey);
