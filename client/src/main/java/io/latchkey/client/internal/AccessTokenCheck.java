@@ -6,6 +6,8 @@ import io.latchkey.client.TokenRejectedException;
 import io.latchkey.client.TokenRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,8 +38,8 @@ public final class AccessTokenCheck {
     private final HeaderCache headers = new HeaderCache();
 
     /** @param introspection {@code null} to trust a token until it expires */
-    public AccessTokenCheck(KeySource keys, String issuer, String audience, java.time.Duration skew,
-                            java.time.Clock clock, Introspection introspection) {
+    public AccessTokenCheck(KeySource keys, String issuer, String audience, Duration skew, Clock clock,
+                            Introspection introspection) {
         this.keys = keys;
         this.claims = new ClaimsCheck(issuer, audience, skew, clock);
         this.introspection = introspection;

@@ -18,10 +18,10 @@ import java.util.Map;
  * <p>Fetched on first use, then only when a token names a {@code kid} the set lacks — a key
  * rotation — and such refetches at most once per {@code refetchInterval}, so a stream of tokens
  * with made-up key ids costs the server one request per interval, not one per token. (The first
- * fetch does not count: a rotation just after start-up is picked up at once.) Fetches happen under this
- * object's lock: threads meeting the same new {@code kid} cause one request, and threads whose
- * keys are known never touch the lock. While no key was ever fetched, a failed fetch is retried
- * at most once per {@link #FIRST_FETCH_RETRY}.
+ * fetch does not count: a rotation just after start-up is picked up at once.) Fetches happen
+ * under this object's lock: threads meeting the same new {@code kid} cause one request, and
+ * threads whose keys are known never touch the lock. While no key was ever fetched, a failed
+ * fetch is retried at most once per {@link #FIRST_FETCH_RETRY}.
  */
 public final class RemoteKeySource implements KeySource {
     static final Duration FIRST_FETCH_RETRY = Duration.ofSeconds(1);
