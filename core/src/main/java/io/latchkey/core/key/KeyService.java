@@ -53,11 +53,7 @@ public final class KeyService {
         store.deleteRetiredBefore(KeyPurpose.ACCESS_TOKEN, now.minus(accessRetention));
         store.deleteRetiredBefore(KeyPurpose.REFRESH_TOKEN, now.minus(refreshRetention));
         KeyRing loaded = unsealAll();
-        if (!hasCurrent(loaded, KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256)) {
-            // A fixed kid: instances starting together on an empty store agree on one pepper,
-            // since only the first insert lands and every other instance then reads it.
-            generate(KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256, PEPPER_KID);
-        }
+        ensurePepper(loaded);
         if (!hasCurrent(loaded, KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512)) {
             generate(KeyPurpose.REFRESH_TOKEN, SigningAlgorithm.HS512);
         }
@@ -67,6 +63,25 @@ public final class KeyService {
         }
         reload();
         return ring;
+    }
+
+    /**
+     * Loads the ring, creating only the pepper where missing: for tools that hash secrets but sign
+     * nothing ({@code latchkey apikey create --offline}). Such a tool is not configured with the
+     * server's signing algorithm, so it must neither generate nor retire signing keys.
+     */
+    public synchronized KeyRing loadForHashing() {
+        ensurePepper(unsealAll());
+        reload();
+        return ring;
+    }
+
+    private void ensurePepper(KeyRing loaded) {
+        if (!hasCurrent(loaded, KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256)) {
+            // A fixed kid: instances starting together on an empty store agree on one pepper,
+            // since only the first insert lands and every other instance then reads it.
+            generate(KeyPurpose.SECRET_PEPPER, SigningAlgorithm.HS256, PEPPER_KID);
+        }
     }
 
     public KeyRing ring() {
