@@ -22,6 +22,11 @@ public interface Database extends AutoCloseable {
         }
     }
 
+    /** The schema version the migrations brought this database to, such as {@code 3}. */
+    default String schemaVersion() {
+        return transaction(Migrations::currentVersion);
+    }
+
     /** Where the data lives, for the start-up line; never a password. */
     String description();
 

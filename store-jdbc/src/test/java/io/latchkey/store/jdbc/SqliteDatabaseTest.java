@@ -43,6 +43,24 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void theSchemaVersionIsThatOfTheNewestMigration() {
+        try (SqliteDatabase database = SqliteDatabase.open(tempDir.resolve("x.db"))) {
+            assertThat(database.schemaVersion()).isEqualTo(newestMigration());
+        }
+    }
+
+    private static String newestMigration() {
+        try (var files = java.nio.file.Files.list(Path.of("src/main/resources/db/migration"))) {
+            return files.map(file -> file.getFileName().toString())
+                    .map(name -> name.substring(1, name.indexOf("__")))
+                    .max(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aFreshDatabaseIsMigrated() {
         try (SqliteDatabase database = SqliteDatabase.open(tempDir.resolve("x.db"))) {
             int tables = database.transaction(connection -> {
