@@ -4,7 +4,6 @@ import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.client.ClientRegistry;
-import io.latchkey.core.key.KeySealer;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
@@ -17,20 +16,15 @@ import io.latchkey.core.token.TokenIssuer;
 import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
-import io.latchkey.server.config.MasterKey;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.http.Routes;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
-import io.latchkey.store.jdbc.DatabaseSettings;
-import io.latchkey.store.jdbc.Databases;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
-import io.latchkey.store.jdbc.JdbcKeyStore;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
-import io.latchkey.store.jdbc.SqliteDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,7 +32,6 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,7 +102,7 @@ public final class LatchkeyServer implements AutoCloseable {
                         .listen());
                 http = http == null ? server : http;
             }
-            database = openDatabase(config);
+            database = StoreFactory.openDatabase(config);
             Services services = wire(config, http.actualPort(), database, clock, random);
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
             ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
@@ -154,24 +147,12 @@ public final class LatchkeyServer implements AutoCloseable {
         return options;
     }
 
-    private static Database openDatabase(ServerConfig config) throws IOException {
-        if (config.dbUrl() == null) {
-            Files.createDirectories(config.dataDir());
-            return SqliteDatabase.open(config.dataDir().resolve("latchkey.db"));
-        }
-        return Databases.open(new DatabaseSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
-                config.dbPoolSize(), config.dbTimeout(), config.dbStartupTimeout()));
-    }
-
     private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random)
             throws IOException {
-        Files.createDirectories(config.dataDir());
-        byte[] masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
         String issuer = config.issuerFor(port);
         TokenSettings settings = new TokenSettings(issuer, List.of(config.audience() == null ? issuer : config.audience()),
                 config.accessTokenTtl(), config.refreshTokenTtl());
-        KeyService keys = new KeyService(new JdbcKeyStore(database), new KeySealer(masterKey), random, clock,
-                config.signingAlgorithm(), config.accessTokenTtl(), config.refreshTokenTtl());
+        KeyService keys = StoreFactory.keyService(config, database, clock, random);
         keys.load();
         SecretGenerator generator = new SecretGenerator(random);
         SecretHasher hasher = new SecretHasher(keys.pepper());
