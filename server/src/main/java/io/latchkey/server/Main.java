@@ -1,15 +1,39 @@
 package io.latchkey.server;
 
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.cli.ApiKeyCommands;
+import io.latchkey.server.cli.AuditCommand;
+import io.latchkey.server.cli.ClientCommands;
+import io.latchkey.server.cli.ErrorReporting;
+import io.latchkey.server.cli.KeysCommands;
+import io.latchkey.server.cli.MigrateCommand;
+import io.latchkey.server.cli.ServeCommand;
+import io.latchkey.server.cli.VersionCommand;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** {@code latchkey}: the command line. */
-@Command(name = "latchkey", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+/**
+ * {@code latchkey}: the command line. {@code serve} runs the server and {@code migrate} prepares
+ * its store; the management commands talk to a running server's admin API. Every command has
+ * {@code --help} (inherited from here, with {@code --version}).
+ */
+@Command(name = "latchkey", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = VersionCommand.class,
         description = "OAuth2 authorization server for machine-to-machine integrations.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, MigrateCommand.class, VersionCommand.class, ClientCommands.class,
+                ApiKeyCommands.class, KeysCommands.class, AuditCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nThe management commands (client, apikey, keys, audit) talk to a running server: set "
+                + "LATCHKEY_URL (default http://localhost:8080) and LATCHKEY_API_KEY, or pass --url and --api-key.%n"
+                + "%nExamples:%n",
+        footer = {"  latchkey serve --port 9000",
+                "  export LATCHKEY_API_KEY=lk_…",
+                "  latchkey client create --partner Acme --scope orders:read",
+                "  latchkey client list --json",
+                "  latchkey apikey create --offline   # all admin keys lost: write one",
+                "  latchkey client create --help"})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -18,16 +42,24 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The whole command tree, with the converters and the one-line error reporting every command uses. */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.registerConverter(Duration.class, Main::duration);
         commandLine.registerConverter(SigningAlgorithm.class, SigningAlgorithm::parse);
+        // Ids are base64url and may begin with '-': "-Vx3…" must be a client id, not -V clustered
+        // with more options. With clustering off it matches no option and is taken as the id.
+        commandLine.setPosixClusteredShortOptionsAllowed(false);
+        commandLine.setUnmatchedOptionsArePositionalParams(true);
+        ErrorReporting errors = new ErrorReporting();
+        commandLine.setExecutionExceptionHandler(errors);
+        commandLine.setParameterExceptionHandler(errors);
         return commandLine;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     private static Duration duration(String value) {
@@ -36,14 +68,6 @@ public final class Main implements Runnable {
         } catch (DateTimeParseException e) {
             throw new CommandLine.TypeConversionException(
                     "'" + value + "' is not an ISO-8601 duration such as PT1H, PT15M or P30D");
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"latchkey " + (version == null ? "development build" : version)};
         }
     }
 }

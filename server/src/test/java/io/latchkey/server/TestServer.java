@@ -70,7 +70,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops the server and starts a new one on the same data dir, clock and configuration. */
     public void restart() {
+        restart(() -> { });
+    }
+
+    /** Stops the server, runs {@code whileStopped} (on its data, say), then starts it again. */
+    public void restart(Runnable whileStopped) {
         server.close();
+        whileStopped.run();
         server = LatchkeyServer.start(config(), clock, new SecureRandom());
     }
 
@@ -84,6 +90,11 @@ public final class TestServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The PostgreSQL database of this server (user {@code postgres}), or {@code null} on the embedded store. */
+    public String dbUrl() {
+        return dbUrl;
     }
 
     public String baseUrl() {

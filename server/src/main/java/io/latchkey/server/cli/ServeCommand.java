@@ -1,13 +1,15 @@
-package io.latchkey.server;
+package io.latchkey.server.cli;
 
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,8 +17,18 @@ import picocli.CommandLine.Option;
  * same name; a flag wins over the variable.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the server. Every option also reads its environment variable.")
-final class ServeCommand implements Callable<Integer> {
+        description = "Start the server. Every option also reads its environment variable.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  latchkey serve",
+                "  latchkey serve --port 9000 --data-dir /var/lib/latchkey",
+                "  latchkey serve --db-url jdbc:postgresql://db/latchkey --signing-alg ES256"})
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    MasterKeyOption masterKey;
+
     @Option(names = "--port", defaultValue = "${env:LATCHKEY_PORT:-8080}",
             description = "HTTP port (LATCHKEY_PORT, default ${DEFAULT-VALUE})")
     int port;
@@ -24,35 +36,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:LATCHKEY_HOST:-0.0.0.0}",
             description = "Bind address (LATCHKEY_HOST, default ${DEFAULT-VALUE})")
     String host;
-
-    @Option(names = "--data-dir", defaultValue = "${env:LATCHKEY_DATA_DIR:-./data}",
-            description = "Embedded store and generated key material (LATCHKEY_DATA_DIR, default ${DEFAULT-VALUE})")
-    Path dataDir;
-
-    @Option(names = "--db-url", defaultValue = "${env:LATCHKEY_DB_URL}",
-            description = "JDBC URL (LATCHKEY_DB_URL, default: SQLite file in the data dir)")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "${env:LATCHKEY_DB_USER}", description = "Database user (LATCHKEY_DB_USER)")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "${env:LATCHKEY_DB_PASSWORD}",
-            description = "Database password (LATCHKEY_DB_PASSWORD)")
-    String dbPassword;
-
-    @Option(names = "--db-pool-size", defaultValue = "${env:LATCHKEY_DB_POOL_SIZE:-10}",
-            description = "PostgreSQL connections per instance (LATCHKEY_DB_POOL_SIZE, default ${DEFAULT-VALUE})")
-    int dbPoolSize;
-
-    @Option(names = "--db-timeout", defaultValue = "${env:LATCHKEY_DB_TIMEOUT:-PT5S}",
-            description = "Longest wait for a database connection before a request fails with 503 "
-                    + "(LATCHKEY_DB_TIMEOUT, default ${DEFAULT-VALUE})")
-    Duration dbTimeout;
-
-    @Option(names = "--db-startup-timeout", defaultValue = "${env:LATCHKEY_DB_STARTUP_TIMEOUT:-PT60S}",
-            description = "How long start-up waits for the database to come up "
-                    + "(LATCHKEY_DB_STARTUP_TIMEOUT, default ${DEFAULT-VALUE})")
-    Duration dbStartupTimeout;
 
     @Option(names = "--trusted-proxies", defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}", split = ",",
             description = "Addresses of proxies whose X-Forwarded-For is believed (LATCHKEY_TRUSTED_PROXIES, comma-separated)")
@@ -103,22 +86,17 @@ final class ServeCommand implements Callable<Integer> {
             description = "Access-token signature: HS256, ES256, RS256 or EdDSA (LATCHKEY_SIGNING_ALG, default ${DEFAULT-VALUE})")
     SigningAlgorithm signingAlgorithm;
 
-    @Option(names = "--master-key", defaultValue = "${env:LATCHKEY_MASTER_KEY}",
-            description = "Base64 256-bit key-encryption key (LATCHKEY_MASTER_KEY, default: a generated file in the data dir)")
-    String masterKey;
-
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
         try {
-            config = ServerConfig.builder().port(port).host(host).dataDir(dataDir).dbUrl(dbUrl).dbUser(dbUser)
-                    .dbPassword(dbPassword).dbPoolSize(dbPoolSize).dbTimeout(dbTimeout).dbStartupTimeout(dbStartupTimeout)
+            config = masterKey.applyTo(store.applyTo(ServerConfig.builder())).port(port).host(host)
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
-                    .signingAlgorithm(signingAlgorithm).masterKey(masterKey).build();
+                    .signingAlgorithm(signingAlgorithm).build();
         } catch (IllegalArgumentException e) {
             System.err.println("latchkey: " + e.getMessage());
             return 2;

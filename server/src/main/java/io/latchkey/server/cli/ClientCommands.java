@@ -1,0 +1,243 @@
+package io.latchkey.server.cli;
+
+import static io.latchkey.server.cli.AdminClient.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code latchkey client …}: the partners' client credentials, through the admin API (SPEC §4). */
+@Command(name = "client", description = "Create, list, show and delete clients; rotate their secrets.",
+        subcommands = {ClientCommands.Create.class, ClientCommands.ListClients.class, ClientCommands.Get.class,
+                ClientCommands.Delete.class, ClientCommands.RotateSecret.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  latchkey client create --partner Acme --scope orders:read",
+                "  latchkey client list --partner Acme",
+                "  latchkey client rotate-secret Smn-BntlvbiGriYh-xuYlA --grace PT1H"})
+public final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    @Command(name = "create", description = "Create a client for a partner. Its secret is printed this once.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  latchkey client create --partner Acme",
+                    "  latchkey client create --partner Acme --scope orders:read,orders:write",
+                    "  latchkey client create --partner Acme --name 'Orders sync'",
+                    "  latchkey client create --partner Acme --json | jq -r .clientSecret"})
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Option(names = {"-p", "--partner"}, required = true, paramLabel = "<partnerId>", preprocessor = LiteralValue.class,
+                description = "The partner the client belongs to")
+        String partnerId;
+
+        @Option(names = "--scope", split = ",", paramLabel = "<scope>",
+                description = "A scope the client may ask for; repeat it or separate scopes with commas")
+        List<String> scopes;
+
+        @Option(names = "--name", preprocessor = LiteralValue.class,
+                description = "A name for people, such as the partner's system")
+        String name;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("partnerId", partnerId);
+            if (scopes != null) {
+                body.put("scopes", scopes);
+            }
+            if (name != null) {
+                body.put("name", name);
+            }
+            JsonNode created = admin.client().post("/admin/clients", body);
+            if (output.json()) {
+                output.print(created);
+                return 0;
+            }
+            PrintWriter out = output.out();
+            out.println("Created a client. Its secret is shown only this once: store it now.");
+            out.println();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("Client ID", text(created, "clientId"));
+            details.put("Client secret", text(created, "clientSecret"));
+            details.putAll(describe(created));
+            Table.details(out, details);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List clients, never with their secrets.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  latchkey client list", "  latchkey client list --partner Acme --json"})
+    static final class ListClients implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Option(names = {"-p", "--partner"}, paramLabel = "<partnerId>", preprocessor = LiteralValue.class,
+                description = "Only this partner's clients")
+        String partnerId;
+
+        @Override
+        public Integer call() {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("partnerId", partnerId);
+            JsonNode answer = admin.client().get("/admin/clients", query);
+            if (output.json()) {
+                output.print(answer);
+                return 0;
+            }
+            JsonNode clients = answer.path("clients");
+            if (clients.isEmpty()) {
+                output.out().println(partnerId == null ? "No clients." : "No clients of partner " + partnerId + ".");
+                output.out().flush();
+                return 0;
+            }
+            Table table = new Table("CLIENT ID", "PARTNER", "NAME", "SCOPES", "CREATED");
+            for (JsonNode client : clients) {
+                table.row(text(client, "clientId"), text(client, "partnerId"), text(client, "name"),
+                        words(client.path("scopes")), text(client, "createdAt"));
+            }
+            table.print(output.out());
+            return 0;
+        }
+    }
+
+    @Command(name = "get", description = "Show one client, never with its secret.",
+            footerHeading = "%nExamples:%n", footer = {"  latchkey client get Smn-BntlvbiGriYh-xuYlA"})
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Parameters(paramLabel = "<clientId>", preprocessor = LiteralValue.class, description = "The client's id")
+        String clientId;
+
+        @Override
+        public Integer call() {
+            JsonNode client = admin.client().get("/admin/clients/" + AdminClient.segment(clientId), Map.of());
+            if (output.json()) {
+                output.print(client);
+                return 0;
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("Client ID", text(client, "clientId"));
+            details.putAll(describe(client));
+            Table.details(output.out(), details);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a client: its secret, refresh tokens and access tokens stop "
+            + "working at once.",
+            footerHeading = "%nExamples:%n", footer = {"  latchkey client delete Smn-BntlvbiGriYh-xuYlA"})
+    static final class Delete implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Parameters(paramLabel = "<clientId>", preprocessor = LiteralValue.class, description = "The client's id")
+        String clientId;
+
+        @Override
+        public Integer call() {
+            JsonNode answer = admin.client().delete("/admin/clients/" + AdminClient.segment(clientId));
+            if (output.json()) {
+                output.print(answer);
+            } else {
+                output.out().println("Deleted client " + clientId + ".");
+                output.out().flush();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-secret", description = "Give a client a new secret, printed this once. The old one "
+            + "stops working at once, or after a grace period.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  latchkey client rotate-secret Smn-BntlvbiGriYh-xuYlA",
+                    "  latchkey client rotate-secret Smn-BntlvbiGriYh-xuYlA --grace PT1H",
+                    "      (the old secret keeps working for one more hour)"})
+    static final class RotateSecret implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Parameters(paramLabel = "<clientId>", preprocessor = LiteralValue.class, description = "The client's id")
+        String clientId;
+
+        @Option(names = "--grace", defaultValue = "PT0S", paramLabel = "<duration>",
+                description = "How long the old secret keeps working, ISO-8601 such as PT1H (default: not at all)")
+        Duration grace;
+
+        @Override
+        public Integer call() {
+            if (grace.isNegative()) {
+                throw new ParameterException(spec.commandLine(), "--grace must not be negative");
+            }
+            JsonNode rotated = admin.client().post("/admin/clients/" + AdminClient.segment(clientId) + "/secret",
+                    Map.of("graceSeconds", grace.toSeconds()));
+            if (output.json()) {
+                output.print(rotated);
+                return 0;
+            }
+            PrintWriter out = output.out();
+            out.println("Gave the client a new secret. It is shown only this once: store it now.");
+            out.println();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("Client ID", text(rotated, "clientId"));
+            details.put("Client secret", text(rotated, "clientSecret"));
+            String previousUntil = text(rotated, "previousSecretExpiresAt");
+            details.put("Old secret", previousUntil == null ? "no longer works" : "works until " + previousUntil);
+            Table.details(out, details);
+            return 0;
+        }
+    }
+
+    /** A client's fields for people, after its id. */
+    private static Map<String, Object> describe(JsonNode client) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("Partner", text(client, "partnerId"));
+        details.put("Name", text(client, "name"));
+        details.put("Scopes", words(client.path("scopes")));
+        details.put("Created", text(client, "createdAt"));
+        String previousUntil = text(client, "previousSecretExpiresAt");
+        if (previousUntil != null) {
+            details.put("Old secret works until", previousUntil);
+        }
+        return details;
+    }
+
+    private static String words(JsonNode array) {
+        List<String> words = new ArrayList<>();
+        array.forEach(element -> words.add(element.asText()));
+        return String.join(" ", words);
+    }
+}

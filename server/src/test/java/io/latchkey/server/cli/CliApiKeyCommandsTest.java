@@ -1,0 +1,73 @@
+package io.latchkey.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.server.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code latchkey apikey create|list|delete} against a running server. */
+class CliApiKeyCommandsTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void createPrintsAKeyOnceThatTheAdminApiThenAccepts() {
+        Cli.Result created = Cli.admin(server, "apikey", "create", "--name", "ci").succeeded();
+
+        assertThat(created.out()).contains("shown only this once");
+        String key = printedKey(created);
+        Cli.as(server, key, "client", "list").succeeded();
+    }
+
+    @Test
+    void listShowsEachKeyByIdAndNameButNeverTheKey() {
+        JsonNode created = Cli.admin(server, "apikey", "create", "--name", "deploy", "--json").succeeded().json();
+        String id = created.get("id").asText();
+        String key = created.get("apiKey").asText();
+
+        Cli.Result table = Cli.admin(server, "apikey", "list").succeeded();
+        JsonNode json = Cli.admin(server, "apikey", "list", "--json").succeeded().json();
+
+        assertThat(table.out()).startsWith("ID").contains(id, "deploy", "configured").doesNotContain(key);
+        assertThat(json.get("apiKeys")).extracting(apiKey -> apiKey.get("id").asText()).contains(id, "configured");
+        assertThat(json.toString()).doesNotContain(key);
+    }
+
+    @Test
+    void deleteStopsTheKeyAtOnce() {
+        JsonNode created = Cli.admin(server, "apikey", "create", "--json").succeeded().json();
+        String id = created.get("id").asText();
+        String key = created.get("apiKey").asText();
+
+        Cli.Result deleted = Cli.admin(server, "apikey", "delete", id).succeeded();
+
+        assertThat(deleted.out().strip()).isEqualTo("Deleted API key " + id + ".");
+        assertThat(Cli.as(server, key, "apikey", "list").failedWith(1)).contains("invalid_api_key");
+        assertThat(Cli.admin(server, "apikey", "list").out()).doesNotContain(id);
+    }
+
+    @Test
+    void deletingAnUnknownKeyFailsWithTheServersMessage() {
+        String error = Cli.admin(server, "apikey", "delete", "no-such-key").failedWith(1);
+
+        assertThat(error).isEqualTo("latchkey: No API key with the id: no-such-key (not_found)");
+    }
+
+    /** The key line of {@code apikey create}: the only line that is just a key. */
+    static String printedKey(Cli.Result created) {
+        return created.out().lines().map(String::strip).filter(line -> line.startsWith("lk_")).findFirst()
+                .orElseThrow(() -> new AssertionError("no key in: " + created.out()));
+    }
+}

@@ -1,0 +1,153 @@
+package io.latchkey.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.server.TestServer;
+import io.latchkey.server.TestServer.Credentials;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code latchkey client …} against a running server: what an operator types, what the partner then gets. */
+class CliClientCommandsTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void createPrintsTheSecretOnceAndItWorksOnTheTokenEndpoint() {
+        Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Acme", "--scope", "orders:read",
+                "--name", "Orders sync").succeeded();
+
+        assertThat(created.out()).contains("shown only this once");
+        assertThat(created.field("Partner")).isEqualTo("Acme");
+        assertThat(created.field("Name")).isEqualTo("Orders sync");
+        assertThat(created.field("Scopes")).isEqualTo("orders:read");
+        Credentials credentials = new Credentials(created.field("Client ID"), created.field("Client secret"));
+        JsonNode token = server.token(credentials, "scope", "orders:read");
+        assertThat(token.get("access_token").asText()).isNotBlank();
+    }
+
+    @Test
+    void createWithJsonPrintsTheServersAnswer() {
+        JsonNode created = Cli.admin(server, "client", "create", "-p", "Acme", "--scope", "orders:read,orders:write",
+                "--scope", "invoices:read", "--json").succeeded().json();
+
+        assertThat(created.get("partnerId").asText()).isEqualTo("Acme");
+        assertThat(created.get("scopes")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("orders:read", "orders:write", "invoices:read");
+        Credentials credentials = new Credentials(created.get("clientId").asText(), created.get("clientSecret").asText());
+        assertThat(server.token(credentials).get("access_token").asText()).isNotBlank();
+    }
+
+    @Test
+    void listShowsThePartnersClientsAndNoSecret() {
+        String partner = "Partner-" + UUID.randomUUID();
+        Credentials first = create(partner);
+        Credentials second = create(partner);
+        Credentials other = create("Someone-else");
+
+        Cli.Result table = Cli.admin(server, "client", "list", "--partner", partner).succeeded();
+        JsonNode json = Cli.admin(server, "client", "list", "--partner", partner, "--json").succeeded().json();
+
+        assertThat(table.out()).startsWith("CLIENT ID").contains(first.clientId(), second.clientId(), partner)
+                .doesNotContain(other.clientId()).doesNotContain(first.secret()).doesNotContain(second.secret());
+        assertThat(json.get("clients")).extracting(client -> client.get("clientId").asText())
+                .containsExactlyInAnyOrder(first.clientId(), second.clientId());
+        assertThat(json.toString()).doesNotContain(first.secret());
+    }
+
+    @Test
+    void listOfAPartnerWithoutClientsSaysSo() {
+        Cli.Result result = Cli.admin(server, "client", "list", "--partner", "Nobody-" + UUID.randomUUID()).succeeded();
+
+        assertThat(result.out()).startsWith("No clients of partner Nobody-");
+    }
+
+    @Test
+    void getShowsOneClientWithoutItsSecret() {
+        Credentials client = create("Acme");
+
+        Cli.Result shown = Cli.admin(server, "client", "get", client.clientId()).succeeded();
+        JsonNode json = Cli.admin(server, "client", "get", client.clientId(), "--json").succeeded().json();
+
+        assertThat(shown.field("Client ID")).isEqualTo(client.clientId());
+        assertThat(shown.field("Partner")).isEqualTo("Acme");
+        assertThat(shown.out()).doesNotContain(client.secret());
+        assertThat(json.get("clientId").asText()).isEqualTo(client.clientId());
+        assertThat(json.has("clientSecret")).isFalse();
+    }
+
+    @Test
+    void rotateSecretPrintsANewSecretThatWorksWhileTheOldOneStopsAtOnce() {
+        Credentials client = create("Acme");
+
+        Cli.Result rotated = Cli.admin(server, "client", "rotate-secret", client.clientId()).succeeded();
+
+        assertThat(rotated.field("Old secret")).isEqualTo("no longer works");
+        Credentials renewed = new Credentials(client.clientId(), rotated.field("Client secret"));
+        assertThat(renewed.secret()).isNotEqualTo(client.secret());
+        assertThat(server.token(renewed).get("access_token").asText()).isNotBlank();
+        assertThat(tokenStatus(client)).isEqualTo(401);
+    }
+
+    @Test
+    void rotateSecretWithAGracePeriodKeepsTheOldSecretWorkingUntilThen() {
+        Credentials client = create("Acme");
+
+        JsonNode rotated = Cli.admin(server, "client", "rotate-secret", client.clientId(), "--grace", "PT1H", "--json")
+                .succeeded().json();
+
+        assertThat(Instant.parse(rotated.get("previousSecretExpiresAt").asText()))
+                .isCloseTo(server.clock().instant().plusSeconds(3600), within(1, ChronoUnit.MILLIS));
+        assertThat(tokenStatus(client)).isEqualTo(200);
+        assertThat(tokenStatus(new Credentials(client.clientId(), rotated.get("clientSecret").asText()))).isEqualTo(200);
+    }
+
+    @Test
+    void deleteRemovesTheClientAndItsSecretStopsWorking() {
+        Credentials client = create("Acme");
+
+        Cli.Result deleted = Cli.admin(server, "client", "delete", client.clientId()).succeeded();
+
+        assertThat(deleted.out().strip()).isEqualTo("Deleted client " + client.clientId() + ".");
+        assertThat(tokenStatus(client)).isEqualTo(401);
+        assertThat(Cli.admin(server, "client", "get", client.clientId()).failedWith(1)).contains("not_found");
+    }
+
+    @Test
+    void deleteWithJsonPrintsTheServersAnswer() {
+        Credentials client = create("Acme");
+
+        JsonNode answer = Cli.admin(server, "client", "delete", client.clientId(), "--json").succeeded().json();
+
+        assertThat(answer.get("code").asInt()).isEqualTo(200);
+        assertThat(answer.get("message").asText()).endsWith(client.clientId());
+    }
+
+    private static Credentials create(String partner) {
+        JsonNode created = Cli.admin(server, "client", "create", "--partner", partner, "--json").succeeded().json();
+        return new Credentials(created.get("clientId").asText(), created.get("clientSecret").asText());
+    }
+
+    private static int tokenStatus(Credentials client) {
+        HttpResponse<String> response = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                "Authorization", client.basic());
+        return response.statusCode();
+    }
+}
