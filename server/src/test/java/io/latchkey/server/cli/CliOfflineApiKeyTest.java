@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -24,90 +26,91 @@ import org.slf4j.LoggerFactory;
  * after a restart, or while it runs once its change feed has read the store.
  */
 class CliOfflineApiKeyTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
     @Test
     void aKeyWrittenWhileTheServerIsStoppedIsAcceptedAfterItsRestart() {
-        try (TestServer server = TestServer.start()) {
-            AtomicReference<Cli.Result> created = new AtomicReference<>();
+        AtomicReference<Cli.Result> created = new AtomicReference<>();
 
-            server.restart(() -> created.set(Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline",
-                    "--name", "recovery")).succeeded()));
+        server.restart(() -> created.set(Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline",
+                "--name", "recovery")).succeeded()));
 
-            String key = CliApiKeyCommandsTest.printedKey(created.get());
-            Cli.as(server, key, "client", "list").succeeded();
-            assertThat(Cli.as(server, key, "apikey", "list").out()).contains("recovery");
-        }
+        String key = CliApiKeyCommandsTest.printedKey(created.get());
+        Cli.as(server, key, "client", "list").succeeded();
+        assertThat(Cli.as(server, key, "apikey", "list").out()).contains("recovery");
     }
 
     @Test
     void aKeyWrittenWhileTheServerRunsIsAcceptedOnceItHasReadTheChange() {
-        try (TestServer server = TestServer.start()) {
-            JsonNode created = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline", "--json"))
-                    .succeeded().json();
+        JsonNode created = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline", "--json"))
+                .succeeded().json();
 
-            server.server().pollChanges();
+        server.server().pollChanges();
 
-            Cli.as(server, created.get("apiKey").asText(), "client", "list").succeeded();
-        }
+        Cli.as(server, created.get("apiKey").asText(), "client", "list").succeeded();
     }
 
     @Test
     void theAuditLogRecordsThatAKeyWasCreatedOffline() {
-        try (TestServer server = TestServer.start()) {
-            String id = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline", "--json"))
-                    .succeeded().json().get("id").asText();
+        String id = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline", "--json"))
+                .succeeded().json().get("id").asText();
 
-            JsonNode events = Cli.admin(server, "audit", "--action", "api_key.created", "--json").succeeded().json();
+        JsonNode events = Cli.admin(server, "audit", "--action", "api_key.created", "--json").succeeded().json();
 
-            assertThat(events.get("events")).anySatisfy(event -> {
-                assertThat(event.get("actor").asText()).isEqualTo("offline");
-                assertThat(event.get("detail").asText()).contains(id);
-            });
-        }
+        assertThat(events.get("events")).anySatisfy(event -> {
+            assertThat(event.get("actor").asText()).isEqualTo("offline");
+            assertThat(event.get("detail").asText()).contains(id);
+        });
     }
 
     @Test
     void writingAKeyLeavesTheSigningKeysAlone() {
-        try (TestServer server = TestServer.start(config -> config.signingAlgorithm(SigningAlgorithm.ES256))) {
-            Set<String> before = jwksKids(server);
+        try (TestServer es256 = TestServer.start(config -> config.signingAlgorithm(SigningAlgorithm.ES256))) {
+            Set<String> before = jwksKids(es256);
 
-            server.restart(() -> Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline")).succeeded());
+            es256.restart(() -> Cli.run(Cli.onStoreOf(es256, "apikey", "create", "--offline")).succeeded());
 
-            assertThat(jwksKids(server)).isEqualTo(before);
+            assertThat(jwksKids(es256)).isEqualTo(before);
         }
     }
 
     @Test
     void theKeyIsPrintedButNeverLogged() {
-        try (TestServer server = TestServer.start()) {
-            ListAppender<ILoggingEvent> logged = captureLogs();
-            try {
-                Cli.Result created = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline"))
-                        .succeeded();
+        ListAppender<ILoggingEvent> logged = captureLogs();
+        try {
+            Cli.Result created = Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline")).succeeded();
 
-                String key = CliApiKeyCommandsTest.printedKey(created);
-                assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-                        .noneMatch(message -> message.contains(key));
-            } finally {
-                root().detachAppender(logged);
-            }
+            String key = CliApiKeyCommandsTest.printedKey(created);
+            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(message -> message.contains(key));
+        } finally {
+            root().detachAppender(logged);
         }
     }
 
     @Test
     void aWrongMasterKeyFailsWithOneLineAndWritesNothing() {
-        try (TestServer server = TestServer.start()) {
-            byte[] wrong = new byte[32];
-            String wrongKey = Base64.getEncoder().encodeToString(wrong);
-            List<String> before = keyIds(server);
-            AtomicReference<Cli.Result> result = new AtomicReference<>();
+        byte[] wrong = new byte[32];
+        String wrongKey = Base64.getEncoder().encodeToString(wrong);
+        List<String> before = keyIds(server);
+        AtomicReference<Cli.Result> result = new AtomicReference<>();
 
-            server.restart(() -> result.set(Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline",
-                    "--master-key", wrongKey))));
+        server.restart(() -> result.set(Cli.run(Cli.onStoreOf(server, "apikey", "create", "--offline",
+                "--master-key", wrongKey))));
 
-            assertThat(result.get().failedWith(1)).contains("cannot unseal", "LATCHKEY_MASTER_KEY")
-                    .doesNotContain(wrongKey);
-            assertThat(keyIds(server)).isEqualTo(before);
-        }
+        assertThat(result.get().failedWith(1)).contains("cannot unseal", "LATCHKEY_MASTER_KEY")
+                .doesNotContain(wrongKey);
+        assertThat(keyIds(server)).isEqualTo(before);
     }
 
     private static List<String> keyIds(TestServer server) {
