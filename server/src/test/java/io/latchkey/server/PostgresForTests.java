@@ -41,7 +41,10 @@ public final class PostgresForTests {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("max_connections", "300");
+                    .setServerConfig("max_connections", "300")
+                    // Frequent checkpoints keep little to flush at exit: the embedded server's stop
+                    // allows five seconds, and a whole suite's dirty pages under fsync take longer.
+                    .setServerConfig("checkpoint_timeout", "30s");
             if (dataDir != null) {
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
             }
