@@ -11,6 +11,7 @@ import io.latchkey.core.key.SigningKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import java.util.Optional;
 public final class TokenVerifier {
     /** Far above any token we mint (under 1 KiB); parsing stops before it costs anything. */
     static final int MAX_TOKEN_LENGTH = 8 * 1024;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyService keys;
     private final String issuer;
@@ -39,7 +41,7 @@ public final class TokenVerifier {
 
     /** The claims of {@code token} if it is a valid, unexpired token of {@code kind}. */
     public Optional<TokenClaims> verify(String token, TokenKind kind) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH || !isCanonicalCompact(token)) {
             return Optional.empty();
         }
         try {
@@ -60,6 +62,43 @@ public final class TokenVerifier {
             // Any malformed token is simply not a valid one; nothing about it is worth a 500.
             return Optional.empty();
         }
+    }
+
+    /**
+     * RFC 7515 §2 and §7.1: a compact JWS is three base64url segments, without padding, line
+     * breaks, whitespace or any other character. Nimbus decodes leniently (it skips characters
+     * outside the alphabet, takes the standard alphabet and padding too, and trims the token), so
+     * without this check one token has many spellings that all verify: a strict verifier at a
+     * protected API would disagree with us, and anything keyed by the token's text could be
+     * sidestepped. Re-encoding each segment must give it back exactly, which also refuses stray
+     * low bits in a segment's last character.
+     */
+    static boolean isCanonicalCompact(String token) {
+        String[] segments = token.split("\\.", -1);
+        if (segments.length != 3) {
+            return false;
+        }
+        for (String segment : segments) {
+            if (segment.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                        || c == '-' || c == '_';
+                if (!alphabet) {
+                    return false;
+                }
+            }
+            try {
+                if (!BASE64URL.encodeToString(Base64.getUrlDecoder().decode(segment)).equals(segment)) {
+                    return false;
+                }
+            } catch (IllegalArgumentException e) {
+                return false; // a length no encoding has (4n+1)
+            }
+        }
+        return true;
     }
 
     private Optional<TokenClaims> claims(TokenKind kind, JWTClaimsSet claims) throws ParseException {
