@@ -75,6 +75,13 @@ final class Responses {
      */
     static void sendFailure(RoutingContext ctx, ErrorStyle style) {
         Throwable failure = ctx.failure();
+        if (failure instanceof IllegalArgumentException) {
+            // Our handlers answer their own errors (Routes.guarded, Blocking); what fails the
+            // context is Vert.x or Netty refusing the request itself, e.g. a form whose names do
+            // not decode ("username%2=", "=x"). The message may quote the body: say nothing of it.
+            sendError(ctx, style, LatchkeyException.invalidRequest(messageFor(ErrorCode.INVALID_REQUEST)));
+            return;
+        }
         if (failure == null || ctx.statusCode() == 413) {
             ErrorCode code = switch (ctx.statusCode()) {
                 case 413 -> ErrorCode.REQUEST_TOO_LARGE;

@@ -1,5 +1,7 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -84,6 +86,10 @@ public final class Routes {
 
     /** Unknown paths and methods answer JSON like everything else, not Vert.x's HTML. */
     private static void fallbacks(Router router) {
+        // Vert.x answers 400 itself when a path does not decode (an escape like %zz): answer JSON
+        // like everywhere else, and keep its stack trace out of the log ("Unhandled exception in router").
+        router.errorHandler(400, ctx -> Responses.sendError(ctx, ErrorStyle.PIPELINE,
+                LatchkeyException.invalidRequest(Responses.messageFor(ErrorCode.INVALID_REQUEST))));
         router.errorHandler(404, ctx -> Responses.sendFailure(ctx, ErrorStyle.PIPELINE));
         router.errorHandler(405, ctx -> Responses.sendFailure(ctx, ErrorStyle.PIPELINE));
         router.errorHandler(500, ctx -> Responses.sendFailure(ctx, ErrorStyle.PIPELINE));
