@@ -70,7 +70,7 @@ final class AdminRoutes {
         if (partnerIds.size() > 1) {
             throw LatchkeyException.invalidRequest("Give partnerId at most once.");
         }
-        String partnerId = partnerIds.isEmpty() ? null : partnerIds.get(0);
+        String partnerId = partnerIds.isEmpty() ? null : JsonFields.storable("partnerId", partnerIds.get(0));
         blocking.reply(ctx, ErrorStyle.PIPELINE, () -> Reply.ok(Map.of("clients",
                 services.clients().list(partnerId).stream().map(ClientViews::of).toList())));
     }
@@ -253,7 +253,7 @@ final class AdminRoutes {
         if (name != null && name.length() > MAX_NAME) {
             throw LatchkeyException.invalidRequest("The field 'name' must be at most " + MAX_NAME + " characters.");
         }
-        return name;
+        return JsonFields.storable("name", name);
     }
 
     private static ClientId clientId(RoutingContext ctx) {

@@ -42,7 +42,7 @@ final class JsonFields {
         return node.textValue();
     }
 
-    /** A required string field with at least one non-blank character and at most {@code max}. */
+    /** A required string field with at least one non-blank character and at most {@code max}, fit to store. */
     String nonBlankText(String name, int max) {
         String value = text(name);
         if (value.isBlank()) {
@@ -50,6 +50,33 @@ final class JsonFields {
         }
         if (value.length() > max) {
             throw LatchkeyException.invalidRequest("The field '" + name + "' must be at most " + max + " characters.");
+        }
+        return storable(name, value);
+    }
+
+    /**
+     * {@code value}, if the store can keep it exactly as given: Unicode text without U+0000 or an
+     * unpaired surrogate. PostgreSQL refuses U+0000 in text (which answered 503, as if the store
+     * were down) and neither store can encode a lone surrogate as UTF-8 (it came back altered), so
+     * such a value is the caller's error, and both stores behave alike.
+     *
+     * @param name the field or parameter, for the error message
+     */
+    static String storable(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (c == 0 || (Character.isSurrogate(c) && !pairedHigh)) {
+                throw LatchkeyException.invalidRequest("The field '" + name
+                        + "' must be Unicode text without NUL characters.");
+            }
+            if (pairedHigh) {
+                i++;
+            }
         }
         return value;
     }
