@@ -136,6 +136,10 @@ final class AdminRoutes {
 
     void deleteApiKey(RoutingContext ctx) {
         String id = ctx.pathParam("id");
+        if (!JsonFields.isStorable(id)) {
+            // No key has such an id; asking PostgreSQL would fail (U+0000) and answer 503.
+            throw LatchkeyException.notFound("No API key with that id.");
+        }
         blocking.reply(ctx, ErrorStyle.PIPELINE, () -> {
             services.apiKeys().delete(id);
             audit(ctx, AuditAction.API_KEY_DELETED, null, "api key " + id);

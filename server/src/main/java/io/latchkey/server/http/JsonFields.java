@@ -63,22 +63,24 @@ final class JsonFields {
      * @param name the field or parameter, for the error message
      */
     static String storable(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean pairedHigh = Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1));
-            if (c == 0 || (Character.isSurrogate(c) && !pairedHigh)) {
-                throw LatchkeyException.invalidRequest("The field '" + name
-                        + "' must be Unicode text without NUL characters.");
-            }
-            if (pairedHigh) {
-                i++;
-            }
+        if (value != null && !isStorable(value)) {
+            throw LatchkeyException.invalidRequest("The field '" + name
+                    + "' must be Unicode text without NUL characters.");
         }
         return value;
+    }
+
+    /** Whether {@code value} is Unicode text without U+0000 or an unpaired surrogate (see {@link #storable}). */
+    static boolean isStorable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (c == 0 || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An array of strings, or null when absent. */
