@@ -120,6 +120,17 @@ final class Responses {
             // Vert.x decodes form bodies itself; its complaint may quote the body, so say nothing of it.
             return new LatchkeyException(ErrorCode.INVALID_REQUEST, "The form body is not validly encoded.");
         }
+        if (failure instanceof io.vertx.ext.web.handler.HttpException http && http.getStatusCode() < 500) {
+            // Vert.x Web refusing the request itself, e.g. a query string whose escapes do not
+            // decode (?partnerId=%): the caller's error, whose cause may quote the request.
+            ErrorCode code = switch (http.getStatusCode()) {
+                case 404 -> ErrorCode.NOT_FOUND;
+                case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+                case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+                default -> ErrorCode.INVALID_REQUEST;
+            };
+            return new LatchkeyException(code, messageFor(code));
+        }
         if (failure instanceof io.vertx.core.http.HttpClosedException) {
             return new LatchkeyException(ErrorCode.INVALID_REQUEST, "The connection closed.");
         }
