@@ -104,17 +104,24 @@ public final class ClientRegistry {
         if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
             throw LatchkeyException.invalidRequest("graceSeconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
         }
-        Client current = store.find(id).orElseThrow(() -> unknown(id));
         String secret = generator.secret();
+        String secretHash = hasher.hash(secret);
         Instant graceUntil = grace.isZero() ? null : clock.instant().plus(grace);
-        Client rotated = current.withRotatedSecret(hasher.hash(secret), graceUntil);
-        cache.compute(id.value(), (key, old) -> {
-            if (!store.updateSecret(rotated)) {
-                throw unknown(id);
+        while (true) {
+            // Read, then write only if nothing changed in between: two rotations that both read
+            // the same secret would otherwise keep the original as "previous" and drop the secret
+            // the other had just handed out. The loser reads again and rotates what is there now.
+            Client current = store.find(id).orElseThrow(() -> unknown(id));
+            Client rotated = current.withRotatedSecret(secretHash, graceUntil);
+            boolean[] replaced = {false};
+            cache.compute(id.value(), (key, old) -> {
+                replaced[0] = store.updateSecret(rotated, current.secretHash());
+                return replaced[0] ? rotated : null; // changed or gone: the next lookup reloads
+            });
+            if (replaced[0]) {
+                return new NewClient(rotated, secret);
             }
-            return rotated;
-        });
-        return new NewClient(rotated, secret);
+        }
     }
 
     /** Drops one client from memory: another instance changed or deleted it. */

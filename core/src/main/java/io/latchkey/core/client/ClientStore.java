@@ -12,8 +12,12 @@ public interface ClientStore {
     /** Clients of one partner, or all when {@code partnerId} is null, oldest first. */
     List<Client> list(String partnerId);
 
-    /** Replaces the secret hashes of an existing client; false if it no longer exists. */
-    boolean updateSecret(Client client);
+    /**
+     * Replaces the secret hashes of an existing client, if its current secret hash is still
+     * {@code expectedSecretHash}: a compare-and-set, so that concurrent rotations (on any
+     * instance) cannot lose one another's secret. False if the client is gone or was changed.
+     */
+    boolean updateSecret(Client client, String expectedSecretHash);
 
     /** Removes the client; false if there was none. */
     boolean delete(ClientId id);

@@ -74,15 +74,16 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
-    public boolean updateSecret(Client client) {
+    public boolean updateSecret(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ? "
-                            + "WHERE client_id = ?")) {
+                            + "WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.secretHash());
                 update.setString(2, client.previousSecretHash());
                 Rows.setInstant(update, 3, client.previousSecretExpiresAt());
                 update.setString(4, client.id().value());
+                update.setString(5, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);

@@ -88,7 +88,7 @@ class JdbcClientStoreTest {
         Instant graceUntil = CREATED.plusSeconds(3600);
 
         Client rotated = client.withRotatedSecret("new-hash", graceUntil);
-        assertThat(store.updateSecret(rotated)).isTrue();
+        assertThat(store.updateSecret(rotated, client.secretHash())).isTrue();
 
         Client found = store.find(new ClientId("c1")).orElseThrow();
         assertThat(found).isEqualTo(rotated);
@@ -97,15 +97,29 @@ class JdbcClientStoreTest {
         assertThat(found.previousSecretExpiresAt()).isEqualTo(graceUntil);
 
         Client rotatedAgain = found.withRotatedSecret("newer-hash", null);
-        assertThat(store.updateSecret(rotatedAgain)).isTrue();
+        assertThat(store.updateSecret(rotatedAgain, "new-hash")).isTrue();
         assertThat(store.find(new ClientId("c1"))).contains(rotatedAgain);
         assertThat(store.find(new ClientId("c1")).orElseThrow().previousSecretHash()).isNull();
     }
 
     @Test
     void updatingTheSecretOfAnUnknownClientChangesNothing() {
-        assertThat(store.updateSecret(client("ghost", "p", CREATED))).isFalse();
+        Client ghost = client("ghost", "p", CREATED);
+        assertThat(store.updateSecret(ghost, ghost.secretHash())).isFalse();
         assertThat(store.find(new ClientId("ghost"))).isEmpty();
+    }
+
+    @Test
+    void updatingTheSecretFromAStaleReadChangesNothing() {
+        Client client = client("c1", "partner-a", CREATED);
+        store.insert(client);
+        Client first = client.withRotatedSecret("first-hash", CREATED.plusSeconds(60));
+        assertThat(store.updateSecret(first, client.secretHash())).isTrue();
+
+        // A second rotation that read the client before the first one committed.
+        Client stale = client.withRotatedSecret("second-hash", CREATED.plusSeconds(60));
+        assertThat(store.updateSecret(stale, client.secretHash())).isFalse();
+        assertThat(store.find(new ClientId("c1"))).contains(first);
     }
 
     @Test
