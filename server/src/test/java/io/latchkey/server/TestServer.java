@@ -97,6 +97,11 @@ public final class TestServer implements AutoCloseable {
         return dbUrl;
     }
 
+    /** The JDBC URL of this server's store: the SQLite file in the data dir, or its PostgreSQL database. */
+    public String storeUrl() {
+        return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("latchkey.db").toAbsolutePath().normalize();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
     }
