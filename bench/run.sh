@@ -1,0 +1,519 @@
+#!/usr/bin/env bash
+# Latchkey's benchmark: one command, rerunnable on a fresh machine (Debian, a JDK 17+, Maven).
+#
+#   bench/run.sh                         # full run: 3 s warm-up + 10 s per scenario, 16 and 64 connections
+#   bench/run.sh --duration 3 --warmup 1 # quick run
+#   bench/run.sh --jdk /usr/lib/jvm/temurin-25-jdk-amd64
+#   bench/run.sh --only token_basic --duration 30 --jfr /tmp/token.jfr   # profile one scenario
+#
+# It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
+# missing or older than a source, starts Latchkey on a fresh temporary data dir (embedded SQLite)
+# with a throwaway admin key, seeds clients through the admin API, starts the ceiling server (bare
+# Vert.x, same JVM flags), installs wrk from Debian's packages if needed, and measures with wrk
+# (bench/wrk/*.lua) after a warm-up. It prints one table and writes it to bench/results/latest.md.
+# Everything listens on 127.0.0.1 only; every process it starts is stopped on exit.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$root/bench"
+wrk_dir="$bench/wrk"
+server_jar="$root/server/target/latchkey.jar"
+ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
+
+ALL_SCENARIOS="token_basic pipeline_token pipeline_refresh introspect admin_create"
+
+usage() {
+  cat <<EOF
+usage: bench/run.sh [options]
+  --duration S          seconds measured per scenario and concurrency (default 10)
+  --warmup S            seconds of warm-up before each measurement (default 3)
+  --connections "A B"   wrk connection counts (default "16 64")
+  --threads N           wrk threads (default 2)
+  --repeat N            run the whole matrix N times and report medians (default 1)
+  --only a,b            only these scenarios ($ALL_SCENARIOS); the ceiling always runs
+  --clients N           clients seeded through the admin API (default 8)
+  --access-tokens N     access tokens introspected round-robin (default 1000)
+  --refresh-pool-max N  most refresh tokens generated for one measurement (default 400000)
+  --jdk DIR             run both servers on DIR/bin/java instead of the JDK found
+  --java-opts "..."     JVM options for both servers (default: \$LATCHKEY_JAVA_OPTS)
+  --jfr FILE            record a JFR profile of Latchkey (not the ceiling) into FILE
+  --results DIR         where to write the Markdown (default bench/results)
+  --keep                keep the temporary data dir and logs
+  --postgres            benchmark on PostgreSQL (not yet supported)
+EOF
+}
+
+duration=10
+warmup=3
+connections="16 64"
+threads=2
+repeat=1
+only=""
+clients=8
+access_tokens=1000
+refresh_pool_max=400000
+jdk=""
+java_opts="${LATCHKEY_JAVA_OPTS:-}"
+jfr=""
+results_dir="$bench/results"
+keep=0
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --threads) threads="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
+    --only) only="${2//,/ }"; shift 2 ;;
+    --clients) clients="$2"; shift 2 ;;
+    --access-tokens) access_tokens="$2"; shift 2 ;;
+    --refresh-pool-max) refresh_pool_max="$2"; shift 2 ;;
+    --jdk) jdk="$2"; shift 2 ;;
+    --java-opts) java_opts="$2"; shift 2 ;;
+    --jfr) jfr="$2"; shift 2 ;;
+    --results) results_dir="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --postgres)
+      echo "bench: --postgres is not yet supported: this harness benchmarks the embedded SQLite store only." >&2
+      exit 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+for n in "$duration" "$warmup" "$threads" "$repeat" "$clients" "$access_tokens" "$refresh_pool_max"; do
+  case "$n" in ''|*[!0-9]*) echo "bench: '$n' is not a whole number" >&2; exit 2 ;; esac
+done
+for c in $connections; do
+  case "$c" in ''|*[!0-9]*) echo "bench: connection count '$c' is not a whole number" >&2; exit 2 ;; esac
+  [ "$c" -ge "$threads" ] || { echo "bench: $c connections is fewer than $threads threads" >&2; exit 2; }
+done
+[ "$duration" -ge 1 ] && [ "$repeat" -ge 1 ] && [ "$clients" -ge 1 ] && [ "$access_tokens" -ge 1 ] \
+  || { echo "bench: --duration, --repeat, --clients and --access-tokens must be at least 1" >&2; exit 2; }
+scenarios=""
+for s in ${only:-$ALL_SCENARIOS}; do
+  case " $ALL_SCENARIOS " in *" $s "*) scenarios="$scenarios $s" ;;
+    *) echo "bench: unknown scenario '$s' (known: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
+done
+
+log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "$*"; exit 1; }
+now_ms() { date +%s%3N; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# ---------------------------------------------------------------------------------------------
+# Tools: Java, wrk, the jars.
+
+if [ -n "$jdk" ]; then
+  java="$jdk/bin/java"
+elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  java="$JAVA_HOME/bin/java"
+else
+  java="$(command -v java || true)"
+fi
+[ -n "$java" ] && [ -x "$java" ] || die "no java found (give --jdk DIR or set JAVA_HOME)"
+java_version="$("$java" -version 2>&1 | head -n 1)"
+java_runtime="$("$java" -version 2>&1 | sed -n 2p)"
+java_major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+
+for tool in curl awk sed base64; do
+  command -v "$tool" >/dev/null || die "$tool is needed"
+done
+
+if ! command -v wrk >/dev/null; then
+  [ "$(id -u)" = 0 ] || die "wrk is missing; install it (apt-get install -y wrk) or run as root"
+  log "installing wrk from Debian's packages"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null
+  fi
+fi
+wrk_version="$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2 || true)"
+
+stale() {
+  local jar="$1"
+  [ ! -f "$jar" ] && return 0
+  [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o \
+      \( -name pom.xml -o -path '*/src/main/*' \) -type f -newer "$jar" -print -quit)" ]
+}
+if stale "$server_jar" || stale "$ceiling_jar"; then
+  command -v mvn >/dev/null || die "Maven (mvn) is needed to build the jars"
+  log "building the jars (mvn -q -B -DskipTests package)"
+  (cd "$root" && mvn -q -B -DskipTests package) >&2
+fi
+[ -f "$server_jar" ] && [ -f "$ceiling_jar" ] || die "the build left no jar"
+
+# ---------------------------------------------------------------------------------------------
+# Processes, and their end.
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench.XXXXXX")"
+latchkey_pid=""
+ceiling_pid=""
+wrk_pid=""
+
+stop_process() {
+  local pid="$1"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do # at most 10 s, then no more asking
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  stop_process "$wrk_pid"
+  stop_process "$latchkey_pid"
+  stop_process "$ceiling_pid"
+  if [ "$keep" = 1 ] || [ "$status" != 0 ]; then
+    log "data dir and logs kept in $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port nothing listens on; bounded tries.
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  die "found no free port"
+}
+
+# Polls url until it answers 200: prints the milliseconds since $2, or fails after $3 seconds.
+wait_ready() {
+  local url="$1" started="$2" limit_s="$3" pid="$4" deadline=$(( $(now_ms) + $3 * 1000 ))
+  for _ in $(seq 1 20000); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)" = 200 ]; then
+      echo $(( $(now_ms) - started ))
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || return 1
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
+    sleep 0.005
+  done
+  return 1
+}
+
+peak_rss_mb() {
+  awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+admin_key="lk_bench-throwaway-admin-key-$(date +%s)"
+latchkey_port="$(free_port)"
+latchkey_url="http://127.0.0.1:$latchkey_port"
+jfr_opts=""
+if [ -n "$jfr" ]; then
+  jfr_opts="-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+fi
+
+start_latchkey() {
+  local data_dir="$1" log_file="$2" started
+  started=$(now_ms)
+  # shellcheck disable=SC2086 # java_opts are words on purpose
+  LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
+    LATCHKEY_ADMIN_API_KEY="$admin_key" \
+    "$java" $java_opts $jfr_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+  latchkey_pid=$!
+  if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
+    tail -n 30 "$log_file" >&2 || true
+    die "Latchkey did not become ready within 60 s"
+  fi
+}
+
+log "uptime at start: $(uptime)"
+log "Java: $java_version ($java); options: ${java_opts:-none}"
+log "data dir $work/data on $(df -T "$work" | awk 'NR == 2 { print $2 }')"
+
+start_latchkey "$work/data" "$work/latchkey.log"
+fresh_ready_ms="$ready_ms"
+log "Latchkey ready on $latchkey_url in $fresh_ready_ms ms (fresh data dir), pid $latchkey_pid"
+
+# ---------------------------------------------------------------------------------------------
+# Seed: clients through the admin API, then pools of tokens.
+
+clients_file="$work/clients.tsv"
+: >"$clients_file"
+for i in $(seq 1 "$clients"); do
+  answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
+    -d "{\"partnerId\":\"bench\",\"name\":\"bench client $i\"}" "$latchkey_url/admin/clients")"
+  id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
+  secret="$(printf '%s' "$answer" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
+  [ -n "$id" ] && [ -n "$secret" ] || die "creating a client failed"
+  # Ids and secrets are base64url, which form-urlencoding (RFC 6749 §2.3.1) leaves as they are.
+  printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$clients_file"
+done
+first_id="$(head -n 1 "$clients_file" | cut -f1)"
+first_secret="$(head -n 1 "$clients_file" | cut -f2)"
+token_response_bytes="$(curl -s --max-time 10 -u "$first_id:$first_secret" -d grant_type=client_credentials \
+  "$latchkey_url/oauth2/token" | wc -c)"
+[ "$token_response_bytes" -gt 100 ] || die "the client_credentials grant did not answer a token"
+log "seeded $clients clients; a token response is $token_response_bytes bytes"
+
+export BENCH_WRK_DIR="$wrk_dir" BENCH_WRK_THREADS="$threads" BENCH_CLIENTS="$clients_file" BENCH_API_KEY="$admin_key"
+
+# Fills <prefix>.refresh and <prefix>.access with $2 tokens each (fewer if the server cannot
+# issue them within 5 minutes) and sets pool_got. wrk cannot end itself before its duration, so it
+# runs in the background and is stopped once the files hold enough lines.
+generate_pool() {
+  local prefix="$1" count="$2" deadline have
+  rm -f "$prefix".refresh* "$prefix".access*
+  BENCH_POOL_OUT="$prefix" BENCH_POOL_COUNT="$count" \
+    timeout 330 wrk -t"$threads" -c16 -d300s --timeout 5s -s "$wrk_dir/pool.lua" "$latchkey_url" \
+    >"$prefix.log" 2>&1 &
+  wrk_pid=$!
+  deadline=$(( $(now_ms) + 300000 ))
+  for _ in $(seq 1 3000); do # every 0.1 s, at most 5 minutes
+    sleep 0.1
+    have=$(cat "$prefix".refresh.* 2>/dev/null | wc -l)
+    [ "$have" -lt "$count" ] && kill -0 "$wrk_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ] || break
+  done
+  stop_process "$wrk_pid"
+  wrk_pid=""
+  # Whole tokens only (header.claims.signature), in case wrk was stopped mid-line.
+  cat "$prefix".refresh.* 2>/dev/null | grep -E '^[^.]+[.][^.]+[.][^.]+$' | head -n "$count" >"$prefix.refresh" || true
+  cat "$prefix".access.* 2>/dev/null | grep -E '^[^.]+[.][^.]+[.][^.]+$' | head -n "$count" >"$prefix.access" || true
+  rm -f "$prefix".refresh.* "$prefix".access.*
+  pool_got=$(wc -l <"$prefix.refresh")
+}
+
+generate_pool "$work/introspect-pool" "$access_tokens"
+[ "$pool_got" -ge 1 ] || die "could not generate access tokens"
+export BENCH_ACCESS_TOKENS="$work/introspect-pool.access"
+
+ceiling_port="$(free_port)"
+ceiling_url="http://127.0.0.1:$ceiling_port"
+ceiling_started=$(now_ms)
+# shellcheck disable=SC2086
+"$java" $java_opts -jar "$ceiling_jar" --host 127.0.0.1 --port "$ceiling_port" \
+  --body-bytes "$token_response_bytes" --servers 1 >"$work/ceiling.log" 2>&1 &
+ceiling_pid=$!
+if ! ceiling_ready_ms=$(wait_ready "$ceiling_url/health/ready" "$ceiling_started" 60 "$ceiling_pid"); then
+  tail -n 30 "$work/ceiling.log" >&2 || true
+  die "the ceiling server did not start"
+fi
+log "ceiling ready on $ceiling_url in $ceiling_ready_ms ms"
+
+# ---------------------------------------------------------------------------------------------
+# Measure.
+
+rows="$work/rows.tsv" # repeat, connections, scenario, req/s, p50 ms, p99 ms, errors, dry, load1
+: >"$rows"
+
+# Runs wrk once in the background (so that an interrupt stops it at once) and sets wrk_result to
+# its BENCH line's fields: "requests duration_us p50_us p99_us errors dry".
+run_wrk() {
+  local script="$1" url="$2" conns="$3" seconds="$4" out="$5"
+  timeout $((seconds + 60)) wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s \
+    -s "$wrk_dir/$script" "$url" >"$out" 2>&1 &
+  wrk_pid=$!
+  wait "$wrk_pid" || true
+  wrk_pid=""
+  wrk_result="$(awk '/^BENCH / {
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      errors = v["status"] + v["connect"] + v["read"] + v["write"] + v["timeout"]
+      print v["requests"], v["duration_us"], v["p50_us"], v["p99_us"], errors, v["dry"]
+    }' "$out")"
+  if [ -z "$wrk_result" ]; then
+    tail -n 20 "$out" >&2 || true
+    die "wrk gave no result ($script, $conns connections)"
+  fi
+}
+
+# One measurement (after the warm-up, if any), appended to $rows.
+measure() {
+  local rep="$1" conns="$2" scenario="$3" script="$4" url="$5" tag="$work/wrk-$1-$2-$3"
+  if [ "$warmup" -gt 0 ]; then
+    run_wrk "$script" "$url" "$conns" "$warmup" "$tag.warmup.out"
+  fi
+  measure_only "$rep" "$conns" "$scenario" "$script" "$url"
+}
+
+measure_only() {
+  local rep="$1" conns="$2" scenario="$3" script="$4" url="$5" load
+  load="$(load1)"
+  run_wrk "$script" "$url" "$conns" "$duration" "$work/wrk-$rep-$conns-$scenario.out"
+  echo "$wrk_result" | awk -v rep="$rep" -v c="$conns" -v s="$scenario" -v load="$load" '{
+      printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\n", rep, c, s, $1 / ($2 / 1e6), $3 / 1000, $4 / 1000, $5, $6, load
+    }' >>"$rows"
+  tail -n 1 "$rows" | awk -F'\t' '{ printf "  %-17s c=%-4s %7s req/s  p50 %7s ms  p99 %8s ms  errors %s  (load %s)\n", $3, $2, $4, $5, $6, $7, $9 }' >&2
+}
+
+# Successful requests a second of the last wrk run.
+ok_rate() {
+  echo "$wrk_result" | awk '{ printf "%.0f", ($1 - $5) / ($2 / 1e6) }'
+}
+
+# The refresh scenario: every request needs a fresh token, so the pool is sized from the rate the
+# warm-up reached (the warm-up's own pool allows 5000 refreshes a second). A warm-up still
+# compiling may be slower than the measurement: a measurement whose pool ran dry is taken once more
+# with a pool sized from the rate it reached; if that one runs dry too, its errors say so.
+measure_refresh() {
+  local rep="$1" conns="$2" pool="$work/refresh-pool" tag="$work/wrk-$1-$2-pipeline_refresh" rate size attempt
+  rate=0
+  if [ "$warmup" -gt 0 ]; then
+    size=$(( warmup * 5000 + conns * 4 ))
+    [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
+    generate_pool "$pool" "$size"
+    BENCH_POOL="$pool.refresh" run_wrk pipeline_refresh.lua "$latchkey_url" "$conns" "$warmup" "$tag.warmup.out"
+    rate=$(ok_rate)
+    if [ "$(echo "$wrk_result" | cut -d' ' -f6)" -gt 0 ]; then rate=$(( rate * 3 )); fi
+  fi
+  [ "$rate" -gt 0 ] || rate=5000
+  for attempt in 1 2; do
+    size=$(( rate * duration * 2 + conns * 4 ))
+    [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
+    generate_pool "$pool" "$size"
+    log "refresh pool: $pool_got tokens for about $(( rate * duration )) refreshes"
+    if [ "$attempt" = 2 ]; then
+      sed -i '$d' "$rows" # the dry attempt's row
+    fi
+    BENCH_POOL="$pool.refresh" measure_only "$rep" "$conns" pipeline_refresh pipeline_refresh.lua "$latchkey_url"
+    [ "$(echo "$wrk_result" | cut -d' ' -f6)" -gt 0 ] || break
+    [ "$attempt" = 1 ] && log "the refresh pool ran dry; measuring again with a larger one"
+    rate=$(( $(echo "$wrk_result" | awk '{ printf "%.0f", $1 / ($2 / 1e6) }') * 2 ))
+  done
+}
+
+for rep in $(seq 1 "$repeat"); do
+  for conns in $connections; do
+    log "repeat $rep/$repeat, $conns connections (load $(load1))"
+    measure "$rep" "$conns" ceiling ceiling.lua "$ceiling_url"
+    for scenario in $scenarios; do
+      case "$scenario" in
+        pipeline_refresh) measure_refresh "$rep" "$conns" ;;
+        *) measure "$rep" "$conns" "$scenario" "$scenario.lua" "$latchkey_url" ;;
+      esac
+    done
+  done
+done
+
+latchkey_rss_mb="$(peak_rss_mb "$latchkey_pid")"
+ceiling_rss_mb="$(peak_rss_mb "$ceiling_pid")"
+stop_process "$latchkey_pid"
+latchkey_pid=""
+stop_process "$ceiling_pid"
+ceiling_pid=""
+
+# Start-up again, on the data dir the run filled: what a restart costs.
+jfr_opts=""
+start_latchkey "$work/data" "$work/latchkey-restart.log"
+restart_ready_ms="$ready_ms"
+stop_process "$latchkey_pid"
+latchkey_pid=""
+
+# ---------------------------------------------------------------------------------------------
+# Report: medians over the repeats, ratio to the ceiling at the same concurrency.
+
+label() {
+  case "$1" in
+    token_basic) echo "client_credentials, POST /oauth2/token (Basic)" ;;
+    pipeline_token) echo "client_credentials, POST /pipeline/oauth2" ;;
+    pipeline_refresh) echo "refresh_token, POST /pipeline/oauth2" ;;
+    introspect) echo "introspection, POST /oauth2/introspect" ;;
+    admin_create) echo "create client, POST /admin/clients" ;;
+    ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
+  esac
+}
+
+summary="$work/summary.tsv" # scenario, connections, req/s, p50, p99, errors, dry, loads
+awk -F'\t' '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  {
+    k = $3 "\t" $2
+    if (!(k in rps)) order[++n] = k
+    rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6
+    err[k] += $7; dry[k] += $8; load[k] = load[k] (load[k] == "" ? "" : "/") $9
+  }
+  END {
+    for (i = 1; i <= n; i++) { k = order[i]
+      printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\n", k, median(rps[k]), median(p50[k]), median(p99[k]), err[k], dry[k], load[k] }
+  }' "$rows" >"$summary"
+
+ceiling_rps() { awk -F'\t' -v c="$1" '$1 == "ceiling" && $2 == c { print $3 }' "$summary"; }
+row() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s && $2 == c' "$summary"; }
+
+table="$work/table.md"
+{
+  echo "| scenario | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | load |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  for scenario in $scenarios ceiling; do
+    for conns in $connections; do
+      line="$(row "$scenario" "$conns")"
+      [ -n "$line" ] || continue
+      echo "$line" | awk -F'\t' -v name="$(label "$scenario")" -v ceil="$(ceiling_rps "$conns")" '{
+          errors = $6 ($7 > 0 ? " (" $7 " pool dry)" : "")
+          ratio = (ceil > 0) ? sprintf("%.0f %%", 100 * $3 / ceil) : "?"
+          printf "| %s | %s | %s | %.2f | %.2f | %s | %s | %s |\n", name, $2, $3, $4, $5, errors, ratio, $8
+        }'
+    done
+  done
+} >"$table"
+
+# Targets of the performance issue, at 64 connections (or the largest count measured).
+target_conns=64
+case " $connections " in *" 64 "*) ;; *) target_conns="$(echo "$connections" | tr ' ' '\n' | sort -n | tail -n 1)" ;; esac
+check() { # name, scenario, min ratio, max p99 (or -)
+  local line ceil
+  line="$(row "$2" "$target_conns")"
+  ceil="$(ceiling_rps "$target_conns")"
+  if [ -z "$line" ] || [ -z "$ceil" ]; then echo "| $1 | not measured | — |"; return; fi
+  echo "$line" | awk -F'\t' -v name="$1" -v ceil="$ceil" -v min="$3" -v maxp99="$4" '{
+      ratio = $3 / ceil; ok = (ratio >= min) && (maxp99 == "-" || $5 <= maxp99 + 0)
+      got = sprintf("%.0f %% of ceiling", 100 * ratio) (maxp99 == "-" ? "" : sprintf(", p99 %.2f ms", $5))
+      printf "| %s | %s | %s |\n", name, got, ok ? "PASS" : "FAIL"
+    }'
+}
+targets="$work/targets.md"
+{
+  echo "| target (at $target_conns connections) | measured | |"
+  echo "| --- | --- | --- |"
+  check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
+  check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
+  check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
+  check "refresh on the embedded durable store: ≥ 15 % of ceiling" pipeline_refresh 0.15 -
+  echo "| start to ready ≤ 1 s (fresh data dir) | $fresh_ready_ms ms | $([ "$fresh_ready_ms" -le 1000 ] && echo PASS || echo FAIL) |"
+  echo "| peak RSS ≤ 256 MB | $latchkey_rss_mb MB | $([ "$latchkey_rss_mb" != "?" ] && [ "$latchkey_rss_mb" -le 256 ] && echo PASS || echo FAIL) |"
+} >"$targets"
+
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git -C "$root" status --porcelain -- server core store-jdbc 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
+report="$work/report.md"
+{
+  echo "# Latchkey benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${jfr:+; JFR on Latchkey}"
+  echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
+  echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes)"
+  echo "- load: the 1-minute load average when each measurement started (wrk, the server and anything else running share the CPUs)"
+  echo
+  cat "$table"
+  echo
+  echo "- start to \`/health/ready\` = 200: **$fresh_ready_ms ms** on a fresh data dir, $restart_ready_ms ms on the data dir the run filled (ceiling server: $ceiling_ready_ms ms)"
+  echo "- peak RSS (VmHWM): **Latchkey $latchkey_rss_mb MB**, ceiling $ceiling_rss_mb MB"
+  echo
+  cat "$targets"
+} >"$report"
+
+mkdir -p "$results_dir"
+cp "$report" "$results_dir/latest.md"
+cp "$report" "$results_dir/$(date -u +%Y%m%dT%H%M%SZ)-jdk$java_major.md"
+echo
+cat "$report"
+echo
+log "written to $results_dir/latest.md"
