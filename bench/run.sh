@@ -4,7 +4,8 @@
 #   bench/run.sh                         # full run: 3 s warm-up + 10 s per scenario, 16 and 64 connections
 #   bench/run.sh --duration 3 --warmup 1 # quick run
 #   bench/run.sh --jdk /usr/lib/jvm/temurin-25-jdk-amd64
-#   bench/run.sh --only token_basic --duration 30 --jfr /tmp/token.jfr   # profile one scenario
+#   bench/run.sh --only token_basic --duration 30 --jfr /tmp/prof   # + a JFR profile per measurement
+#   bench/jfr-top.sh /tmp/prof/token_basic-c64-r1.jfr vert.x-eventloop  # where the time goes
 #
 # It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
 # missing or older than a source, starts Latchkey on a fresh temporary data dir (embedded SQLite)
@@ -36,7 +37,8 @@ usage: bench/run.sh [options]
   --refresh-pool-max N  most refresh tokens generated for one measurement (default 400000)
   --jdk DIR             run both servers on DIR/bin/java instead of the JDK found
   --java-opts "..."     JVM options for both servers (default: \$LATCHKEY_JAVA_OPTS)
-  --jfr FILE            record a JFR profile of Latchkey (not the ceiling) into FILE
+  --jfr DIR             record Latchkey (not the ceiling) with JFR during each measurement,
+                        into DIR/<scenario>-c<connections>-r<repeat>.jfr (uses jcmd)
   --results DIR         where to write the Markdown (default bench/results)
   --keep                keep the temporary data dir and logs
   --postgres            benchmark on PostgreSQL (not yet supported)
@@ -213,9 +215,11 @@ peak_rss_mb() {
 admin_key="lk_bench-throwaway-admin-key-$(date +%s)"
 latchkey_port="$(free_port)"
 latchkey_url="http://127.0.0.1:$latchkey_port"
-jfr_opts=""
+jcmd="$(dirname "$(readlink -f "$java")")/jcmd"
 if [ -n "$jfr" ]; then
-  jfr_opts="-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true"
+  [ -x "$jcmd" ] || die "--jfr needs jcmd next to $java"
+  mkdir -p "$jfr"
+  jfr="$(cd "$jfr" && pwd)"
 fi
 
 start_latchkey() {
@@ -224,7 +228,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" \
-    "$java" $java_opts $jfr_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    "$java" $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
@@ -308,11 +312,13 @@ log "ceiling ready on $ceiling_url in $ceiling_ready_ms ms"
 # ---------------------------------------------------------------------------------------------
 # Measure.
 
-rows="$work/rows.tsv" # repeat, connections, scenario, req/s, p50 ms, p99 ms, errors, dry, load1
+# repeat, connections, scenario, req/s, p50 ms, p99 ms, errors, dry, load1, req/s of the ceiling
+# measured just before (the pair the ratio is taken from; the ceiling's own rows repeat their req/s)
+rows="$work/rows.tsv"
 : >"$rows"
 
 # Runs wrk once in the background (so that an interrupt stops it at once) and sets wrk_result to
-# its BENCH line's fields: "requests duration_us p50_us p99_us errors dry".
+# its BENCH line's fields: "requests duration_us p50_us p99_us errors dry dry_after_s".
 run_wrk() {
   local script="$1" url="$2" conns="$3" seconds="$4" out="$5"
   timeout $((seconds + 60)) wrk -t"$threads" -c"$conns" -d"${seconds}s" --timeout 5s \
@@ -323,7 +329,7 @@ run_wrk() {
   wrk_result="$(awk '/^BENCH / {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       errors = v["status"] + v["connect"] + v["read"] + v["write"] + v["timeout"]
-      print v["requests"], v["duration_us"], v["p50_us"], v["p99_us"], errors, v["dry"]
+      print v["requests"], v["duration_us"], v["p50_us"], v["p99_us"], errors, v["dry"], v["dry_after"]
     }' "$out")"
   if [ -z "$wrk_result" ]; then
     tail -n 20 "$out" >&2 || true
@@ -331,69 +337,100 @@ run_wrk() {
   fi
 }
 
-# One measurement (after the warm-up, if any), appended to $rows.
-measure() {
-  local rep="$1" conns="$2" scenario="$3" script="$4" url="$5" tag="$work/wrk-$1-$2-$3"
-  if [ "$warmup" -gt 0 ]; then
-    run_wrk "$script" "$url" "$conns" "$warmup" "$tag.warmup.out"
-  fi
-  measure_only "$rep" "$conns" "$scenario" "$script" "$url"
-}
-
+# One measurement of $duration seconds, appended to $rows with the ceiling's req/s it pairs with.
 measure_only() {
-  local rep="$1" conns="$2" scenario="$3" script="$4" url="$5" load
+  local rep="$1" conns="$2" scenario="$3" script="$4" url="$5" pair="$6" load recording=""
+  if [ -n "$jfr" ] && [ "$scenario" != ceiling ]; then
+    recording="$jfr/$scenario-c$conns-r$rep.jfr"
+    timeout 60 "$jcmd" "$latchkey_pid" JFR.start name=bench settings=profile >/dev/null
+  fi
   load="$(load1)"
   run_wrk "$script" "$url" "$conns" "$duration" "$work/wrk-$rep-$conns-$scenario.out"
-  echo "$wrk_result" | awk -v rep="$rep" -v c="$conns" -v s="$scenario" -v load="$load" '{
-      printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\n", rep, c, s, $1 / ($2 / 1e6), $3 / 1000, $4 / 1000, $5, $6, load
+  if [ -n "$recording" ]; then
+    timeout 60 "$jcmd" "$latchkey_pid" JFR.stop name=bench filename="$recording" >/dev/null
+  fi
+  echo "$wrk_result" | awk -v rep="$rep" -v c="$conns" -v s="$scenario" -v load="$load" -v pair="$pair" '{
+      rps = $1 / ($2 / 1e6)
+      printf "%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\t%.0f\n", rep, c, s, rps, $3 / 1000, $4 / 1000, $5, $6, load, pair == "" ? rps : pair
     }' >>"$rows"
-  tail -n 1 "$rows" | awk -F'\t' '{ printf "  %-17s c=%-4s %7s req/s  p50 %7s ms  p99 %8s ms  errors %s  (load %s)\n", $3, $2, $4, $5, $6, $7, $9 }' >&2
+  tail -n 1 "$rows" | awk -F'\t' '{ printf "  %-17s c=%-4s %7s req/s  p50 %7s ms  p99 %8s ms  errors %s  load %s%s\n", $3, $2, $4, $5, $6, $7, $9, $3 == "ceiling" ? "" : sprintf("  (%.0f %% of the ceiling before it)", 100 * $4 / $10) }' >&2
 }
 
-# Successful requests a second of the last wrk run.
-ok_rate() {
-  echo "$wrk_result" | awk '{ printf "%.0f", ($1 - $5) / ($2 / 1e6) }'
+# The ceiling, measured just before each scenario's measurement so that both see the same load on
+# this shared machine; the first one of a concurrency level is warmed up. Sets ceiling_rps.
+ceiling_warm=""
+measure_ceiling() {
+  local rep="$1" conns="$2"
+  if [ "$warmup" -gt 0 ] && [ "$ceiling_warm" != "$rep-$conns" ]; then
+    run_wrk ceiling.lua "$ceiling_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-ceiling.warmup.out"
+    ceiling_warm="$rep-$conns"
+  fi
+  measure_only "$rep" "$conns" ceiling ceiling.lua "$ceiling_url" ""
+  ceiling_rps="$(tail -n 1 "$rows" | cut -f4)"
 }
 
-# The refresh scenario: every request needs a fresh token, so the pool is sized from the rate the
-# warm-up reached (the warm-up's own pool allows 5000 refreshes a second). A warm-up still
-# compiling may be slower than the measurement: a measurement whose pool ran dry is taken once more
-# with a pool sized from the rate it reached; if that one runs dry too, its errors say so.
+# A Latchkey scenario: its warm-up, the ceiling, then its measurement.
+measure() {
+  local rep="$1" conns="$2" scenario="$3"
+  if [ "$warmup" -gt 0 ]; then
+    run_wrk "$scenario.lua" "$latchkey_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-$scenario.warmup.out"
+  fi
+  measure_ceiling "$rep" "$conns"
+  measure_only "$rep" "$conns" "$scenario" "$scenario.lua" "$latchkey_url" "$ceiling_rps"
+}
+
+# Refreshes a second the last wrk run reached: successes over the time until the pool ran dry
+# (whole seconds, at least one), or over the whole run if it never did.
+refresh_rate() {
+  echo "$wrk_result" | awk '{
+      ok = $1 - $5; seconds = $2 / 1e6
+      if ($7 >= 0) seconds = ($7 < 1 ? 1 : $7)
+      printf "%.0f", ok / seconds
+    }'
+}
+
+# The refresh scenario: every request needs a fresh token, so the measurement's pool is sized
+# from twice the rate the warm-up reached (the warm-up's own pool allows 3000 refreshes a second).
+# A measurement whose pool still ran dry is taken once more with a pool sized from the rate it
+# reached before running dry; if that one runs dry too, its errors say so.
 measure_refresh() {
-  local rep="$1" conns="$2" pool="$work/refresh-pool" tag="$work/wrk-$1-$2-pipeline_refresh" rate size attempt
+  local rep="$1" conns="$2" pool="$work/refresh-pool" rate size attempt
   rate=0
   if [ "$warmup" -gt 0 ]; then
-    size=$(( warmup * 5000 + conns * 4 ))
+    size=$(( warmup * 3000 + conns * 4 ))
     [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
     generate_pool "$pool" "$size"
-    BENCH_POOL="$pool.refresh" run_wrk pipeline_refresh.lua "$latchkey_url" "$conns" "$warmup" "$tag.warmup.out"
-    rate=$(ok_rate)
-    if [ "$(echo "$wrk_result" | cut -d' ' -f6)" -gt 0 ]; then rate=$(( rate * 3 )); fi
+    BENCH_POOL="$pool.refresh" run_wrk pipeline_refresh.lua "$latchkey_url" "$conns" "$warmup" \
+      "$work/wrk-$rep-$conns-pipeline_refresh.warmup.out"
+    rate=$(( $(refresh_rate) * 2 ))
   fi
-  [ "$rate" -gt 0 ] || rate=5000
+  [ "$rate" -gt 0 ] || rate=3000
   for attempt in 1 2; do
-    size=$(( rate * duration * 2 + conns * 4 ))
+    size=$(( rate * duration + conns * 4 ))
     [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
     generate_pool "$pool" "$size"
-    log "refresh pool: $pool_got tokens for about $(( rate * duration )) refreshes"
+    log "refresh pool: $pool_got tokens"
     if [ "$attempt" = 2 ]; then
-      sed -i '$d' "$rows" # the dry attempt's row
+      sed -i '$d' "$rows" # the dry attempt's row and its ceiling's
+      sed -i '$d' "$rows"
     fi
-    BENCH_POOL="$pool.refresh" measure_only "$rep" "$conns" pipeline_refresh pipeline_refresh.lua "$latchkey_url"
+    measure_ceiling "$rep" "$conns"
+    BENCH_POOL="$pool.refresh" measure_only "$rep" "$conns" pipeline_refresh pipeline_refresh.lua \
+      "$latchkey_url" "$ceiling_rps"
     [ "$(echo "$wrk_result" | cut -d' ' -f6)" -gt 0 ] || break
     [ "$attempt" = 1 ] && log "the refresh pool ran dry; measuring again with a larger one"
-    rate=$(( $(echo "$wrk_result" | awk '{ printf "%.0f", $1 / ($2 / 1e6) }') * 2 ))
+    rate=$(( $(refresh_rate) * 3 / 2 + 1 ))
   done
 }
 
 for rep in $(seq 1 "$repeat"); do
   for conns in $connections; do
     log "repeat $rep/$repeat, $conns connections (load $(load1))"
-    measure "$rep" "$conns" ceiling ceiling.lua "$ceiling_url"
+    [ -n "$scenarios" ] || measure_ceiling "$rep" "$conns"
     for scenario in $scenarios; do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
-        *) measure "$rep" "$conns" "$scenario" "$scenario.lua" "$latchkey_url" ;;
+        *) measure "$rep" "$conns" "$scenario" ;;
       esac
     done
   done
@@ -407,7 +444,6 @@ stop_process "$ceiling_pid"
 ceiling_pid=""
 
 # Start-up again, on the data dir the run filled: what a restart costs.
-jfr_opts=""
 start_latchkey "$work/data" "$work/latchkey-restart.log"
 restart_ready_ms="$ready_ms"
 stop_process "$latchkey_pid"
@@ -427,7 +463,9 @@ label() {
   esac
 }
 
-summary="$work/summary.tsv" # scenario, connections, req/s, p50, p99, errors, dry, loads
+# scenario, connections, req/s, p50, p99, errors, dry, load range, ratio to the ceiling (median of the
+# ratios to the ceiling measured just before each run)
+summary="$work/summary.tsv"
 awk -F'\t' '
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
@@ -438,14 +476,17 @@ awk -F'\t' '
     k = $3 "\t" $2
     if (!(k in rps)) order[++n] = k
     rps[k] = rps[k] " " $4; p50[k] = p50[k] " " $5; p99[k] = p99[k] " " $6
-    err[k] += $7; dry[k] += $8; load[k] = load[k] (load[k] == "" ? "" : "/") $9
+    ratio[k] = ratio[k] " " ($10 > 0 ? $4 / $10 : 0)
+    err[k] += $7; dry[k] += $8
+    if (!(k in lo) || $9 + 0 < lo[k] + 0) lo[k] = $9
+    if (!(k in hi) || $9 + 0 > hi[k] + 0) hi[k] = $9
   }
   END {
     for (i = 1; i <= n; i++) { k = order[i]
-      printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\n", k, median(rps[k]), median(p50[k]), median(p99[k]), err[k], dry[k], load[k] }
+      load = lo[k] == hi[k] ? lo[k] : lo[k] "–" hi[k]
+      printf "%s\t%.0f\t%.2f\t%.2f\t%d\t%d\t%s\t%.3f\n", k, median(rps[k]), median(p50[k]), median(p99[k]), err[k], dry[k], load, median(ratio[k]) }
   }' "$rows" >"$summary"
 
-ceiling_rps() { awk -F'\t' -v c="$1" '$1 == "ceiling" && $2 == c { print $3 }' "$summary"; }
 row() { awk -F'\t' -v s="$1" -v c="$2" '$1 == s && $2 == c' "$summary"; }
 
 table="$work/table.md"
@@ -456,9 +497,9 @@ table="$work/table.md"
     for conns in $connections; do
       line="$(row "$scenario" "$conns")"
       [ -n "$line" ] || continue
-      echo "$line" | awk -F'\t' -v name="$(label "$scenario")" -v ceil="$(ceiling_rps "$conns")" '{
+      echo "$line" | awk -F'\t' -v name="$(label "$scenario")" '{
           errors = $6 ($7 > 0 ? " (" $7 " pool dry)" : "")
-          ratio = (ceil > 0) ? sprintf("%.0f %%", 100 * $3 / ceil) : "?"
+          ratio = sprintf("%.0f %%", 100 * $9)
           printf "| %s | %s | %s | %.2f | %.2f | %s | %s | %s |\n", name, $2, $3, $4, $5, errors, ratio, $8
         }'
     done
@@ -469,12 +510,11 @@ table="$work/table.md"
 target_conns=64
 case " $connections " in *" 64 "*) ;; *) target_conns="$(echo "$connections" | tr ' ' '\n' | sort -n | tail -n 1)" ;; esac
 check() { # name, scenario, min ratio, max p99 (or -)
-  local line ceil
+  local line
   line="$(row "$2" "$target_conns")"
-  ceil="$(ceiling_rps "$target_conns")"
-  if [ -z "$line" ] || [ -z "$ceil" ]; then echo "| $1 | not measured | — |"; return; fi
-  echo "$line" | awk -F'\t' -v name="$1" -v ceil="$ceil" -v min="$3" -v maxp99="$4" '{
-      ratio = $3 / ceil; ok = (ratio >= min) && (maxp99 == "-" || $5 <= maxp99 + 0)
+  if [ -z "$line" ]; then echo "| $1 | not measured | — |"; return; fi
+  echo "$line" | awk -F'\t' -v name="$1" -v min="$3" -v maxp99="$4" '{
+      ratio = $9; ok = (ratio >= min) && (maxp99 == "-" || $5 <= maxp99 + 0)
       got = sprintf("%.0f %% of ceiling", 100 * ratio) (maxp99 == "-" ? "" : sprintf(", p99 %.2f ms", $5))
       printf "| %s | %s | %s |\n", name, got, ok ? "PASS" : "FAIL"
     }'
@@ -497,10 +537,11 @@ report="$work/report.md"
 {
   echo "# Latchkey benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${jfr:+; JFR on Latchkey}"
+  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${jfr:+; JFR recording Latchkey during each measurement}"
   echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
   echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes)"
-  echo "- load: the 1-minute load average when each measurement started (wrk, the server and anything else running share the CPUs)"
+  echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements"
+  echo "- load: the 1-minute load average when the measurements started, lowest–highest (wrk, the servers and anything else running share the CPUs)"
   echo
   cat "$table"
   echo

@@ -42,17 +42,22 @@ function common.fields(line)
 end
 
 -- One line bench/run.sh parses. wrk counts a status > 399 as an error; there are no redirects
--- here, so that is "non-2xx". `dry` counts refresh requests sent after the pool ran out.
+-- here, so that is "non-2xx". `dry` counts refresh requests sent after the pool ran out, and
+-- `dry_after` is the first second at which a thread's share did (-1: never).
 function common.done(summary, latency, requests)
-  local dry = 0
+  local dry, dry_after = 0, -1
   for _, thread in ipairs(threads) do
     dry = dry + (tonumber(thread:get("dry")) or 0)
+    local after = tonumber(thread:get("dry_after")) or -1
+    if after >= 0 and (dry_after < 0 or after < dry_after) then
+      dry_after = after
+    end
   end
   local e = summary.errors
   io.write(string.format(
-    "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d status=%d connect=%d read=%d write=%d timeout=%d dry=%d\n",
+    "BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d status=%d connect=%d read=%d write=%d timeout=%d dry=%d dry_after=%d\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.status, e.connect, e.read, e.write, e.timeout, dry))
+    e.status, e.connect, e.read, e.write, e.timeout, dry, dry_after))
 end
 
 return common

@@ -7,12 +7,14 @@
 local common = dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 setup, done = common.setup, common.done
 
-local tokens, total, used = {}, 0, 0
+local tokens, total, used, started = {}, 0, 0, 0
 dry = 0
+dry_after = -1 -- whole seconds from the start until this thread's share ran out
 
 function init(args)
   tokens = common.lines(os.getenv("BENCH_POOL"), false)
   total = #tokens
+  started = os.time()
 end
 
 function request()
@@ -22,6 +24,9 @@ function request()
     token = tokens[used]
     tokens[used] = nil -- let the collector have it
   else
+    if dry == 0 then
+      dry_after = os.time() - started
+    end
     dry = dry + 1
     token = "pool-ran-dry"
   end
