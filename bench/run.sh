@@ -36,8 +36,8 @@ usage: bench/run.sh [options]
   --clients N           clients seeded through the admin API (default 8)
   --access-tokens N     access tokens introspected round-robin (default 1000)
   --refresh-pool-max N  most refresh tokens generated for one measurement (default 400000)
-  --ceiling-servers N   HTTP servers (event loops) of the ceiling (default 1: as many as Latchkey
-                        creates today in LatchkeyServer.start; keep the two equal)
+  --ceiling-servers N   HTTP servers (event loops) of the ceiling (default: one per core, as Latchkey runs)
+                        (keep the two equal)
   --jdk DIR             run both servers on DIR/bin/java instead of the JDK found
   --java-opts "..."     JVM options for both servers (default: \$LATCHKEY_JAVA_OPTS)
   --jfr DIR             record Latchkey (not the ceiling) with JFR during each measurement,
@@ -58,7 +58,7 @@ starts=3
 clients=8
 access_tokens=1000
 refresh_pool_max=400000
-ceiling_servers=1
+ceiling_servers=$(nproc)  # Latchkey runs one HTTP server per core
 jdk=""
 java_opts="${LATCHKEY_JAVA_OPTS:-}"
 jfr=""
