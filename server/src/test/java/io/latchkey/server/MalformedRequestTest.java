@@ -32,7 +32,7 @@ class MalformedRequestTest {
         server.close();
     }
 
-    /** Vert.x decodes form bodies itself; a name that does not decode used to fail the request with a 500. */
+    /** A form whose names do not decode, or a value without a name, is the caller's error (it once answered 500). */
     @ParameterizedTest
     @ValueSource(strings = {"grant_type=client_credentials&username%2=x", "grant_type=client_credentials&=x",
         "=", "&=&", "grant_type=client_credentials&a%zz=b", "token=x&%=y"})

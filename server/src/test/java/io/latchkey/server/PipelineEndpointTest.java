@@ -352,6 +352,40 @@ class PipelineEndpointTest {
     }
 
     @Test
+    void aChunkedBodyOverTheSizeLimitIsTooLarge() {
+        byte[] body = paddedCreateBody(DEFAULT_BODY_LIMIT * 2).getBytes(StandardCharsets.UTF_8);
+        // A stream of unknown length goes out chunked: no Content-Length to refuse it by up front.
+        HttpRequest request = HttpRequest.newBuilder(server.uri(PATH))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                .build();
+
+        assertError(server.send(request), 413, "request_too_large");
+    }
+
+    @Test
+    void aClientThatAwaitsOneHundredContinueIsServed() {
+        HttpRequest request = HttpRequest.newBuilder(server.uri(PATH))
+                .header("Content-Type", "application/json")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"partnerId\":\"P\",\"executionType\":\"create\",\"apikey\":\"" + KEY + "\"}"))
+                .build();
+
+        assertThat(server.send(request).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpectationOtherThanContinueIsRefused() {
+        RawHttp.Response response = RawHttp.exchange(server.server().port(), "POST", PATH,
+                List.of("Content-Type", "application/json", "Expect", "the-unexpected"),
+                "{}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).contains("invalid_request");
+    }
+
+    @Test
     void aBodyOfExactlyTheSizeLimitIsAccepted() {
         String body = paddedCreateBody(DEFAULT_BODY_LIMIT);
 

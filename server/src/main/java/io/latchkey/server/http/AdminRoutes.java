@@ -92,7 +92,7 @@ final class AdminRoutes {
 
     void rotateSecret(RoutingContext ctx) {
         ClientId id = clientId(ctx);
-        Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+        Buffer raw = RequestBody.of(ctx);
         long graceSeconds = 0;
         if (raw != null && raw.length() > 0) {
             MediaTypes.requireJson(ctx);
@@ -113,7 +113,7 @@ final class AdminRoutes {
     }
 
     void createApiKey(RoutingContext ctx) {
-        Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+        Buffer raw = RequestBody.of(ctx);
         String name = null;
         if (raw != null && raw.length() > 0) {
             MediaTypes.requireJson(ctx);
@@ -249,7 +249,7 @@ final class AdminRoutes {
 
     private static JsonFields jsonBody(RoutingContext ctx) {
         MediaTypes.requireJson(ctx);
-        return new JsonFields(Json.parseObject(ctx.body() == null ? null : ctx.body().buffer()));
+        return new JsonFields(Json.parseObject(RequestBody.of(ctx)));
     }
 
     static String optionalName(JsonFields fields) {

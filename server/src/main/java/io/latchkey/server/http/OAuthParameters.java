@@ -26,7 +26,7 @@ final class OAuthParameters {
 
     static OAuthParameters parse(RoutingContext ctx) {
         String mediaType = MediaTypes.of(ctx);
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        Buffer body = RequestBody.of(ctx);
         if (MediaTypes.FORM.equals(mediaType)) {
             return fromForm(body == null ? "" : body.toString(StandardCharsets.UTF_8));
         }
@@ -37,6 +37,9 @@ final class OAuthParameters {
     }
 
     private static OAuthParameters fromForm(String body) {
+        if (body.startsWith("=") || body.contains("&=")) {
+            throw LatchkeyException.invalidRequest("The form body has a value without a name.");
+        }
         Map<String, List<String>> decoded;
         try {
             decoded = new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true).parameters();

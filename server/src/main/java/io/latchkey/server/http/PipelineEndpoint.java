@@ -29,7 +29,7 @@ final class PipelineEndpoint {
 
     void handle(RoutingContext ctx) {
         MediaTypes.requireJson(ctx);
-        ObjectNode body = Json.parseObject(ctx.body().buffer());
+        ObjectNode body = Json.parseObject(RequestBody.of(ctx));
         JsonFields fields = new JsonFields(body);
         if (fields.has("executionType") && fields.has("grant_type")) {
             throw LatchkeyException.invalidRequest("Give either executionType or grant_type, not both.");

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,7 +31,7 @@ public final class Routes {
                                 boolean tls, BooleanSupplier ready) {
         Router router = Router.router(vertx);
         Blocking blocking = new Blocking(vertx);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setDeleteUploadedFilesOnEnd(true);
+        RequestBody body = new RequestBody(maxBodyBytes);
         AuthAttempts attempts = new AuthAttempts(services.failedAttempts(), trustedProxies, services.auditor(), vertx);
         router.route().handler(ctx -> {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff");
@@ -95,7 +94,7 @@ public final class Routes {
         router.errorHandler(500, ctx -> Responses.sendFailure(ctx, ErrorStyle.PIPELINE));
     }
 
-    private static void post(Router router, String path, BodyHandler body, ErrorStyle style,
+    private static void post(Router router, String path, RequestBody body, ErrorStyle style,
                              Handler<RoutingContext> handler) {
         route(router, HttpMethod.POST, path, body, style, handler);
     }
@@ -104,7 +103,7 @@ public final class Routes {
         router.get(path).handler(guarded(style, handler)).failureHandler(ctx -> Responses.sendFailure(ctx, style));
     }
 
-    private static void route(Router router, HttpMethod method, String path, BodyHandler body, ErrorStyle style,
+    private static void route(Router router, HttpMethod method, String path, RequestBody body, ErrorStyle style,
                               Handler<RoutingContext> handler) {
         Route route = router.route(method, path);
         route.handler(body).handler(guarded(style, handler)).failureHandler(ctx -> Responses.sendFailure(ctx, style));
