@@ -61,7 +61,7 @@ record ClientCredentials(String clientId, String clientSecret) {
     }
 
     /** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd. */
-    private static ClientCredentials decodeBasic(String encoded) {
+    static ClientCredentials decodeBasic(String encoded) {
         try {
             String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');

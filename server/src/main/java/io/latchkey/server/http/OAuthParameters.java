@@ -25,8 +25,10 @@ final class OAuthParameters {
     }
 
     static OAuthParameters parse(RoutingContext ctx) {
-        String mediaType = MediaTypes.of(ctx);
-        Buffer body = RequestBody.of(ctx);
+        return parse(MediaTypes.of(ctx), RequestBody.of(ctx));
+    }
+
+    static OAuthParameters parse(String mediaType, Buffer body) {
         if (MediaTypes.FORM.equals(mediaType)) {
             return fromForm(body == null ? "" : body.toString(StandardCharsets.UTF_8));
         }
