@@ -11,6 +11,7 @@
 (() => {
   let apiKey = null;
   let auditNext = null;
+  let auditFilters = null;
   let rotateClientId = null;
   let deleteClientId = null;
 
@@ -200,8 +201,8 @@
         cell(client.partnerId, 'partner'),
         cell(client.name),
         cell((client.scopes || []).join(' '), 'mono'),
-        cell(when(client.createdAt)),
-        cell(when(client.previousSecretExpiresAt)));
+        cell(when(client.createdAt), 'time'),
+        cell(when(client.previousSecretExpiresAt), 'time'));
       const actions = document.createElement('td');
       actions.className = 'row-actions';
       actions.append(
@@ -328,15 +329,19 @@
 
   // --- the audit log ------------------------------------------------------------------------------
 
+  // "More" pages on with the filters of the page shown, even if the form was edited since.
   async function loadAudit(append) {
-    const params = new URLSearchParams({ limit: String(AUDIT_PAGE) });
-    if ($('audit-action').value !== '') {
-      params.set('action', $('audit-action').value);
+    if (!append) {
+      auditFilters = new URLSearchParams({ limit: String(AUDIT_PAGE) });
+      if ($('audit-action').value !== '') {
+        auditFilters.set('action', $('audit-action').value);
+      }
+      const clientId = $('audit-client').value.trim();
+      if (clientId !== '') {
+        auditFilters.set('clientId', clientId);
+      }
     }
-    const clientId = $('audit-client').value.trim();
-    if (clientId !== '') {
-      params.set('clientId', clientId);
-    }
+    const params = new URLSearchParams(auditFilters);
     if (append && auditNext) {
       params.set('cursor', auditNext);
     }
@@ -347,7 +352,7 @@
     }
     for (const event of data.events) {
       const tr = document.createElement('tr');
-      tr.append(cell(when(event.at)), cell(event.action, 'mono action'), cell(event.clientId, 'mono'),
+      tr.append(cell(when(event.at), 'time'), cell(event.action, 'mono action'), cell(event.clientId, 'mono'),
         cell(event.actor, 'mono'), cell(event.source, 'mono'), cell(event.detail));
       tbody.append(tr);
     }
@@ -366,7 +371,7 @@
     tbody.replaceChildren();
     for (const event of data.events) {
       const tr = document.createElement('tr');
-      tr.append(cell(when(event.at)), cell(event.actor, 'mono'), cell(event.detail, 'mono'));
+      tr.append(cell(when(event.at), 'time'), cell(event.actor, 'mono'), cell(event.detail, 'mono'));
       tbody.append(tr);
     }
     if (data.events.length === 0) {
@@ -382,7 +387,7 @@
       tbody.replaceChildren();
       for (const key of data.keys) {
         const tr = document.createElement('tr');
-        tr.append(cell(key.kid, 'mono kid'), cell(key.use), cell(key.alg), cell(when(key.createdAt)));
+        tr.append(cell(key.kid, 'mono kid'), cell(key.use), cell(key.alg), cell(when(key.createdAt), 'time'));
         tbody.append(tr);
       }
       $('keys-new').hidden = false;

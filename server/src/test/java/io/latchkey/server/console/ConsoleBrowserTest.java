@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +50,9 @@ class ConsoleBrowserTest {
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+    // Selenium warns that it has no DevTools binding for this Chromium; these tests use none.
+    private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
     private static TestServer server;
     private static Path profile;
     private static ChromeDriver browser;
@@ -55,6 +60,11 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("The console's browser tests need Debian's Chromium and its driver at "
+                    + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does).");
+        }
+        CDP_LOG.setLevel(Level.OFF);
         server = TestServer.start();
         profile = Files.createTempDirectory("console-browser");
         Files.createDirectories(SCREENSHOTS);
