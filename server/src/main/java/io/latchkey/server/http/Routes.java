@@ -3,6 +3,7 @@ package io.latchkey.server.http;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
+import io.latchkey.server.console.ConsoleRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -12,8 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP surface of SPEC §1–§4 in one table. Each route parses and validates on the event loop,
- * hands store work to a worker, and maps any failure to a response in {@link Responses}.
+ * The HTTP surface of SPEC §1–§4 in one table, and the web console that calls the admin API. Each
+ * route parses and validates on the event loop, hands store work to a worker, and maps any failure
+ * to a response in {@link Responses}.
  */
 public final class Routes {
     private Routes() {
@@ -71,6 +73,8 @@ public final class Routes {
         post(router, "/admin/keys/rotate", body, ErrorStyle.PIPELINE, admin::rotateKeys);
         get(router, "/admin/keys/access-token", ErrorStyle.PIPELINE, new SharedKeyEndpoint(services)::handle);
         get(router, "/admin/audit", ErrorStyle.PIPELINE, admin::audit);
+
+        ConsoleRoutes.mount(router);
 
         fallbacks(router);
         return router;

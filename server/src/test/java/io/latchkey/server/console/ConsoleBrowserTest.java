@@ -1,0 +1,484 @@
+package io.latchkey.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.server.TestServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console clicked through in a real headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}): sign in, create, search, rotate, delete, the audit log and signing keys,
+ * each checked against what the server then really does. A screenshot of every step lands in
+ * {@code target/console-screenshots/}. Tagged {@code browser}: the store makes no difference to a
+ * page, so the PostgreSQL run of the suite leaves it out.
+ */
+@Tag("browser")
+class ConsoleBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    // Selenium warns that it has no DevTools binding for this Chromium; these tests use none.
+    private static final Logger CDP_LOG = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    private static TestServer server;
+    private static Path profile;
+    private static ChromeDriver browser;
+    private static WebDriverWait await;
+
+    @BeforeAll
+    static void start() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("The console's browser tests need Debian's Chromium and its driver at "
+                    + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does).");
+        }
+        CDP_LOG.setLevel(Level.OFF);
+        server = TestServer.start();
+        profile = Files.createTempDirectory("console-browser");
+        Files.createDirectories(SCREENSHOTS);
+        // Debian's driver and browser, named explicitly: Selenium Manager must not look for or fetch either.
+        System.setProperty("SE_OFFLINE", "true");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        // The page re-renders tables while a condition reads them: read again rather than fail.
+        await = new WebDriverWait(browser, PATIENCE);
+        await.ignoring(StaleElementReferenceException.class);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            server.close();
+            deleteRecursively(profile);
+        }
+    }
+
+    @BeforeEach
+    void freshPage() {
+        // A new page load is a new tab memory: signed out.
+        browser.get(server.baseUrl() + "/console/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-key")));
+    }
+
+    // --- signing in and out -------------------------------------------------------------------
+
+    @Test
+    void aWrongKeyShowsAnErrorAndTheRightKeyOpensTheClients() {
+        screenshot("01-sign-in");
+        typeInto("sign-in-key", "not-the-admin-key");
+        click("#sign-in-form button[type=submit]");
+
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("not accepted");
+        assertThat(visible("view-sign-in")).isTrue();
+        assertThat(visible("view-clients")).isFalse();
+        screenshot("02-sign-in-wrong-key");
+
+        signIn();
+        assertThat(visible("view-sign-in")).isFalse();
+        assertThat(browser.findElement(By.id("nav-clients")).getAttribute("aria-current")).isEqualTo("page");
+    }
+
+    @Test
+    void signingOutForgetsTheKeyAndStoresNothingInTheBrowser() {
+        signIn();
+        assertThat(storedAnything()).isFalse();
+
+        click("#sign-out");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-key")));
+        assertThat(visible("top-bar")).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#clients-body tr"))).isEmpty();
+        assertThat(storedAnything()).isFalse();
+    }
+
+    @Test
+    void aKeyRevokedWhileSignedInLeadsBackToSignIn() {
+        HttpResponse<String> created = server.admin("POST", "/admin/api-keys", "{\"name\":\"console test\"}");
+        JsonNode key = TestServer.json(created);
+        signIn(key.get("apiKey").asText());
+
+        server.admin("DELETE", "/admin/api-keys/" + key.get("id").asText(), null);
+        click("#search-form button[type=submit]");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-key")));
+        assertThat(browser.findElement(By.id("message")).getText()).contains("not accepted");
+    }
+
+    // --- clients ------------------------------------------------------------------------------
+
+    @Test
+    void newCredentialsShowTheSecretOnceAndTheSecretWorks() {
+        String partner = "Acme-" + UUID.randomUUID();
+        signIn();
+        typeInto("create-partner", partner);
+        typeInto("create-name", "Orders sync");
+        typeInto("create-scopes", "orders:read orders:write");
+        screenshot("04-new-credentials-form");
+        click("#create-form button[type=submit]");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+        String clientId = value("secret-client");
+        String secret = value("secret-value");
+        assertThat(clientId).isNotBlank();
+        assertThat(secret).hasSizeGreaterThanOrEqualTo(43);
+        assertThat(browser.findElement(By.cssSelector("#secret-dialog .warning")).getText())
+                .contains("You will not see this secret again");
+        click("#secret-dialog button[data-copy=secret-value]");
+        await.until(ExpectedConditions.textToBe(By.cssSelector("#secret-dialog button[data-copy=secret-value]"),
+                "Copied"));
+        screenshot("05-secret-shown-once");
+
+        // The secret is real: the token endpoint accepts it, and the scopes came along.
+        TestServer.Credentials credentials = new TestServer.Credentials(clientId, secret);
+        JsonNode token = server.token(credentials);
+        assertThat(token.get("scope").asText().split(" ")).containsExactlyInAnyOrder("orders:read", "orders:write");
+
+        click("#secret-done");
+        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("secret-dialog")));
+        assertThat(value("secret-value")).as("the secret leaves the page with the dialog").isEmpty();
+        WebElement row = row(clientId);
+        assertThat(row.findElement(By.cssSelector(".partner")).getText()).isEqualTo(partner);
+        assertThat(row.getText()).contains("Orders sync").doesNotContain(secret);
+        screenshot("06-clients");
+    }
+
+    @Test
+    void searchingByPartnerListsOnlyThatPartnersClients() {
+        String partner = "Search-" + UUID.randomUUID();
+        TestServer.Credentials first = server.createClient(partner);
+        TestServer.Credentials second = server.createClient(partner);
+        TestServer.Credentials other = server.createClient("Other-" + UUID.randomUUID());
+        signIn();
+
+        search(partner);
+
+        await.until(d -> clientIdsShown().size() == 2);
+        assertThat(clientIdsShown()).containsExactlyInAnyOrder(first.clientId(), second.clientId())
+                .doesNotContain(other.clientId());
+        assertThat(browser.findElement(By.id("clients-count")).getText()).isEqualTo("2 clients");
+        screenshot("07-search-by-partner");
+
+        click("#search-clear");
+        await.until(d -> clientIdsShown().contains(other.clientId()));
+    }
+
+    @Test
+    void rotatingWithAGracePeriodKeepsBothSecretsWorkingUntilItEnds() {
+        String partner = "Rotate-" + UUID.randomUUID();
+        TestServer.Credentials old = server.createClient(partner);
+        signIn();
+        search(partner);
+
+        row(old.clientId()).findElement(By.cssSelector("button.rotate")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("rotate-dialog")));
+        assertThat(browser.findElement(By.id("rotate-client")).getText()).isEqualTo(old.clientId());
+        typeInto("rotate-grace", "2");
+        new Select(browser.findElement(By.id("rotate-unit"))).selectByVisibleText("hours");
+        screenshot("08-rotate-with-grace");
+        click("#rotate-confirm");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+        assertThat(browser.findElement(By.id("secret-title")).getText()).isEqualTo("Secret rotated");
+        assertThat(browser.findElement(By.id("secret-note")).getText()).contains("keeps working until");
+        TestServer.Credentials fresh = new TestServer.Credentials(old.clientId(), value("secret-value"));
+        assertThat(fresh.secret()).isNotEqualTo(old.secret()).hasSizeGreaterThanOrEqualTo(43);
+        screenshot("09-secret-rotated");
+        click("#secret-done");
+        await.until(d -> !row(old.clientId()).findElements(By.tagName("td")).get(5).getText().isEmpty());
+
+        assertThat(tokenStatus(old)).as("old secret during the grace period").isEqualTo(200);
+        assertThat(tokenStatus(fresh)).as("new secret").isEqualTo(200);
+        server.clock().advance(Duration.ofHours(2).plusSeconds(1));
+        assertThat(tokenStatus(old)).as("old secret after the grace period").isEqualTo(401);
+        assertThat(tokenStatus(fresh)).as("new secret after the grace period").isEqualTo(200);
+    }
+
+    @Test
+    void deletingAsksForTheClientIdAndThenTheSecretFails() {
+        String partner = "Delete-" + UUID.randomUUID();
+        TestServer.Credentials doomed = server.createClient(partner);
+        assertThat(tokenStatus(doomed)).isEqualTo(200);
+        signIn();
+        search(partner);
+
+        row(doomed.clientId()).findElement(By.cssSelector("button.delete")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("delete-dialog")));
+        assertThat(browser.findElement(By.id("delete-client")).getText()).isEqualTo(doomed.clientId());
+        WebElement confirm = browser.findElement(By.id("delete-confirm"));
+        assertThat(confirm.isEnabled()).isFalse();
+        typeInto("delete-confirm-id", doomed.clientId().substring(1));
+        assertThat(confirm.isEnabled()).as("enabled by a wrong id").isFalse();
+        typeInto("delete-confirm-id", doomed.clientId());
+        await.until(ExpectedConditions.elementToBeClickable(confirm));
+        screenshot("10-delete-confirmation");
+        confirm.click();
+
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                "Deleted client " + doomed.clientId()));
+        await.until(d -> clientIdsShown().isEmpty());
+        screenshot("11-deleted");
+        assertThat(tokenStatus(doomed)).isEqualTo(401);
+        assertThat(server.admin("GET", "/admin/clients/" + doomed.clientId(), null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void cancellingADeleteKeepsTheClient() {
+        String partner = "Keep-" + UUID.randomUUID();
+        TestServer.Credentials kept = server.createClient(partner);
+        signIn();
+        search(partner);
+
+        row(kept.clientId()).findElement(By.cssSelector("button.delete")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("delete-dialog")));
+        click("#delete-cancel");
+
+        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("delete-dialog")));
+        assertThat(tokenStatus(kept)).isEqualTo(200);
+    }
+
+    @Test
+    void aPartnerIdThatLooksLikeHtmlIsShownAsText() {
+        String partner = "<img src=x onerror=\"document.title='pwned'\">" + UUID.randomUUID();
+        TestServer.Credentials client = server.createClient(partner);
+        signIn();
+
+        search(partner);
+
+        WebElement row = row(client.clientId());
+        assertThat(row.findElement(By.cssSelector(".partner")).getText()).isEqualTo(partner);
+        assertThat(browser.findElements(By.cssSelector("#clients-body img"))).isEmpty();
+        assertThat(browser.getTitle()).isEqualTo("Latchkey console");
+        screenshot("12-html-shown-as-text");
+    }
+
+    @Test
+    void anApiErrorIsShownAsAMessage() {
+        signIn();
+        typeInto("create-partner", "x".repeat(129)); // partner ids are at most 128 characters
+
+        click("#create-form button[type=submit]");
+
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getAttribute("class")).isEqualTo("error");
+        assertThat(message.getText()).isNotBlank();
+        assertThat(visible("view-clients")).isTrue();
+    }
+
+    // --- audit log ----------------------------------------------------------------------------
+
+    @Test
+    void theAuditLogShowsCreateRotateAndDeleteOfAClient() {
+        String partner = "Audit-" + UUID.randomUUID();
+        signIn();
+        typeInto("create-partner", partner);
+        click("#create-form button[type=submit]");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+        String clientId = value("secret-client");
+        click("#secret-done");
+        search(partner);
+        row(clientId).findElement(By.cssSelector("button.rotate")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("rotate-dialog")));
+        click("#rotate-confirm");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+        click("#secret-done");
+        row(clientId).findElement(By.cssSelector("button.delete")).click();
+        typeInto("delete-confirm-id", clientId);
+        click("#delete-confirm");
+        await.until(d -> clientIdsShown().isEmpty());
+
+        click("#nav-audit");
+        typeInto("audit-client", clientId);
+        click("#audit-form button[type=submit]");
+
+        await.until(d -> auditActionsShown().size() == 3);
+        assertThat(auditActionsShown()).containsExactly("client.deleted", "client.secret_rotated", "client.created");
+        assertThat(browser.findElement(By.id("audit-body")).getText()).contains("apikey:configured");
+        screenshot("13-audit-log");
+    }
+
+    @Test
+    void theAuditLogPagesOnWithMore() {
+        String partner = "Paging-" + UUID.randomUUID();
+        for (int i = 0; i < 51; i++) {
+            server.createClient(partner);
+        }
+        signIn();
+        click("#nav-audit");
+        new Select(browser.findElement(By.id("audit-action"))).selectByVisibleText("client.created");
+        click("#audit-form button[type=submit]");
+
+        await.until(d -> auditActionsShown().size() == 50);
+        WebElement more = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("audit-more")));
+        screenshot("14-audit-log-first-page");
+        // More pages on with the filter shown, not with what the form says now.
+        new Select(browser.findElement(By.id("audit-action"))).selectByVisibleText("client.deleted");
+        more.click();
+
+        await.until(d -> auditActionsShown().size() > 50);
+        assertThat(auditActionsShown()).containsOnly("client.created");
+        List<String> details = browser.findElements(By.cssSelector("#audit-body tr td:nth-child(6)")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(details.stream().filter(d -> d.equals("partner " + partner))).hasSize(51);
+    }
+
+    // --- signing keys -------------------------------------------------------------------------
+
+    @Test
+    void rotatingSigningKeysShowsTheNewKeyThatNewTokensCarry() throws ParseException {
+        TestServer.Credentials client = server.createClient("Keys-" + UUID.randomUUID());
+        String kidBefore = kid(server.token(client));
+        signIn();
+        click("#nav-keys");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-rotate")));
+        screenshot("15-signing-keys");
+
+        click("#keys-rotate");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-dialog")));
+        click("#keys-confirm");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys-new")));
+        List<String> kidsShown = browser.findElements(By.cssSelector("#keys-body .kid")).stream()
+                .map(WebElement::getText).toList();
+        String kidAfter = kid(server.token(client));
+        assertThat(kidAfter).isNotEqualTo(kidBefore);
+        assertThat(kidsShown).contains(kidAfter).doesNotContain(kidBefore);
+        await.until(d -> browser.findElement(By.id("rotations-body")).getText().contains(kidAfter));
+        screenshot("16-signing-keys-rotated");
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    private static void signIn() {
+        signIn(TestServer.ADMIN_KEY);
+    }
+
+    private static void signIn(String key) {
+        typeInto("sign-in-key", key);
+        click("#sign-in-form button[type=submit]");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-clients")));
+        await.until(d -> !browser.findElements(By.cssSelector("#clients-body tr")).isEmpty());
+        if (key.equals(TestServer.ADMIN_KEY)) {
+            screenshot("03-clients-after-sign-in");
+        }
+    }
+
+    private static void search(String partner) {
+        typeInto("search-partner", partner);
+        click("#search-form button[type=submit]");
+        await.until(d -> {
+            List<WebElement> partners = browser.findElements(By.cssSelector("#clients-body .partner"));
+            return !partners.isEmpty() && partners.stream().allMatch(p -> p.getText().equals(partner));
+        });
+    }
+
+    private static WebElement row(String clientId) {
+        return await.until(d -> d.findElements(By.cssSelector("#clients-body tr")).stream()
+                .filter(tr -> clientId.equals(tr.getAttribute("data-client-id"))).findFirst().orElse(null));
+    }
+
+    private static List<String> clientIdsShown() {
+        return browser.findElements(By.cssSelector("#clients-body .client-id")).stream().map(WebElement::getText)
+                .toList();
+    }
+
+    private static List<String> auditActionsShown() {
+        return browser.findElements(By.cssSelector("#audit-body .action")).stream().map(WebElement::getText).toList();
+    }
+
+    private static void typeInto(String id, String text) {
+        WebElement field = await.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private static void click(String css) {
+        await.until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    }
+
+    private static String value(String id) {
+        return browser.findElement(By.id(id)).getDomProperty("value");
+    }
+
+    private static boolean visible(String id) {
+        return browser.findElement(By.id(id)).isDisplayed();
+    }
+
+    private static boolean storedAnything() {
+        Object stored = ((JavascriptExecutor) browser).executeScript(
+                "return localStorage.length + sessionStorage.length + document.cookie.length;");
+        return ((Number) stored).longValue() != 0;
+    }
+
+    private static int tokenStatus(TestServer.Credentials client) {
+        return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                "Authorization", client.basic()).statusCode();
+    }
+
+    private static String kid(JsonNode token) throws ParseException {
+        return SignedJWT.parse(token.get("access_token").asText()).getHeader().getKeyID();
+    }
+
+    private static void screenshot(String name) {
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        try {
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(shot.toPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
