@@ -30,7 +30,6 @@ public final class RequestObserver implements Handler<RoutingContext> {
     static final String HEADER = "X-Request-Id";
     private static final String KEY = "latchkey.observation";
     private static final int MAX_REQUEST_ID = 128;
-    private static final int MAX_LOGGED_PATH = 256;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final Logger ACCESS = LoggerFactory.getLogger("latchkey.access");
 
@@ -179,15 +178,14 @@ public final class RequestObserver implements Handler<RoutingContext> {
         if (source == null) {
             source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
         }
-        // The path only: a query string may carry a secret (?client_secret=…); never the body or headers.
+        // The route's template, not the raw path: a path or query may carry whatever a caller typed,
+        // secrets included (?client_secret=…). Never the body or a header either.
         StringBuilder line = new StringBuilder(160)
-                .append(ctx.request().method().name()).append(' ');
-        appendPath(line, ctx.request().path());
-        line.append(" status=").append(status)
+                .append(ctx.request().method().name()).append(' ').append(route.template)
+                .append(" status=").append(status)
                 .append(" bytes=").append(response.bytesWritten())
                 .append(" duration_ms=").append(nanos / 1_000_000).append('.')
                 .append((char) ('0' + (nanos / 100_000) % 10)).append((char) ('0' + (nanos / 10_000) % 10))
-                .append(" route=").append(route.template)
                 .append(" remote=").append(source);
         if (observation.clientId != null) {
             line.append(" client_id=").append(observation.clientId);
@@ -198,22 +196,6 @@ public final class RequestObserver implements Handler<RoutingContext> {
             ACCESS.info(line.toString());
         } finally {
             exit(previous);
-        }
-    }
-
-    /** The raw path, cut short and with anything unprintable replaced, so it cannot forge a line. */
-    private static void appendPath(StringBuilder line, String path) {
-        if (path == null) {
-            line.append('-');
-            return;
-        }
-        int end = Math.min(path.length(), MAX_LOGGED_PATH);
-        for (int i = 0; i < end; i++) {
-            char c = path.charAt(i);
-            line.append(c > ' ' && c < 0x7f ? c : '?');
-        }
-        if (path.length() > end) {
-            line.append("...");
         }
     }
 
