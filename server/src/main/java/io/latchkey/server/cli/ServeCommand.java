@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code latchkey serve}: every setting is an environment variable (SPEC §1) and a flag of the
@@ -24,6 +26,9 @@ import picocli.CommandLine.Option;
                 "  latchkey serve --port 9000 --data-dir /var/lib/latchkey",
                 "  latchkey serve --db-url jdbc:postgresql://db/latchkey --signing-alg ES256"})
 public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     StoreOptions store;
 
@@ -113,7 +118,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog).build();
         } catch (IllegalArgumentException e) {
-            System.err.println("latchkey: " + e.getMessage());
+            spec.commandLine().getErr().println("latchkey: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         LatchkeyServer server;
