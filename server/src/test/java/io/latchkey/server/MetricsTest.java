@@ -101,6 +101,9 @@ class MetricsTest {
         assertThat(server.admin("DELETE", "/admin/clients/" + first.clientId(), null).statusCode()).isEqualTo(200);
 
         assertThat(scrape().value("latchkey_clients_active")).isEqualTo(1);
+        server.restart(); // a fresh count from the store
+
+        assertThat(scrape().value("latchkey_clients_active")).isEqualTo(1);
     }
 
     @Test
