@@ -17,7 +17,11 @@ import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.http.RequestObserver;
 import io.latchkey.server.http.Routes;
+import io.latchkey.server.metrics.CountedClientStore;
+import io.latchkey.server.metrics.CountingAuditLog;
+import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
@@ -57,6 +61,7 @@ public final class LatchkeyServer implements AutoCloseable {
     private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
+    private static final Duration CLIENT_RECOUNT_INTERVAL = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final HttpServer http;
@@ -64,10 +69,12 @@ public final class LatchkeyServer implements AutoCloseable {
     private final ChangeFeed changeFeed;
     private final Services services;
     private final Optional<NewApiKey> generatedAdminKey;
+    private final LatchkeyMetrics metrics;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey) {
+                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.http = http;
         this.database = database;
         this.changeFeed = changeFeed;
@@ -82,9 +89,11 @@ public final class LatchkeyServer implements AutoCloseable {
 
     public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {
         Vertx vertx = Vertx.vertx();
+        LatchkeyMetrics metrics = new LatchkeyMetrics();
+        RequestObserver observer = new RequestObserver(metrics, config.accessLog());
         AtomicReference<Router> active = new AtomicReference<>();
         AtomicBoolean ready = new AtomicBoolean();
-        active.set(Routes.starting(vertx, ready::get));
+        active.set(Routes.starting(vertx, ready::get, observer));
         HttpServer http;
         Database database = null;
         try {
@@ -103,7 +112,10 @@ public final class LatchkeyServer implements AutoCloseable {
                 http = http == null ? server : http;
             }
             database = StoreFactory.openDatabase(config);
-            Services services = wire(config, http.actualPort(), database, clock, random);
+            metrics.reportStore(database);
+            CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
+            clientStore.recount();
+            Services services = wire(config, http.actualPort(), database, clock, random, metrics, clientStore);
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
             ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
                     CHANGE_POLL_INTERVAL, CHANGE_WINDOW, Clock.systemUTC());
@@ -111,18 +123,24 @@ public final class LatchkeyServer implements AutoCloseable {
             Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
             vertx.executeBlocking(housekeeping::run, false);
             vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
+            // Clients created or deleted by other instances on the same store reach the gauge here.
+            vertx.setPeriodic(CLIENT_RECOUNT_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
+                recountQuietly(clientStore);
+                return null;
+            }, false));
             active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(), config.tlsEnabled(),
-                    () -> ready.get() && changeFeed.isHealthy()));
+                    () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken()));
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated);
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
             }
             await(vertx.close());
+            metrics.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -147,8 +165,16 @@ public final class LatchkeyServer implements AutoCloseable {
         return options;
     }
 
-    private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random)
-            throws IOException {
+    private static void recountQuietly(CountedClientStore clients) {
+        try {
+            clients.recount();
+        } catch (RuntimeException e) {
+            // A store outage: the gauge keeps its last value; requests report the outage themselves.
+        }
+    }
+
+    private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random,
+                                 LatchkeyMetrics metrics, CountedClientStore clientStore) throws IOException {
         String issuer = config.issuerFor(port);
         TokenSettings settings = new TokenSettings(issuer, List.of(config.audience() == null ? issuer : config.audience()),
                 config.accessTokenTtl(), config.refreshTokenTtl());
@@ -156,14 +182,14 @@ public final class LatchkeyServer implements AutoCloseable {
         keys.load();
         SecretGenerator generator = new SecretGenerator(random);
         SecretHasher hasher = new SecretHasher(keys.pepper());
-        ClientRegistry clients = new ClientRegistry(new JdbcClientStore(database), hasher, generator, clock);
+        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock);
         ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
         RevocationList revocations = new RevocationList(revocationStore, clock);
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
-        Auditor auditor = new Auditor(new JdbcAuditLog(database), generator, clock);
+        Auditor auditor = new Auditor(new CountingAuditLog(new JdbcAuditLog(database), metrics), generator, clock);
         return new Services(clock, settings, clients, apiKeys, keys,
                 new ClientCredentialsGrant(clients, issuerOfTokens),
                 new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
@@ -201,6 +227,7 @@ public final class LatchkeyServer implements AutoCloseable {
             await(vertx.close()); // closes every HTTP server it runs
         } finally {
             database.close();
+            metrics.close();
         }
     }
 

@@ -58,7 +58,7 @@ class NoSecretsInLogsTest {
         root.iteratorForAppenders().forEachRemaining(consoleAppenders::add);
         consoleAppenders.forEach(root::detachAppender);
         root.addAppender(appender);
-        server = TestServer.start();
+        server = TestServer.start(config -> config.accessLog(true)); // its lines are searched too
         secrets.add(KEY);
     }
 

@@ -21,4 +21,9 @@ public interface ClientStore {
 
     /** Removes the client; false if there was none. */
     boolean delete(ClientId id);
+
+    /** How many clients there are (the {@code latchkey_clients_active} gauge). */
+    default long count() {
+        return list(null).size();
+    }
 }

@@ -4,13 +4,16 @@ import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.logging.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code latchkey serve}: every setting is an environment variable (SPEC §1) and a flag of the
@@ -23,6 +26,9 @@ import picocli.CommandLine.Option;
                 "  latchkey serve --port 9000 --data-dir /var/lib/latchkey",
                 "  latchkey serve --db-url jdbc:postgresql://db/latchkey --signing-alg ES256"})
 public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     StoreOptions store;
 
@@ -86,19 +92,34 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Access-token signature: HS256, ES256, RS256 or EdDSA (LATCHKEY_SIGNING_ALG, default ${DEFAULT-VALUE})")
     SigningAlgorithm signingAlgorithm;
 
+    @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
+            description = "Bearer token GET /metrics asks for; unset, /metrics is open (LATCHKEY_METRICS_TOKEN)")
+    String metricsToken;
+
+    @Option(names = "--access-log", arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:LATCHKEY_ACCESS_LOG:-false}",
+            description = "One log line per request, logger latchkey.access (LATCHKEY_ACCESS_LOG, default ${DEFAULT-VALUE})")
+    boolean accessLog;
+
+    @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
+            description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
+    String logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
         try {
+            LogFormat.parse(logFormat).apply();
             config = masterKey.applyTo(store.applyTo(ServerConfig.builder())).port(port).host(host)
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
-                    .signingAlgorithm(signingAlgorithm).build();
+                    .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog).build();
         } catch (IllegalArgumentException e) {
-            System.err.println("latchkey: " + e.getMessage());
+            spec.commandLine().getErr().println("latchkey: " + e.getMessage());
+            spec.commandLine().getErr().flush();
             return 2;
         }
         LatchkeyServer server;

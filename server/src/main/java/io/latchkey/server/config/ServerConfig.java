@@ -33,7 +33,9 @@ public record ServerConfig(
         int authFailurePerMinute,
         Path tlsCert,
         Path tlsKey,
-        String tlsKeyPassword) {
+        String tlsKeyPassword,
+        String metricsToken,
+        boolean accessLog) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -74,6 +76,10 @@ public record ServerConfig(
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
         }
+        metricsToken = metricsToken == null || metricsToken.isBlank() ? null : metricsToken;
+        if (metricsToken != null && metricsToken.length() < 16) {
+            throw new IllegalArgumentException("LATCHKEY_METRICS_TOKEN must be at least 16 characters long");
+        }
         issuer = issuer == null || issuer.isBlank() ? null : stripTrailingSlash(issuer.trim());
         audience = audience == null || audience.isBlank() ? null : audience.trim();
     }
@@ -112,7 +118,8 @@ public record ServerConfig(
         return "ServerConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir
                 + ", db=" + (dbUrl == null ? "embedded" : "configured") + ", issuer=" + issuer
                 + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
-                + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled() + "]";
+                + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled()
+                + ", metricsToken=" + (metricsToken == null ? "none" : "set") + ", accessLog=" + accessLog + "]";
     }
 
     /** Builds a {@link ServerConfig}; every field starts at its SPEC default. */
@@ -140,6 +147,20 @@ public record ServerConfig(
         private Path tlsCert;
         private Path tlsKey;
         private String tlsKeyPassword;
+        private String metricsToken;
+        private boolean accessLog;
+
+        /** When set, {@code GET /metrics} asks for {@code Authorization: Bearer <token>}. */
+        public Builder metricsToken(String metricsToken) {
+            this.metricsToken = metricsToken;
+            return this;
+        }
+
+        /** One INFO line per request on the {@code latchkey.access} logger. */
+        public Builder accessLog(boolean accessLog) {
+            this.accessLog = accessLog;
+            return this;
+        }
 
         public Builder tlsCert(Path tlsCert) {
             this.tlsCert = tlsCert;
@@ -260,7 +281,7 @@ public record ServerConfig(
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
-                    tlsKeyPassword);
+                    tlsKeyPassword, metricsToken, accessLog);
         }
     }
 }

@@ -57,11 +57,11 @@ final class AuthAttempts {
             if (attempts.limiter.recordFailure(address, credential)) {
                 String clientId = credential != null && credential.startsWith("client:")
                         ? credential.substring("client:".length()) : null;
-                attempts.vertx.executeBlocking(() -> {
+                attempts.vertx.executeBlocking(RequestObserver.traced(ctx, () -> {
                     attempts.auditor.record(AuditAction.RATE_LIMIT_LOCKED, credential == null ? "anonymous" : credential,
                             address, clientId, null);
                     return null;
-                }, false);
+                }), false);
             }
         }
     }

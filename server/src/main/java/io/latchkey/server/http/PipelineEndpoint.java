@@ -7,6 +7,8 @@ import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
+import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +23,14 @@ final class PipelineEndpoint {
 
     private final Services services;
     private final Blocking blocking;
+    private final Counter clientCredentialsIssued;
+    private final Counter refreshIssued;
 
-    PipelineEndpoint(Services services, Blocking blocking) {
+    PipelineEndpoint(Services services, Blocking blocking, LatchkeyMetrics metrics) {
         this.services = services;
         this.blocking = blocking;
+        this.clientCredentialsIssued = metrics.tokensIssued("/pipeline/oauth2", "client_credentials");
+        this.refreshIssued = metrics.tokensIssued("/pipeline/oauth2", "refresh_token");
     }
 
     void handle(RoutingContext ctx) {
@@ -94,11 +100,17 @@ final class PipelineEndpoint {
         AuthAttempts.check(ctx, "client:" + clientId);
         if (services.clients().isCached(clientId)) {
             // Hot path: the client is in memory and signing is microseconds, so no worker hop.
-            Responses.send(ctx, TokenResponses.pipeline(services.clientCredentials().grant(clientId, secret, scope)));
+            Responses.send(ctx, grant(ctx, clientId, secret, scope));
             return;
         }
-        blocking.reply(ctx, ErrorStyle.PIPELINE,
-                () -> TokenResponses.pipeline(services.clientCredentials().grant(clientId, secret, scope)));
+        blocking.reply(ctx, ErrorStyle.PIPELINE, () -> grant(ctx, clientId, secret, scope));
+    }
+
+    private Reply grant(RoutingContext ctx, String clientId, String secret, String scope) {
+        Reply reply = TokenResponses.pipeline(services.clientCredentials().grant(clientId, secret, scope));
+        clientCredentialsIssued.increment();
+        RequestObserver.authenticated(ctx, clientId);
+        return reply;
     }
 
     private void refresh(RoutingContext ctx, JsonFields fields) {
@@ -106,8 +118,11 @@ final class PipelineEndpoint {
         String scope = fields.optionalText("scope");
         AuthAttempts.check(ctx, null);
         String source = AuthAttempts.source(ctx);
-        blocking.reply(ctx, ErrorStyle.PIPELINE,
-                () -> TokenResponses.pipeline(services.refreshTokens().refresh(refreshToken, null, scope, source)));
+        blocking.reply(ctx, ErrorStyle.PIPELINE, () -> {
+            Reply reply = TokenResponses.pipeline(services.refreshTokens().refresh(refreshToken, null, scope, source));
+            refreshIssued.increment();
+            return reply;
+        });
     }
 
     /** The model's {@code apikey} field: missing or wrong is 401, of the wrong JSON type 400. */

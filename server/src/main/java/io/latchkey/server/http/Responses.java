@@ -38,6 +38,35 @@ final class Responses {
         }
     }
 
+    /** The Prometheus text exposition of {@code GET /metrics}. */
+    static void sendMetrics(RoutingContext ctx, String exposition) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(200)
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(exposition);
+    }
+
+    /** RFC 6750 §3.1: {@code /metrics} was asked for without its bearer token, or with a wrong one. */
+    static void sendMetricsUnauthorized(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", 401);
+        body.put("message", "GET /metrics needs Authorization: Bearer with the metrics token.");
+        body.put("error", "invalid_token");
+        response.setStatusCode(401)
+                .putHeader("WWW-Authenticate", "Bearer realm=\"latchkey-metrics\", error=\"invalid_token\"")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Type", JSON)
+                .end(Json.write(body));
+    }
+
     static void sendError(RoutingContext ctx, ErrorStyle style, Throwable failure) {
         LatchkeyException error = asLatchkeyError(failure);
         AuthAttempts.charge(ctx, error);
@@ -46,6 +75,7 @@ final class Responses {
             return;
         }
         ErrorCode code = error.error();
+        RequestObserver.failed(ctx, code);
         Map<String, Object> body = new LinkedHashMap<>();
         if (style == ErrorStyle.PIPELINE) {
             body.put("code", code.status());

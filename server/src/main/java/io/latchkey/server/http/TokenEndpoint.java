@@ -4,6 +4,8 @@ import io.latchkey.core.client.Client;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
+import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -14,10 +16,14 @@ import io.vertx.ext.web.RoutingContext;
 final class TokenEndpoint {
     private final Services services;
     private final Blocking blocking;
+    private final Counter clientCredentialsIssued;
+    private final Counter refreshIssued;
 
-    TokenEndpoint(Services services, Blocking blocking) {
+    TokenEndpoint(Services services, Blocking blocking, LatchkeyMetrics metrics) {
         this.services = services;
         this.blocking = blocking;
+        this.clientCredentialsIssued = metrics.tokensIssued("/oauth2/token", "client_credentials");
+        this.refreshIssued = metrics.tokensIssued("/oauth2/token", "refresh_token");
     }
 
     void handle(RoutingContext ctx) {
@@ -36,22 +42,32 @@ final class TokenEndpoint {
         String scope = parameters.get("scope");
         if (services.clients().isCached(credentials.clientId())) {
             // Hot path: the client is in memory and signing is microseconds, so no worker hop.
-            Responses.send(ctx, TokenResponses.standard(services.clientCredentials()
-                    .grant(credentials.clientId(), credentials.clientSecret(), scope)));
+            Responses.send(ctx, grant(ctx, credentials, scope));
             return;
         }
-        blocking.reply(ctx, ErrorStyle.OAUTH, () -> TokenResponses.standard(services.clientCredentials()
-                .grant(credentials.clientId(), credentials.clientSecret(), scope)));
+        blocking.reply(ctx, ErrorStyle.OAUTH, () -> grant(ctx, credentials, scope));
+    }
+
+    private Reply grant(RoutingContext ctx, ClientCredentials credentials, String scope) {
+        Reply reply = TokenResponses.standard(services.clientCredentials()
+                .grant(credentials.clientId(), credentials.clientSecret(), scope));
+        clientCredentialsIssued.increment();
+        RequestObserver.authenticated(ctx, credentials.clientId());
+        return reply;
     }
 
     private void refresh(RoutingContext ctx, OAuthParameters parameters) {
         ClientCredentials credentials = ClientCredentials.from(ctx, parameters, false);
         String refreshToken = parameters.require("refresh_token");
         String scope = parameters.get("scope");
+        String source = AuthAttempts.source(ctx);
         blocking.reply(ctx, ErrorStyle.OAUTH, () -> {
             Client client = services.clients().authenticate(credentials.clientId(), credentials.clientSecret());
-            return TokenResponses.standard(services.refreshTokens().refresh(refreshToken, client, scope,
-                    AuthAttempts.source(ctx)));
+            Reply reply = TokenResponses.standard(services.refreshTokens().refresh(refreshToken, client, scope,
+                    source));
+            refreshIssued.increment();
+            RequestObserver.authenticated(ctx, client.id().value());
+            return reply;
         });
     }
 }

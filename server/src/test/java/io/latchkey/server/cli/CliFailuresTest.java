@@ -1,11 +1,13 @@
 package io.latchkey.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.latchkey.server.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,18 @@ class CliFailuresTest {
 
         assertThat(result.failedWith(1)).contains("invalid_api_key");
         assertThat(result.err()).doesNotContain(WRONG_KEY);
+    }
+
+    @Test
+    void serveRefusesAnUnknownLogFormatAndAShortMetricsTokenBeforeStarting() {
+        // Both are refused before the server starts; a regression would start one and block, hence the limit.
+        Cli.Result format = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> Cli.run("serve", "--port", "0", "--log-format", "xml"));
+        Cli.Result token = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> Cli.run("serve", "--port", "0", "--metrics-token", "short"));
+
+        assertThat(format.failedWith(2)).isEqualTo("latchkey: LATCHKEY_LOG_FORMAT must be text or json, not 'xml'");
+        assertThat(token.failedWith(2)).isEqualTo("latchkey: LATCHKEY_METRICS_TOKEN must be at least 16 characters long");
     }
 
     @Test

@@ -74,6 +74,17 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
+    public long count() {
+        return database.transaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM clients");
+                 ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        });
+    }
+
+    @Override
     public boolean updateSecret(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(

@@ -103,6 +103,24 @@ public final class PostgresDatabase implements Database {
         }
     }
 
+    /**
+     * Reports the pool's usage (active, idle, pending connections, acquisition time) through
+     * {@code factory}; HikariCP accepts this once, on a running pool.
+     */
+    public void reportPoolMetrics(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
+        pool.setMetricsTrackerFactory(factory);
+    }
+
+    @Override
+    public PoolUsage poolUsage() {
+        var bean = pool.getHikariPoolMXBean();
+        if (bean == null) {
+            return new PoolUsage(0, 0, 0, pool.getMaximumPoolSize());
+        }
+        return new PoolUsage(bean.getActiveConnections(), bean.getIdleConnections(),
+                bean.getThreadsAwaitingConnection(), pool.getMaximumPoolSize());
+    }
+
     @Override
     public String description() {
         return description;

@@ -79,6 +79,12 @@ public final class SqliteDatabase implements Database {
     }
 
     @Override
+    public PoolUsage poolUsage() {
+        int active = lock.isLocked() ? 1 : 0;
+        return new PoolUsage(active, 1 - active, lock.getQueueLength(), 1);
+    }
+
+    @Override
     public String description() {
         return "SQLite " + url.substring("jdbc:sqlite:".length());
     }

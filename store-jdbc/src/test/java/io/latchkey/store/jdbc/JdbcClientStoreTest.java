@@ -54,6 +54,18 @@ class JdbcClientStoreTest {
     }
 
     @Test
+    void countFollowsInsertsAndDeletes() {
+        assertThat(store.count()).isZero();
+        store.insert(client("c1", "partner-a", CREATED));
+        store.insert(client("c2", "partner-b", CREATED));
+        assertThat(store.count()).isEqualTo(2);
+
+        store.delete(new ClientId("c1"));
+
+        assertThat(store.count()).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownClientIsNotFound() {
         assertThat(store.find(new ClientId("nobody"))).isEmpty();
     }

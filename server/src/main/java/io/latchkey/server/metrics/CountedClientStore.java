@@ -1,0 +1,63 @@
+package io.latchkey.server.metrics;
+
+import io.latchkey.core.client.Client;
+import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client store that keeps the {@code latchkey_clients_active} gauge current without a query
+ * per scrape: this instance's inserts and deletes move it at once, and {@link #recount()} (run
+ * periodically on a worker) picks up what other instances on the same store changed.
+ */
+public final class CountedClientStore implements ClientStore {
+    private final ClientStore store;
+    private final AtomicLong count;
+
+    public CountedClientStore(ClientStore store, LatchkeyMetrics metrics) {
+        this.store = store;
+        this.count = metrics.activeClients();
+    }
+
+    /** Counts the stored clients; blocking, so never on the event loop. */
+    public void recount() {
+        count.set(store.count());
+    }
+
+    @Override
+    public void insert(Client client) {
+        store.insert(client);
+        count.incrementAndGet();
+    }
+
+    @Override
+    public Optional<Client> find(ClientId id) {
+        return store.find(id);
+    }
+
+    @Override
+    public List<Client> list(String partnerId) {
+        return store.list(partnerId);
+    }
+
+    @Override
+    public boolean updateSecret(Client client, String expectedSecretHash) {
+        return store.updateSecret(client, expectedSecretHash);
+    }
+
+    @Override
+    public boolean delete(ClientId id) {
+        boolean deleted = store.delete(id);
+        if (deleted) {
+            count.decrementAndGet();
+        }
+        return deleted;
+    }
+
+    @Override
+    public long count() {
+        return store.count();
+    }
+}

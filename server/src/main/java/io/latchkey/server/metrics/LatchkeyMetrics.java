@@ -1,0 +1,126 @@
+package io.latchkey.server.metrics;
+
+import io.latchkey.core.error.ErrorCode;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.latchkey.store.jdbc.Database;
+import io.latchkey.store.jdbc.PoolUsage;
+import io.latchkey.store.jdbc.PostgresDatabase;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The meters of one server, exposed by {@code GET /metrics} in the Prometheus text format. Every
+ * counter the hot path touches is registered here once and handed out as an instance, so that a
+ * request increments a field instead of looking a meter up by name and tags.
+ *
+ * <p>Metric names (as Prometheus sees them) are listed in the README and used verbatim by
+ * {@code docs/grafana-dashboard.json}; a test keeps the two in step.
+ */
+public final class LatchkeyMetrics implements AutoCloseable {
+    /** Request latency buckets: token issuance is sub-millisecond, store writes tens of ms. */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Counter refreshReuse;
+    private final Counter rateLimitRejections;
+    private final AtomicLong activeClients = new AtomicLong();
+
+    public LatchkeyMetrics() {
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("latchkey.errors").tag("error", code.code())
+                    .description("Error responses, by error code").register(registry));
+        }
+        refreshReuse = Counter.builder("latchkey.refresh.reuse.detected")
+                .description("Reuses of a rotated refresh token (each revoked a whole family)").register(registry);
+        rateLimitRejections = Counter.builder("latchkey.rate.limit.rejections")
+                .description("Requests refused with 429 after too many failed authentications").register(registry);
+        Gauge.builder("latchkey.clients.active", activeClients, AtomicLong::get)
+                .description("Registered clients (refreshed on change and periodically)").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The counter of tokens issued on {@code endpoint} (a path) for {@code grant}. */
+    public Counter tokensIssued(String endpoint, String grant) {
+        return Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint).tag("grant", grant)
+                .description("Access tokens issued, by endpoint and grant").register(registry);
+    }
+
+    /** The latency timer of one route template, method and status; callers cache it. */
+    public Timer requestTimer(String route, String method, int status) {
+        return Timer.builder("latchkey.http.requests").tag("route", route).tag("method", method)
+                .tag("status", Integer.toString(status))
+                .description("Request latency, by route template, method and status")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+    }
+
+    public void countError(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    public void countRefreshReuse() {
+        refreshReuse.increment();
+    }
+
+    public void countRateLimitRejection() {
+        rateLimitRejections.increment();
+    }
+
+    /** The cell the active-clients gauge reads; kept up to date by {@link CountedClientStore}. */
+    AtomicLong activeClients() {
+        return activeClients;
+    }
+
+    /**
+     * Reports the store's connections as {@code latchkey_store_connections{state=…}} for either
+     * store; on PostgreSQL HikariCP also reports its own {@code hikaricp_*} meters (acquisition and
+     * usage times), which SQLite, with one connection behind a lock, has no counterpart of.
+     */
+    public void reportStore(Database database) {
+        storeGauge(database, "active", usage -> usage.active());
+        storeGauge(database, "idle", usage -> usage.idle());
+        storeGauge(database, "waiting", usage -> usage.waiting());
+        storeGauge(database, "max", usage -> usage.max());
+        if (database instanceof PostgresDatabase postgres) {
+            postgres.reportPoolMetrics(new MicrometerMetricsTrackerFactory(registry));
+        }
+    }
+
+    private void storeGauge(Database database, String state, ToDoubleFunction<PoolUsage> value) {
+        Gauge.builder("latchkey.store.connections", database, db -> value.applyAsDouble(db.poolUsage()))
+                .tag("state", state).description("Store connections, by state").register(registry);
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close(); // unhooks its GC notification listeners
+        registry.close();
+    }
+}
