@@ -307,7 +307,7 @@ seed_store() {
   log "seeding $seed_clients clients and $seed_refresh consumed refresh tokens (migrated in $(( migrated - started )) ms)"
   if [ "$postgres" = 1 ]; then
     pg_psql -d latchkey -v clients="$seed_clients" -v refresh="$seed_refresh" -f "$bench/seed/postgres.sql" 2>&1 \
-      | tee "$work/seed.log" | sed -n 's/^\(seed: .*\)$/  \1/p; s/^Time: \(.*\)$/    \1/p' >&2
+      | tee "$work/seed.log" | sed -n 's/^\(seed: .*\)$/  \1/p; s/^Time: [0-9.]* ms (\(.*\))$/    \1/p' >&2
     [ "${PIPESTATUS[0]}" = 0 ] || { cat "$work/seed.log" >&2; die "seeding PostgreSQL failed"; }
     store_size="$(pg_psql -d latchkey -At -c "SELECT pg_size_pretty(pg_database_size('latchkey'))")"
   else
@@ -649,8 +649,8 @@ fi
 for i in $(seq "$first_fresh_start" "$starts"); do
   use_store "latchkey_start_$i"
   start_latchkey "$work/data-$i" "$work/latchkey-start-$i.log"
-  fresh_ready_list="$fresh_ready_list $ready_ms"
-  fresh_cpu_list="$fresh_cpu_list $ready_cpu_ms"
+  fresh_ready_list="${fresh_ready_list:+$fresh_ready_list }$ready_ms"
+  fresh_cpu_list="${fresh_cpu_list:+$fresh_cpu_list }$ready_cpu_ms"
   stop_process "$latchkey_pid"
   latchkey_pid=""
 done
@@ -746,7 +746,7 @@ check_pg_insert_rate() {
   insert="$(row pg_insert 8)"
   if [ -z "$refresh" ] || [ -z "$insert" ]; then echo "| refresh on PostgreSQL ≥ its pgbench -c 8 insert rate | not measured | — |"; return; fi
   printf '%s\t%s\n' "$(echo "$refresh" | cut -f3)" "$(echo "$insert" | cut -f3)" | awk -F'\t' '{
-      printf "| refresh on PostgreSQL ≥ its durable single-row insert rate (pgbench -c 8) | %s req/s ÷ %s tx/s = %.2f | %s |\n", $1, $2, $1 / $2, $1 >= $2 ? "PASS" : "FAIL"
+      printf "| refresh on PostgreSQL ≥ its durable single-row insert rate (pgbench -c 8) | %s req/s ÷ %s tx/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= $2 ? "PASS" : "FAIL")
     }'
 }
 targets="$work/targets.md"

@@ -8,7 +8,6 @@
 -- then VACUUM ANALYZE and a CHECKPOINT, as a database that grew this big would have had.
 --   psql -v clients=N -v refresh=N -f bench/seed/postgres.sql
 \set ON_ERROR_STOP on
-\timing on
 
 CREATE FUNCTION pg_temp.b64url(b bytea) RETURNS text LANGUAGE sql IMMUTABLE
     AS $$ SELECT translate(encode(b, 'base64'), '+/=', '-_') $$;
@@ -21,11 +20,13 @@ CREATE FUNCTION pg_temp.random_hash() RETURNS text LANGUAGE sql VOLATILE
 SELECT (extract(epoch FROM now()) * 1000)::bigint AS now_ms \gset
 
 \echo seed: clients
+\timing on
 INSERT INTO clients (client_id, partner_id, name, scopes, secret_hash, previous_secret_hash,
                      previous_secret_expires_at, created_at)
 SELECT pg_temp.random_id(), 'seed-partner-' || (i % 10000), 'seed client ' || i, '',
        pg_temp.random_hash(), NULL, NULL, :now_ms - 365 * 86400000::bigint + i
 FROM generate_series(1, :clients) AS i;
+\timing off
 
 -- The seeded clients numbered 1..n, to give each family a random one.
 CREATE TEMP TABLE seed_clients AS
@@ -34,6 +35,7 @@ CREATE UNIQUE INDEX ON seed_clients (n);
 SELECT greatest(count(*), 1) AS seeded FROM seed_clients \gset
 
 \echo seed: consumed refresh tokens
+\timing on
 CREATE TEMP TABLE seed_families AS
 SELECT g, pg_temp.random_id() AS family_id, coalesce(c.client_id, pg_temp.random_id()) AS client_id
 FROM (SELECT g, 1 + floor(random() * :seeded)::bigint AS n
@@ -44,16 +46,22 @@ SELECT pg_temp.random_id(), f.family_id, f.client_id,
        :now_ms + 86400000::bigint + (random() * 29 * 86400000)::bigint
 FROM seed_families f CROSS JOIN generate_series(1, 5) AS t
 WHERE (f.g - 1) * 5 + t <= :refresh;
+\timing off
 
 \echo seed: revoked families
+\timing on
 INSERT INTO revoked_families (family_id, client_id, revoked_at, expires_at)
 SELECT pg_temp.random_id(), coalesce(c.client_id, pg_temp.random_id()),
        :now_ms - (random() * 86400000)::bigint,
        :now_ms + 86400000::bigint + (random() * 29 * 86400000)::bigint
 FROM (SELECT 1 + floor(random() * :seeded)::bigint AS n FROM generate_series(1, :refresh / 100) AS g) AS f
 LEFT JOIN seed_clients c ON c.n = f.n;
+\timing off
 
 \echo seed: VACUUM ANALYZE
+\timing on
 VACUUM ANALYZE clients, consumed_refresh_tokens, revoked_families;
+\timing off
 \echo seed: CHECKPOINT
+\timing on
 CHECKPOINT;
