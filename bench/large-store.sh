@@ -53,6 +53,7 @@ log() { printf '%s large-store: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 out="$results/large-store"
 mkdir -p "$out"
 uptime_start="$(uptime)"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" # what the runs measure
 started=$(date +%s)
 log "uptime at start: $uptime_start"
 
@@ -106,7 +107,6 @@ table="$out/table.md"
   done
 } >"$table"
 
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 report="$results/large-store.md"
 {
   echo "# Latchkey on a large store, $(date -u +'%Y-%m-%d %H:%M UTC')"
