@@ -767,7 +767,7 @@ targets="$work/targets.md"
 
 store_description() {
   if [ "$postgres" = 1 ]; then
-    echo "store: PostgreSQL $pg_version started by the script on 127.0.0.1 (fsync, synchronous_commit and full_page_writes on, shared_buffers $pg_shared_buffers), Latchkey's default pool; pgbench: $("$pg_bin/pgbench" --version | cut -d' ' -f2-), -c 8 -j $threads, one single-row INSERT per transaction, ${warmup} s warm-up + ${duration} s, right after Latchkey's measurements"
+    echo "store: PostgreSQL $pg_version started by the script on 127.0.0.1 (fsync, synchronous_commit and full_page_writes on, shared_buffers $pg_shared_buffers), Latchkey's default pool; pgbench $("$pg_bin/pgbench" --version | awk '{ print $3 }'), -c 8 -j $threads, one single-row INSERT per transaction, ${warmup} s warm-up + ${duration} s, right after Latchkey's measurements"
   else
     echo "store: embedded SQLite (WAL, synchronous=FULL) on $(df -T "$work" | awk 'NR == 2 { print $2 }')"
   fi
