@@ -86,6 +86,13 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Access-token signature: HS256, ES256, RS256 or EdDSA (LATCHKEY_SIGNING_ALG, default ${DEFAULT-VALUE})")
     SigningAlgorithm signingAlgorithm;
 
+    /**
+     * Start, then stop at once: the launcher's training run for its class-data archive, which
+     * needs a JVM that loads every class of a start and exits by itself.
+     */
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -107,6 +114,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("latchkey: cannot start: " + e.getMessage());
             return 1;
+        }
+        if (exitWhenReady) {
+            server.close();
+            return 0;
         }
         server.generatedAdminKey().ifPresent(ServeCommand::announce);
         System.out.println("Latchkey listening on " + (config.tlsEnabled() ? "https" : "http") + "://" + config.host() + ":" + server.port()
