@@ -17,8 +17,8 @@ latchkey_java_opts() {
   local user="${LATCHKEY_JAVA_OPTS:-}" defaults="$LATCHKEY_DEFAULT_JAVA_OPTS"
   # Two collectors on one command line stop the JVM: a collector chosen in LATCHKEY_JAVA_OPTS
   # replaces the default one.
-  if [[ " $user " =~ [[:space:]]-XX:\+Use[A-Za-z]*GC[[:space:]] ]]; then
-    defaults="$(printf '%s\n' $defaults | grep -v -E '^-XX:\+Use[A-Za-z]*GC$' | tr '\n' ' ')"
+  if [[ " $user " =~ [[:space:]]-XX:\+Use[A-Za-z0-9]*GC[[:space:]] ]]; then
+    defaults="$(printf '%s\n' $defaults | grep -v -E '^-XX:\+Use[A-Za-z0-9]*GC$' | tr '\n' ' ')"
   fi
   echo $defaults $user
 }
@@ -34,7 +34,7 @@ latchkey_java_version() {
 }
 
 latchkey_archive_opts() {
-  local java="$1" jar="$2" version major archive create use training status
+  local java="$1" jar="$2" version major archive create check use training status
   shift 2
   version="$(latchkey_java_version "$java")"
   major="${version%%[.+_-]*}"
@@ -44,11 +44,13 @@ latchkey_archive_opts() {
     # JDK 25: an ahead-of-time cache (JEP 483/514): classes loaded and linked, plus profiles.
     archive="${jar%.jar}-$version.aot"
     create=(-XX:AOTCacheOutput="$archive.$$")
+    check=(-XX:AOTCache="$archive.$$" -XX:AOTMode=on)
     use="-XX:AOTCache=$archive -Xlog:aot=off -Xlog:cds=off"
   else
     # JDK 17–24: a dynamic AppCDS archive on top of the JDK's own.
     archive="${jar%.jar}-$version.jsa"
     create=(-XX:ArchiveClassesAtExit="$archive.$$")
+    check=(-XX:SharedArchiveFile="$archive.$$" -Xshare:on)
     use="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
   if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
@@ -61,6 +63,11 @@ latchkey_archive_opts() {
       exec "$java" "$@" "${create[@]}" -jar "$jar" serve --exit-when-ready \
         --host 127.0.0.1 --port 0 --data-dir "$training/data" >"$training/log" 2>&1
     ) || status=$?
+    # A damaged archive can crash the JVM that maps it (JDK 17 does not checksum it): one start
+    # that must use it proves it before any real start does.
+    if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then
+      "$java" "$@" "${check[@]}" -jar "$jar" version >/dev/null 2>&1 || status=$?
+    fi
     if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then
       mv -f "$archive.$$" "$archive"
     else
