@@ -571,7 +571,7 @@ report="$work/report.md"
 {
   echo "# Latchkey benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${archive_opts:+, Latchkey from the launcher's class-data archive}${jfr:+; JFR recording Latchkey during each measurement}"
+  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${archive_opts:+, and a class-data archive for Latchkey}${jfr:+; JFR recording Latchkey during each measurement}"
   echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
   echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes, from $ceiling_servers HTTP server(s))"
   echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements"
