@@ -74,7 +74,7 @@ latchkey_archive_opts() {
       # An empty archive: no second attempt until the jar changes, and no archive used.
       echo "latchkey: could not create the class-data archive (exit $status); starting without it" >&2
       rm -f "$archive.$$"
-      : >"$archive"
+      : 2>/dev/null >"$archive" || true
     fi
     rm -rf "$training"
   fi
