@@ -43,7 +43,8 @@ usage: bench/run.sh [options]
   --ceiling-servers N   HTTP servers (event loops) of the ceiling (default: one per core, as Latchkey runs)
                         (keep the two equal)
   --jdk DIR             run both servers on DIR/bin/java instead of the JDK found
-  --java-opts "..."     JVM options for both servers (default: \$LATCHKEY_JAVA_OPTS)
+  --java-opts "..."     JVM options for both servers, after the launcher's defaults
+                        (server/jvm-options.sh; default: \$LATCHKEY_JAVA_OPTS)
   --jfr DIR             record Latchkey (not the ceiling) with JFR during each measurement,
                         into DIR/<scenario>-c<connections>-r<repeat>.jfr (uses jcmd)
   --results DIR         where to write the Markdown (default bench/results)
@@ -165,6 +166,14 @@ if stale "$server_jar" || stale "$ceiling_jar"; then
   (cd "$root" && mvn -q -B -DskipTests package) >&2
 fi
 [ -f "$server_jar" ] && [ -f "$ceiling_jar" ] || die "the build left no jar"
+
+# The launcher's JVM options (server/jvm-options.sh): its defaults, then --java-opts; Latchkey
+# also starts from the launcher's class-data archive for this jar and JDK (made here if missing).
+# shellcheck source=../server/jvm-options.sh
+. "$root/server/jvm-options.sh"
+java_opts="$(LATCHKEY_JAVA_OPTS="$java_opts" latchkey_java_opts)"
+# shellcheck disable=SC2086 # java_opts are words on purpose
+archive_opts="$(latchkey_archive_opts "$java" "$server_jar" $java_opts)"
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL (--postgres): a throwaway server of Debian's binaries in its own temporary dir, on a
@@ -408,7 +417,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" \
-    "$java" $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
@@ -778,7 +787,7 @@ report="$work/report.md"
 {
   echo "# Latchkey benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${jfr:+; JFR recording Latchkey during each measurement}"
+  echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${archive_opts:+, and a class-data archive for Latchkey}${jfr:+; JFR recording Latchkey during each measurement}"
   echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
   echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes, from $ceiling_servers HTTP server(s))"
   echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements"

@@ -104,6 +104,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
             description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
     String logFormat;
+    /**
+     * Start, then stop at once: the launcher's training run for its class-data archive, which
+     * needs a JVM that loads every class of a start and exits by itself.
+     */
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -128,6 +134,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("latchkey: cannot start: " + e.getMessage());
             return 1;
+        }
+        if (exitWhenReady) {
+            server.close();
+            return 0;
         }
         server.generatedAdminKey().ifPresent(ServeCommand::announce);
         System.out.println("Latchkey listening on " + (config.tlsEnabled() ? "https" : "http") + "://" + config.host() + ":" + server.port()

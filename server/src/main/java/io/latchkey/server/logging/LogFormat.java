@@ -10,9 +10,9 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code LATCHKEY_LOG_FORMAT}: {@code text} (the pattern of {@code logback.xml}) or {@code json}
+ * {@code LATCHKEY_LOG_FORMAT}: {@code text} (the pattern of {@link LogConfiguration}) or {@code json}
  * (one object per line, {@link JsonLogEncoder}). Chosen at start-up by swapping the encoder of the
- * console appender, so one {@code logback.xml} serves both and needs no conditional configuration.
+ * console appender, so one configuration serves both.
  */
 public enum LogFormat {
     TEXT, JSON;

@@ -11,7 +11,6 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
 
 /**
  * Runs the real command line in-process, as an operator would type it, and keeps what it printed
@@ -24,10 +23,7 @@ final class Cli {
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
+        int exitCode = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(exitCode, out.toString(), err.toString());
     }
 

@@ -27,6 +27,23 @@ class CliHelpTest {
     }
 
     @Test
+    void serveParsedOnItsOwnReadsAsInTheWholeTree() {
+        // `serve` is parsed without the rest of the tree, for a faster start: nothing may show it.
+        String inTree = Main.commandLine().getSubcommands().get("serve").getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+        assertThat(Cli.run("serve", "--help").succeeded().out()).isEqualTo(inTree);
+        assertThat(Cli.run("serve", "--version").succeeded().out()).isEqualTo(Cli.run("--version").succeeded().out())
+                .startsWith("latchkey ");
+        java.io.StringWriter treeErr = new java.io.StringWriter();
+        CommandLine tree = Main.commandLine();
+        tree.setErr(new java.io.PrintWriter(treeErr, true));
+        int treeExit = tree.execute("serve", "--port", "nine");
+        Cli.Result alone = Cli.run("serve", "--port", "nine");
+        assertThat(alone.exitCode()).isEqualTo(treeExit).isEqualTo(2);
+        assertThat(alone.err()).isEqualTo(treeErr.toString()).contains("--port");
+    }
+
+    @Test
     void noCommandAtAllPrintsTheUsage() {
         assertThat(Cli.run().succeeded().out()).startsWith("Usage: latchkey").contains("client", "apikey", "migrate");
     }

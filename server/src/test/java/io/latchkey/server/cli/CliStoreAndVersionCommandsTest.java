@@ -15,6 +15,8 @@ class CliStoreAndVersionCommandsTest {
     @TempDir
     Path dataDir;
 
+    private String database;
+
     @Test
     void migrateOnAFreshStoreCreatesItAndPrintsItsSchemaVersion() {
         Cli.Result migrated = Cli.run(migrate()).succeeded();
@@ -44,6 +46,19 @@ class CliStoreAndVersionCommandsTest {
     }
 
     @Test
+    void serveExitWhenReadyStartsOnAFreshStoreStopsAndCanDoItAgain() {
+        // The launcher's training run for its class-data archive: a whole start, then exit 0.
+        String[] args = store("serve", "--exit-when-ready", "--host", "127.0.0.1", "--port", "0");
+
+        Cli.Result fresh = Cli.run(args).succeeded();
+        Cli.Result again = Cli.run(args).succeeded(); // the store is current now: no migration
+
+        assertThat(fresh.out()).isEmpty(); // not even the generated admin key: nobody would see it
+        assertThat(again.out()).isEmpty();
+        assertThat(Cli.run(store("migrate")).succeeded().out()).contains("is at schema version");
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         String version = Cli.run("version").succeeded().out().strip();
 
@@ -53,9 +68,18 @@ class CliStoreAndVersionCommandsTest {
 
     /** {@code migrate} on a fresh store: the data dir, or a new PostgreSQL database when the suite runs on one. */
     private String[] migrate() {
-        List<String> args = new ArrayList<>(List.of("migrate", "--data-dir", dataDir.toString()));
+        return store("migrate");
+    }
+
+    /** {@code command} on this test's store (one new PostgreSQL database per test when the suite runs on one). */
+    private String[] store(String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--data-dir", dataDir.toString()));
         if (PostgresForTests.selected()) {
-            args.addAll(List.of("--db-url", PostgresForTests.newDatabase(), "--db-user", "postgres"));
+            if (database == null) {
+                database = PostgresForTests.newDatabase();
+            }
+            args.addAll(List.of("--db-url", database, "--db-user", "postgres"));
         }
         return args.toArray(String[]::new);
     }

@@ -1,0 +1,83 @@
+# The JVM options Latchkey runs with, in one place: sourced by ./latchkey and by bench/run.sh so
+# that the benchmark measures exactly what the launcher runs. Not executable on its own.
+#
+# LATCHKEY_DEFAULT_JAVA_OPTS  the defaults (a bounded heap: the JVM would otherwise take a quarter
+#                             of the machine's memory and let the heap grow into it); options in
+#                             LATCHKEY_JAVA_OPTS come after them, so a repeated option overrides
+# latchkey_java_opts          prints the defaults followed by LATCHKEY_JAVA_OPTS
+# latchkey_archive_opts JAVA JAR OPTS…
+#                             prints the options that make JAVA start JAR from a class-data archive
+#                             next to the jar, creating the archive first (once per jar and JDK) by
+#                             a training run: `serve --exit-when-ready` on a throwaway SQLite store.
+#                             Prints nothing when no archive could be made; never fails.
+
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC"
+
+latchkey_java_opts() {
+  local user="${LATCHKEY_JAVA_OPTS:-}" defaults="$LATCHKEY_DEFAULT_JAVA_OPTS"
+  # Two collectors on one command line stop the JVM: a collector chosen in LATCHKEY_JAVA_OPTS
+  # replaces the default one.
+  if [[ " $user " =~ [[:space:]]-XX:\+Use[A-Za-z0-9]*GC[[:space:]] ]]; then
+    defaults="$(printf '%s\n' $defaults | grep -v -E '^-XX:\+Use[A-Za-z0-9]*GC$' | tr '\n' ' ')"
+  fi
+  echo $defaults $user
+}
+
+# The Java version of JAVA ("17.0.15"): from the JDK's release file, without starting a JVM;
+# from `java -version` when there is none.
+latchkey_java_version() {
+  local java="$1" home version
+  home="$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")"
+  version="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$home/release" 2>/dev/null)"
+  [ -n "$version" ] || version="$("$java" -version 2>&1 | sed -n '1s/^[^"]*"\([^"]*\)".*/\1/p')"
+  echo "$version" | tr -c 'A-Za-z0-9.+_\n-' '_'
+}
+
+latchkey_archive_opts() {
+  local java="$1" jar="$2" version major archive create check use training status
+  shift 2
+  version="$(latchkey_java_version "$java")"
+  major="${version%%[.+_-]*}"
+  case "$major" in ''|*[!0-9]*) return 0 ;; esac
+  [ "$major" -ge 17 ] || return 0
+  if [ "$major" -ge 25 ]; then
+    # JDK 25: an ahead-of-time cache (JEP 483/514): classes loaded and linked, plus profiles.
+    archive="${jar%.jar}-$version.aot"
+    create=(-XX:AOTCacheOutput="$archive.$$")
+    check=(-XX:AOTCache="$archive.$$" -XX:AOTMode=on)
+    use="-XX:AOTCache=$archive -Xlog:aot=off -Xlog:cds=off"
+  else
+    # JDK 17–24: a dynamic AppCDS archive on top of the JDK's own.
+    archive="${jar%.jar}-$version.jsa"
+    create=(-XX:ArchiveClassesAtExit="$archive.$$")
+    check=(-XX:SharedArchiveFile="$archive.$$" -Xshare:on)
+    use="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+  if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
+    echo "latchkey: creating the class-data archive for this jar and JDK (once; it makes start-up faster)…" >&2
+    training="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-training.XXXXXX")" || return 0
+    # A throwaway embedded store on a free port, whatever the caller's environment configures.
+    status=0
+    (
+      for name in $(compgen -e); do [[ "$name" == LATCHKEY_* ]] && unset "$name"; done
+      exec "$java" "$@" "${create[@]}" -jar "$jar" serve --exit-when-ready \
+        --host 127.0.0.1 --port 0 --data-dir "$training/data" >"$training/log" 2>&1
+    ) || status=$?
+    # A damaged archive can crash the JVM that maps it (JDK 17 does not checksum it): one start
+    # that must use it proves it before any real start does.
+    if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then
+      "$java" "$@" "${check[@]}" -jar "$jar" version >/dev/null 2>&1 || status=$?
+    fi
+    if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then
+      mv -f "$archive.$$" "$archive"
+    else
+      # An empty archive: no second attempt until the jar changes, and no archive used.
+      echo "latchkey: could not create the class-data archive (exit $status); starting without it" >&2
+      rm -f "$archive.$$"
+      : 2>/dev/null >"$archive" || true
+    fi
+    rm -rf "$training"
+  fi
+  if [ -s "$archive" ]; then echo "$use"; fi
+  return 0
+}
