@@ -36,7 +36,8 @@ final class OAuthParameters {
         throw MediaTypes.unsupported("Send the parameters as application/x-www-form-urlencoded (or application/json).");
     }
 
-    private static OAuthParameters fromForm(String body) {
+    // Package-private for the request-parsing benchmark (bench/jmh).
+    static OAuthParameters fromForm(String body) {
         Map<String, List<String>> decoded;
         try {
             decoded = new QueryStringDecoder(body, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true).parameters();
