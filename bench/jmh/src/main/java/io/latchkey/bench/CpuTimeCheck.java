@@ -1,8 +1,10 @@
 package io.latchkey.bench;
 
+import io.latchkey.server.http.RequestParsingBenchmark;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -12,7 +14,7 @@ import java.util.concurrent.Callable;
  * tells how far a loaded machine depressed them.
  *
  * <p>Run: {@code java -cp bench/jmh/target/benchmarks.jar io.latchkey.bench.CpuTimeCheck} (add
- * {@code tokens} for the server's signing, verification and secret check instead; {@code
+ * {@code tokens [algorithm…]} for the server's signing, verification and secret check instead; {@code
  * -Dround.millis=300} for shorter rounds of CPU time than the default 1000)
  */
 public final class CpuTimeCheck {
@@ -23,7 +25,8 @@ public final class CpuTimeCheck {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("tokens")) {
-            tokens();
+            tokens(args.length > 1 ? List.of(args).subList(1, args.length)
+                    : List.of("HS256", "HS512", "ES256", "RS256", "EdDSA"));
             return;
         }
         for (String algorithm : new String[] {"HS256", "ES256"}) {
@@ -36,12 +39,15 @@ public final class CpuTimeCheck {
         }
     }
 
-    /** With {@code tokens}: the server's side, {@link SigningBenchmark} and {@link SecretCheckBenchmark}. */
-    private static void tokens() throws Exception {
+    /** With {@code tokens}: the server's side, {@link SigningBenchmark}, {@link SecretCheckBenchmark}, parsing. */
+    private static void tokens(List<String> algorithms) throws Exception {
         SecretCheckBenchmark secrets = new SecretCheckBenchmark();
         secrets.setUp();
         report("-", "secretMatches", secrets::matching);
-        for (String algorithm : new String[] {"HS256", "HS512", "ES256", "RS256", "EdDSA"}) {
+        RequestParsingBenchmark parsing = new RequestParsingBenchmark();
+        report("-", "formBody", parsing::formBody);
+        report("-", "pipelineJsonBody", parsing::pipelineJsonBody);
+        for (String algorithm : algorithms) {
             SigningBenchmark contenders = new SigningBenchmark();
             contenders.algorithm = algorithm;
             contenders.setUp();
