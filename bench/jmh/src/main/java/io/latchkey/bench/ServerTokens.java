@@ -31,6 +31,9 @@ final class ServerTokens {
 
     final String accessToken;
     final String verificationKeys;
+    final KeyService keys;
+    final TokenIssuer issuer;
+    final Client client;
 
     ServerTokens(SigningAlgorithm algorithm) {
         SecureRandom random = new SecureRandom();
@@ -38,13 +41,13 @@ final class ServerTokens {
         byte[] masterKey = new byte[32];
         random.nextBytes(masterKey);
         Duration accessTtl = Duration.ofHours(1);
-        KeyService keys = new KeyService(new MemoryKeyStore(), new KeySealer(masterKey), random, clock, algorithm,
+        this.keys = new KeyService(new MemoryKeyStore(), new KeySealer(masterKey), random, clock, algorithm,
                 accessTtl, Duration.ofDays(30));
         keys.load();
         SecretGenerator ids = new SecretGenerator(random);
-        TokenIssuer issuer = new TokenIssuer(keys, new TokenSettings(ISSUER, List.of(ISSUER), accessTtl,
+        this.issuer = new TokenIssuer(keys, new TokenSettings(ISSUER, List.of(ISSUER), accessTtl,
                 Duration.ofDays(30)), ids, clock);
-        Client client = new Client(new ClientId(ids.id()), "TestSystem", null, Scopes.of(List.of("orders:read")),
+        this.client = new Client(new ClientId(ids.id()), "TestSystem", null, Scopes.of(List.of("orders:read")),
                 "not-used", null, null, clock.instant());
         this.accessToken = issuer.issueNewFamily(client, client.scopes()).accessToken();
         List<com.nimbusds.jose.jwk.JWK> jwks = keys.ring().accessTokenKeys(clock.instant(), accessTtl).stream()

@@ -8,8 +8,6 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -77,7 +75,7 @@ public enum SigningAlgorithm {
 
     JWSSigner signer(JWK jwk) throws JOSEException {
         return switch (this) {
-            case HS256, HS512 -> new MACSigner((OctetSequenceKey) jwk);
+            case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
             case ES256 -> new ECDSASigner((ECKey) jwk);
             case RS256 -> new RSASSASigner((RSAKey) jwk);
             case EdDSA -> new Ed25519Signer((OctetKeyPair) jwk);
@@ -86,7 +84,7 @@ public enum SigningAlgorithm {
 
     JWSVerifier verifier(JWK jwk) throws JOSEException {
         return switch (this) {
-            case HS256, HS512 -> new MACVerifier((OctetSequenceKey) jwk);
+            case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
             case ES256 -> new ECDSAVerifier(((ECKey) jwk).toPublicJWK());
             case RS256 -> new RSASSAVerifier(((RSAKey) jwk).toPublicJWK());
             case EdDSA -> new Ed25519Verifier(((OctetKeyPair) jwk).toPublicJWK());

@@ -38,7 +38,7 @@ public final class ChangeLog {
 
     /** Every change written at or after {@code since}, oldest first. */
     public List<Change> since(Instant since) {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, kind, subject, expires_at, created_at FROM change_log WHERE created_at >= ? "
                             + "ORDER BY created_at")) {

@@ -8,10 +8,19 @@ public interface Database extends AutoCloseable {
     /** Runs {@code work} in one transaction, committing on return and rolling back on failure. */
     <T> T transaction(SqlWork<T> work);
 
+    /**
+     * Runs {@code work}, which only reads, and sees every transaction that returned before it.
+     * A store may serve it from a connection that never waits behind a commit; {@code work} must
+     * not write.
+     */
+    default <T> T read(SqlWork<T> work) {
+        return transaction(work);
+    }
+
     /** Whether the database answers a trivial query now: what {@code /health/ready} reports. */
     default boolean isReachable() {
         try {
-            return transaction(connection -> {
+            return read(connection -> {
                 try (var statement = connection.createStatement()) {
                     statement.setQueryTimeout(2);
                     return statement.execute("SELECT 1");
@@ -24,7 +33,7 @@ public interface Database extends AutoCloseable {
 
     /** The schema version the migrations brought this database to, such as {@code 3}. */
     default String schemaVersion() {
-        return transaction(Migrations::currentVersion);
+        return read(Migrations::currentVersion);
     }
 
     /** The connections' use now, for the store gauges of {@code /metrics}; cheap and non-blocking. */

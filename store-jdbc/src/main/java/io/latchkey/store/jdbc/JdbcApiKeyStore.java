@@ -33,7 +33,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     @Override
     public List<ApiKey> list() {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, key_hash, name, created_at FROM api_keys ORDER BY created_at, id");
                  ResultSet rows = select.executeQuery()) {

@@ -64,7 +64,7 @@ public final class JdbcAuditLog implements AuditLog {
             parameters.add(query.before().id());
         }
         sql.append(" ORDER BY at DESC, id DESC LIMIT ").append(query.limit());
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
                 for (int i = 0; i < parameters.size(); i++) {
                     select.setObject(i + 1, parameters.get(i));

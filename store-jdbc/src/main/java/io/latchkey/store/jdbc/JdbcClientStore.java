@@ -42,7 +42,7 @@ public final class JdbcClientStore implements ClientStore {
 
     @Override
     public Optional<Client> find(ClientId id) {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT " + COLUMNS + " FROM clients WHERE client_id = ?")) {
                 select.setString(1, id.value());
@@ -55,7 +55,7 @@ public final class JdbcClientStore implements ClientStore {
 
     @Override
     public List<Client> list(String partnerId) {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             String sql = "SELECT " + COLUMNS + " FROM clients"
                     + (partnerId == null ? "" : " WHERE partner_id = ?") + " ORDER BY created_at, client_id";
             try (PreparedStatement select = connection.prepareStatement(sql)) {

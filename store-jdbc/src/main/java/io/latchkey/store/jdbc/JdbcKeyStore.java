@@ -20,7 +20,7 @@ public final class JdbcKeyStore implements KeyStore {
 
     @Override
     public List<StoredKey> list() {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT kid, purpose, alg, sealed_jwk, created_at, retired_at FROM signing_keys ORDER BY created_at");
                  ResultSet rows = select.executeQuery()) {

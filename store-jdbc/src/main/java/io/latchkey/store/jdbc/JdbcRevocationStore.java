@@ -53,7 +53,7 @@ public final class JdbcRevocationStore implements RevocationStore {
 
     @Override
     public boolean isRefreshTokenConsumed(String jti) {
-        return database.transaction(connection -> {
+        return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT 1 FROM consumed_refresh_tokens WHERE jti = ?")) {
                 select.setString(1, jti);
@@ -101,13 +101,13 @@ public final class JdbcRevocationStore implements RevocationStore {
 
     @Override
     public Map<String, Instant> revokedFamilies(Instant now) {
-        return database.transaction(connection ->
+        return database.read(connection ->
                 unexpired(connection, "SELECT family_id, expires_at FROM revoked_families WHERE expires_at > ?", now));
     }
 
     @Override
     public Map<String, Instant> revokedAccessTokens(Instant now) {
-        return database.transaction(connection ->
+        return database.read(connection ->
                 unexpired(connection, "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > ?", now));
     }
 

@@ -3,7 +3,13 @@ package io.latchkey.store.jdbc;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -12,18 +18,27 @@ import org.sqlite.SQLiteDataSource;
  * commit is fsynced before it returns and survives a power cut (in WAL mode {@code NORMAL} would
  * only survive a process crash).
  *
- * <p>SQLite allows one writer at a time anyway, so all work goes through one connection under a
- * lock: no {@code SQLITE_BUSY}, no pool to size. Reads on the hot paths are served from memory
- * caches above this class, so the lock is held mostly by writes.
+ * <p>SQLite allows one writer at a time anyway, so every transaction goes to one writer thread
+ * that commits whatever has queued up together, one fsync for the lot ({@link SqliteWriter}: group
+ * commit). Reads ({@link #read}) take one of a few other connections: in WAL mode readers see the
+ * last commit and never wait for the writer, nor it for them.
  */
 public final class SqliteDatabase implements Database {
-    private final String url;
-    private final Connection connection;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Read connections: reads are short and the hot paths read from memory caches above us. */
+    private static final int READERS = 4;
 
-    private SqliteDatabase(String url, Connection connection) {
+    private final String url;
+    private final Connection writeConnection;
+    private final SqliteWriter writer;
+    private final List<Connection> readConnections;
+    private final BlockingQueue<Connection> idleReaders;
+
+    private SqliteDatabase(String url, Connection writeConnection, List<Connection> readConnections) {
         this.url = url;
-        this.connection = connection;
+        this.writeConnection = writeConnection;
+        this.writer = new SqliteWriter(writeConnection, description());
+        this.readConnections = readConnections;
+        this.idleReaders = new ArrayBlockingQueue<>(readConnections.size(), false, readConnections);
     }
 
     /** Opens (creating if needed) the SQLite file at {@code file} and migrates it. */
@@ -41,41 +56,125 @@ public final class SqliteDatabase implements Database {
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         Migrations.migrate(dataSource);
+        List<Connection> opened = new ArrayList<>();
         try {
-            Connection connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
-            return new SqliteDatabase(url, connection);
+            // Auto-commit as far as JDBC knows: the writer issues BEGIN IMMEDIATE and COMMIT itself.
+            Connection writeConnection = dataSource.getConnection();
+            opened.add(writeConnection);
+            List<Connection> readConnections = new ArrayList<>();
+            for (int i = 0; i < READERS; i++) {
+                Connection reader = dataSource.getConnection();
+                opened.add(reader);
+                try (Statement pragma = reader.createStatement()) {
+                    pragma.execute("PRAGMA query_only = ON"); // a write here would bypass the writer
+                }
+                reader.setAutoCommit(false); // one snapshot per read, however many statements
+                readConnections.add(reader);
+            }
+            return new SqliteDatabase(url, writeConnection, readConnections);
         } catch (SQLException e) {
+            for (Connection connection : opened) {
+                closeQuietly(connection, e);
+            }
             throw new StoreException("cannot open " + url, e);
         }
     }
 
+    /**
+     * Runs {@code work} in the next group commit and returns once that commit is on disk. A unit
+     * that throws is rolled back alone; the others of its batch commit. {@code work} must not
+     * commit, roll back or change the auto-commit mode of the connection it is given.
+     */
     @Override
     public <T> T transaction(SqlWork<T> work) {
-        lock.lock();
+        return await(writer.submit(work));
+    }
+
+    /**
+     * The same, without waiting: the future completes on the writer thread once the commit is on
+     * disk, so a caller can answer from there instead of parking a thread per pending write.
+     */
+    public <T> CompletableFuture<T> transactionAsync(SqlWork<T> work) {
+        return writer.submit(work);
+    }
+
+    @Override
+    public <T> T read(SqlWork<T> work) {
+        Connection connection = borrowReader();
         try {
+            T result = work.run(connection);
+            connection.commit(); // ends the read snapshot; there is nothing to write
+            return result;
+        } catch (SQLException | RuntimeException e) {
             try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollback(e);
-                if (e instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new StoreException("SQLite transaction failed", e);
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
             }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreException("SQLite read failed", e);
         } finally {
-            lock.unlock();
+            idleReaders.add(connection);
         }
     }
 
-    private void rollback(Exception cause) {
+    private Connection borrowReader() {
+        boolean interrupted = false;
         try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
+            while (true) {
+                try {
+                    return idleReaders.take();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /**
+     * Waits for a unit, uninterruptibly: an interrupted caller could not know whether its work
+     * committed, and the writer always completes the future (after the commit, or on close).
+     */
+    private static <T> T await(CompletableFuture<T> done) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new StoreException("SQLite transaction failed", cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Transactions waiting for the writer. */
+    int pendingTransactions() {
+        return writer.queued();
+    }
+
+    /** Commits (fsyncs) so far; fewer than transactions when they were grouped. */
+    long commits() {
+        return writer.batchesCommitted();
     }
 
     @Override
@@ -91,13 +190,31 @@ public final class SqliteDatabase implements Database {
 
     @Override
     public void close() {
-        lock.lock();
+        writer.close();
+        StoreException failure = null;
+        List<Connection> all = new ArrayList<>(readConnections);
+        all.add(writeConnection);
+        for (Connection connection : all) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                if (failure == null) {
+                    failure = new StoreException("cannot close " + url, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void closeQuietly(Connection connection, Exception cause) {
         try {
             connection.close();
         } catch (SQLException e) {
-            throw new StoreException("cannot close " + url, e);
-        } finally {
-            lock.unlock();
+            cause.addSuppressed(e);
         }
     }
 }
