@@ -179,8 +179,13 @@ public final class SqliteDatabase implements Database {
 
     @Override
     public PoolUsage poolUsage() {
-        int active = lock.isLocked() ? 1 : 0;
-        return new PoolUsage(active, 1 - active, lock.getQueueLength(), 1);
+        // The write connection counts as in use while transactions are queued for it, and those
+        // transactions are the callers waiting; readers are in use while borrowed.
+        int queued = writer.queued();
+        int readersInUse = readConnections.size() - idleReaders.size();
+        int active = readersInUse + (queued > 0 ? 1 : 0);
+        int max = readConnections.size() + 1;
+        return new PoolUsage(active, max - active, queued, max);
     }
 
     @Override
