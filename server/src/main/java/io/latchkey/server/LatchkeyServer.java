@@ -64,10 +64,12 @@ public final class LatchkeyServer implements AutoCloseable {
     private final ChangeFeed changeFeed;
     private final Services services;
     private final Optional<NewApiKey> generatedAdminKey;
+    private final Router router;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey) {
+                           Optional<NewApiKey> generatedAdminKey, Router router) {
         this.vertx = vertx;
+        this.router = router;
         this.http = http;
         this.database = database;
         this.changeFeed = changeFeed;
@@ -111,13 +113,14 @@ public final class LatchkeyServer implements AutoCloseable {
             Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
             vertx.executeBlocking(housekeeping::run, false);
             vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
-            active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(), config.tlsEnabled(),
-                    () -> ready.get() && changeFeed.isHealthy()));
+            Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
+                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy());
+            active.set(router);
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated);
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, router);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
@@ -187,6 +190,11 @@ public final class LatchkeyServer implements AutoCloseable {
     /** The admin API key created on first start, when none was configured or stored. */
     public Optional<NewApiKey> generatedAdminKey() {
         return generatedAdminKey;
+    }
+
+    /** The routes it serves, as registered (tests hold the API document to them). */
+    Router router() {
+        return router;
     }
 
     /** Reads the change log now instead of at the next tick (tests that want no wait). */

@@ -73,6 +73,9 @@ public final class Routes {
         get(router, "/admin/keys/access-token", ErrorStyle.PIPELINE, new SharedKeyEndpoint(services)::handle);
         get(router, "/admin/audit", ErrorStyle.PIPELINE, admin::audit);
 
+        // Every route above is described there; OpenApiDocumentTest holds the two to each other.
+        get(router, "/openapi.json", ErrorStyle.PIPELINE, new ApiDocument()::handle);
+
         fallbacks(router);
         return router;
     }
