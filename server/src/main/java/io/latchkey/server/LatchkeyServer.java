@@ -135,7 +135,12 @@ public final class LatchkeyServer implements AutoCloseable {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setMaxHeaderSize(8 * 1024)
-                .setMaxFormAttributeSize(config.maxBodyBytes());
+                .setMaxFormAttributeSize(config.maxBodyBytes())
+                // No HTTP/2 upgrade over cleartext (h2c): Vert.x answered an "Upgrade: h2c" request
+                // whose response was tens of KiB (GET /openapi.json) now and then with the body
+                // outside any HTTP/2 frame, so the JDK's HttpClient, which asks for h2c by default,
+                // failed with a protocol error. Such clients get HTTP/1.1 instead.
+                .setHttp2ClearTextEnabled(false);
         if (config.tlsEnabled()) {
             // HTTPS only: with TLS configured there is no plain-HTTP listener to downgrade to.
             options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));

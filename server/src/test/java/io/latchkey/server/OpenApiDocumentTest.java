@@ -9,7 +9,10 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -65,6 +68,18 @@ class OpenApiDocumentTest {
         assertThat(served.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(served.headers().firstValue("Cache-Control")).hasValueSatisfying(
                 value -> assertThat(value).contains("max-age="));
+    }
+
+    /** The JDK's client asks for an h2c upgrade; Vert.x used to garble a body this large in reply. */
+    @Test
+    void theDocumentReachesClientsThatAskForAnHttp2Upgrade() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> response = fresh.send(HttpRequest.newBuilder(server.uri("/openapi.json"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo(served.body());
+        }
     }
 
     @Test
