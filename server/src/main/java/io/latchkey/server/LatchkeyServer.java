@@ -70,11 +70,13 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Services services;
     private final Optional<NewApiKey> generatedAdminKey;
     private final LatchkeyMetrics metrics;
+    private final Router router;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics) {
+                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router) {
         this.vertx = vertx;
         this.metrics = metrics;
+        this.router = router;
         this.http = http;
         this.database = database;
         this.changeFeed = changeFeed;
@@ -128,13 +130,14 @@ public final class LatchkeyServer implements AutoCloseable {
                 recountQuietly(clientStore);
                 return null;
             }, false));
-            active.set(Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(), config.tlsEnabled(),
-                    () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken()));
+            Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
+                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken());
+            active.set(router);
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics);
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
@@ -150,7 +153,12 @@ public final class LatchkeyServer implements AutoCloseable {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setMaxHeaderSize(8 * 1024)
-                .setMaxFormAttributeSize(config.maxBodyBytes());
+                .setMaxFormAttributeSize(config.maxBodyBytes())
+                // No HTTP/2 upgrade over cleartext (h2c): Vert.x answered an "Upgrade: h2c" request
+                // whose response was tens of KiB (GET /openapi.json) now and then with the body
+                // outside any HTTP/2 frame, so the JDK's HttpClient, which asks for h2c by default,
+                // failed with a protocol error. Such clients get HTTP/1.1 instead.
+                .setHttp2ClearTextEnabled(false);
         if (config.tlsEnabled()) {
             // HTTPS only: with TLS configured there is no plain-HTTP listener to downgrade to.
             options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
@@ -213,6 +221,11 @@ public final class LatchkeyServer implements AutoCloseable {
     /** The admin API key created on first start, when none was configured or stored. */
     public Optional<NewApiKey> generatedAdminKey() {
         return generatedAdminKey;
+    }
+
+    /** The routes it serves, as registered (tests hold the API document to them). */
+    Router router() {
+        return router;
     }
 
     /** Reads the change log now instead of at the next tick (tests that want no wait). */

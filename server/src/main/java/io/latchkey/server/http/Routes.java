@@ -78,6 +78,9 @@ public final class Routes {
         table.get("/admin/keys/access-token", ErrorStyle.PIPELINE, new SharedKeyEndpoint(services)::handle);
         table.get("/admin/audit", ErrorStyle.PIPELINE, admin::audit);
 
+        // Every route above is described there; OpenApiDocumentTest holds the two to each other.
+        table.get("/openapi.json", ErrorStyle.PIPELINE, new ApiDocument()::handle);
+
         ConsoleRoutes.mount(router);
 
         fallbacks(router, observer);
