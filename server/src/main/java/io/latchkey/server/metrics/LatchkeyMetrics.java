@@ -96,7 +96,7 @@ public final class LatchkeyMetrics implements AutoCloseable {
     /**
      * Reports the store's connections as {@code latchkey_store_connections{state=…}} for either
      * store; on PostgreSQL HikariCP also reports its own {@code hikaricp_*} meters (acquisition and
-     * usage times), which SQLite, with one connection behind a lock, has no counterpart of.
+     * usage times), which SQLite, with one write connection fed by a queue, has no counterpart of.
      */
     public void reportStore(Database database) {
         storeGauge(database, "active", usage -> usage.active());
