@@ -1,9 +1,5 @@
 package io.latchkey.core.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.key.KeyService;
@@ -13,8 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Mints signed tokens. Issuing writes nothing anywhere: a refresh token is a self-contained
@@ -30,6 +26,8 @@ public final class TokenIssuer {
     private final TokenSettings settings;
     private final SecretGenerator ids;
     private final Clock clock;
+    private final AtomicReferenceArray<CompactJwt.Header> headers =
+            new AtomicReferenceArray<>(TokenKind.values().length);
 
     public TokenIssuer(KeyService keys, TokenSettings settings, SecretGenerator ids, Clock clock) {
         this.keys = keys;
@@ -64,30 +62,22 @@ public final class TokenIssuer {
 
     private String sign(TokenKind kind, Client client, Scopes scope, String familyId, List<String> audience,
                         Instant issuedAt, Instant expiresAt) {
-        SigningKey key = keys.ring().current(kind.keyPurpose());
-        JWSHeader header = new JWSHeader.Builder(key.algorithm().jws())
-                .type(kind.type())
-                .keyID(key.kid())
-                .build();
         // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(settings.issuer())
-                .subject(client.id().value())
-                .audience(audience)
-                .issueTime(Date.from(issuedAt))
-                .expirationTime(Date.from(expiresAt))
-                .jwtID(ids.id())
-                .claim(CLAIM_CLIENT_ID, client.id().value())
-                .claim(CLAIM_SCOPE, scope.isEmpty() ? null : scope.spaceDelimited())
-                .claim(CLAIM_PARTNER_ID, client.partnerId())
-                .claim(CLAIM_FAMILY_ID, familyId)
-                .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
-        try {
-            jwt.sign(key.signer());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+        return CompactJwt.sign(header(kind), new CompactJwt.Claims(
+                settings.issuer(), client.id().value(), audience, issuedAt.getEpochSecond(),
+                expiresAt.getEpochSecond(), ids.id(), client.id().value(),
+                scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId));
+    }
+
+    /** The current key's header for {@code kind}, encoded again only when the key changes. */
+    private CompactJwt.Header header(TokenKind kind) {
+        SigningKey key = keys.ring().current(kind.keyPurpose());
+        CompactJwt.Header cached = headers.get(kind.ordinal());
+        if (cached != null && cached.key() == key) {
+            return cached;
         }
-        return jwt.serialize();
+        CompactJwt.Header fresh = CompactJwt.Header.of(key, kind);
+        headers.set(kind.ordinal(), fresh);
+        return fresh;
     }
 }

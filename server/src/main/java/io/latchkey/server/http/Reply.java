@@ -1,7 +1,8 @@
 package io.latchkey.server.http;
 
 /**
- * A successful answer: status and JSON body ({@code null} for none). {@code noStore} marks an
+ * A successful answer: status and JSON body ({@code null} for none; a {@code Buffer} is JSON
+ * already written, anything else is written by the mapper). {@code noStore} marks an
  * answer that carries a secret or a token (RFC 6749 §5.1: {@code Cache-Control: no-store}).
  */
 record Reply(int status, Object body, boolean noStore) {

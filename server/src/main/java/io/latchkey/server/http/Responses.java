@@ -3,6 +3,7 @@ package io.latchkey.server.http;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.store.jdbc.StoreException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -34,7 +35,8 @@ final class Responses {
         if (reply.body() == null) {
             response.end();
         } else {
-            response.putHeader("Content-Type", JSON).end(Json.write(reply.body()));
+            Buffer body = reply.body() instanceof Buffer written ? written : Json.write(reply.body());
+            response.putHeader("Content-Type", JSON).end(body);
         }
     }
 
