@@ -21,13 +21,14 @@ class RateLimitTest {
     private static final int BURST = 5;
     private static final String ATTACKER = "203.0.113.7";
     private static final String PARTNER = "198.51.100.9";
+    private static final String METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
     private TestServer server;
 
     @BeforeEach
     void start() {
         server = TestServer.start(config -> config.authFailureBurst(BURST).authFailurePerMinute(6)
-                .trustedProxies(Set.of("127.0.0.1")));
+                .trustedProxies(Set.of("127.0.0.1")).metricsToken(METRICS_TOKEN));
     }
 
     @AfterEach
@@ -84,6 +85,21 @@ class RateLimitTest {
         assertThat(refused).isEqualTo(1_000 - BURST);
         assertThat(server.get("/admin/clients", "X-API-Key", TestServer.ADMIN_KEY, "X-Forwarded-For", PARTNER)
                 .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void wrongMetricsTokensAreRefusedWith429AfterTheBurstWhileTheRightTokenWorksFromElsewhere() {
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> response = server.get("/metrics", "Authorization", "Bearer guess-" + i,
+                    "X-Forwarded-For", ATTACKER);
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+        }
+        assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(401, BURST, 429, 100 - BURST));
+        assertThat(server.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN, "X-Forwarded-For", PARTNER)
+                .statusCode()).isEqualTo(200);
+        assertThat(server.get("/metrics", "Authorization", "Bearer " + METRICS_TOKEN, "X-Forwarded-For", ATTACKER)
+                .statusCode()).isEqualTo(429);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -24,9 +25,14 @@ final class MetricsEndpoint {
     }
 
     void handle(RoutingContext ctx) {
-        if (tokenDigest != null && !authorized(ctx.request().getHeader("Authorization"))) {
-            Responses.sendMetricsUnauthorized(ctx);
-            return;
+        if (tokenDigest != null) {
+            // Guessing the metrics token is rate limited like any other credential (SPEC §2's 429).
+            AuthAttempts.check(ctx, "metrics");
+            if (!authorized(ctx.request().getHeader("Authorization"))) {
+                AuthAttempts.charge(ctx, LatchkeyException.invalidToken("wrong metrics token"));
+                Responses.sendMetricsUnauthorized(ctx);
+                return;
+            }
         }
         vertx.executeBlocking(RequestObserver.traced(ctx, metrics::scrape), false).onComplete(result -> {
             String previous = RequestObserver.enter(ctx);
