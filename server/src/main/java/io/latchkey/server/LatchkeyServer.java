@@ -30,6 +30,7 @@ import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,20 +101,7 @@ public final class LatchkeyServer implements AutoCloseable {
         HttpServer http;
         Database database = null;
         try {
-            // One server per core on the same port: Vert.x gives each its own event loop and
-            // spreads connections across them, so parsing and signing use every core. (A random
-            // port is asked for as -1: Vert.x then binds one port and shares it among the servers.)
-            HttpServerOptions options = httpOptions(config);
-            if (options.getPort() == 0) {
-                options.setPort(-1);
-            }
-            http = null;
-            for (int i = 0; i < EVENT_LOOPS; i++) {
-                HttpServer server = await(vertx.createHttpServer(options)
-                        .requestHandler(request -> active.get().handle(request))
-                        .listen());
-                http = http == null ? server : http;
-            }
+            http = listen(vertx, httpOptions(config), EVENT_LOOPS, active);
             database = StoreFactory.openDatabase(config);
             metrics.reportStore(database);
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
@@ -146,6 +135,25 @@ public final class LatchkeyServer implements AutoCloseable {
             metrics.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * One HTTP server per core on the same port, each deployed in a context of its own, so that
+     * each has its own event loop and Vert.x spreads connections across them: parsing and signing
+     * use every core. (Servers created one after another from this thread would all share the
+     * thread's one sticky context, and so one event loop.) A random port is asked for as -1:
+     * Vert.x then binds one port and shares it among the servers.
+     */
+    static HttpServer listen(Vertx vertx, HttpServerOptions options, int eventLoops, AtomicReference<Router> active) {
+        if (options.getPort() == 0) {
+            options.setPort(-1);
+        }
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
+                .requestHandler(request -> active.get().handle(request))
+                .listen()
+                .onSuccess(servers::add), new DeploymentOptions().setInstances(eventLoops)));
+        return servers.get(0);
     }
 
     private static HttpServerOptions httpOptions(ServerConfig config) {
@@ -244,7 +252,7 @@ public final class LatchkeyServer implements AutoCloseable {
         }
     }
 
-    private static <T> T await(io.vertx.core.Future<T> future) {
+    static <T> T await(io.vertx.core.Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

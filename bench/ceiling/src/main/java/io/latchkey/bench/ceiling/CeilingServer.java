@@ -1,6 +1,7 @@
 package io.latchkey.bench.ceiling;
 
 import io.vertx.core.Future;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -8,8 +9,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -65,16 +66,18 @@ public final class CeilingServer {
         // As LatchkeyServer: the request handler reads the router through a reference (Latchkey swaps
         // its start-up router for the full one once the store is ready).
         AtomicReference<Router> active = new AtomicReference<>(router(vertx, tokenLikeBody(bodyBytes)));
-        List<HttpServer> started = new ArrayList<>();
-        for (int i = 0; i < servers; i++) {
-            started.add(await(vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(host)
-                            .setPort(port)
-                            .setMaxHeaderSize(8 * 1024)
-                            .setMaxFormAttributeSize(MAX_BODY_BYTES))
-                    .requestHandler(request -> active.get().handle(request))
-                    .listen()));
-        }
+        // As LatchkeyServer: each server deployed in a context of its own, so each has its own event loop.
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxFormAttributeSize(MAX_BODY_BYTES);
+        List<HttpServer> started = new CopyOnWriteArrayList<>();
+        await(vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
+                        .requestHandler(request -> active.get().handle(request))
+                        .listen()
+                        .onSuccess(started::add),
+                new DeploymentOptions().setInstances(servers)));
         System.out.println("ceiling listening on http://" + host + ":" + started.get(0).actualPort()
                 + " (" + servers + " server(s), " + bodyBytes + "-byte body)");
 
