@@ -20,6 +20,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -74,7 +75,7 @@ class HostileTokenTest {
     private static TestServer server;
     private static SigningKeysAtRest keys;
     /**
-     * RS256 and ES256 servers for algorithm confusion. Each has an issuer of its own, so they are
+     * RS256, ES256 and EdDSA servers for algorithm confusion. Each has an issuer of its own, so they are
      * also the other Latchkeys whose tokens must not pass here.
      */
     private static final Map<SigningAlgorithm, TestServer> ASYMMETRIC = new EnumMap<>(SigningAlgorithm.class);
@@ -92,7 +93,7 @@ class HostileTokenTest {
         ASYMMETRIC.clear();
     }
 
-    /** The RS256 or ES256 server, with issuer {@code http://other-rs256} or {@code http://other-es256}. */
+    /** The RS256, ES256 or EdDSA server, with issuer {@code http://other-rs256}, {@code -es256} or {@code -eddsa}. */
     private static TestServer asymmetric(SigningAlgorithm algorithm) {
         return ASYMMETRIC.computeIfAbsent(algorithm, alg -> TestServer.start(config -> config.signingAlgorithm(alg)
                 .issuer(OTHER_ISSUER + "-" + alg.name().toLowerCase(java.util.Locale.ROOT))));
@@ -119,7 +120,7 @@ class HostileTokenTest {
     }
 
     static Stream<Arguments> asymmetricServersAndPaths() {
-        return Stream.of(SigningAlgorithm.RS256, SigningAlgorithm.ES256)
+        return Stream.of(SigningAlgorithm.RS256, SigningAlgorithm.ES256, SigningAlgorithm.EdDSA)
                 .flatMap(algorithm -> Stream.of(TokenPath.values()).map(path -> Arguments.of(algorithm, path)));
     }
 
@@ -137,17 +138,19 @@ class HostileTokenTest {
         JWK publicJwk = JWKSet.parse(jwks).getKeyByKeyId(SignedJWT.parse(victim.access()).getHeader().getKeyID());
         assertThat(publicJwk).as("the access token's key is published").isNotNull();
         assertThat(publicJwk.isPrivate()).isFalse();
-        PublicKey publicKey = publicJwk instanceof RSAKey rsa ? rsa.toPublicKey() : ((ECKey) publicJwk).toPublicKey();
         List<byte[]> secrets = new ArrayList<>(List.of(
                 publicJwk.toJSONString().getBytes(StandardCharsets.UTF_8),
-                jwks.getBytes(StandardCharsets.UTF_8),
-                publicKey.getEncoded(),
-                pem(publicKey).getBytes(StandardCharsets.US_ASCII),
-                pem(publicKey).strip().getBytes(StandardCharsets.US_ASCII)));
-        if (publicJwk instanceof RSAKey rsa) {
-            secrets.add(rsa.getModulus().decode());
+                jwks.getBytes(StandardCharsets.UTF_8)));
+        if (publicJwk instanceof OctetKeyPair okp) {
+            // RFC 8037 keys have no JCA form in Nimbus: the raw 32 bytes and their base64url text.
+            secrets.add(okp.getX().decode());
+            secrets.add(okp.getX().toString().getBytes(StandardCharsets.US_ASCII));
         } else {
-            secrets.add(((ECKey) publicJwk).getX().decode());
+            PublicKey publicKey = publicJwk instanceof RSAKey rsa ? rsa.toPublicKey() : ((ECKey) publicJwk).toPublicKey();
+            secrets.add(publicKey.getEncoded());
+            secrets.add(pem(publicKey).getBytes(StandardCharsets.US_ASCII));
+            secrets.add(pem(publicKey).strip().getBytes(StandardCharsets.US_ASCII));
+            secrets.add(publicJwk instanceof RSAKey rsa ? rsa.getModulus().decode() : ((ECKey) publicJwk).getX().decode());
         }
 
         List<String> forged = new ArrayList<>();

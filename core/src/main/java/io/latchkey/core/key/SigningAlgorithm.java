@@ -6,8 +6,6 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -18,7 +16,6 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.security.SecureRandom;
@@ -68,8 +65,7 @@ public enum SigningAlgorithm {
                     .secureRandom(random).generate();
             case RS256 -> new RSAKeyGenerator(2048).keyID(kid).algorithm(jws).keyUse(KeyUse.SIGNATURE)
                     .secureRandom(random).generate();
-            case EdDSA -> new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).algorithm(jws).keyUse(KeyUse.SIGNATURE)
-                    .generate();
+            case EdDSA -> Ed25519Jws.generate(kid, random);
         };
     }
 
@@ -78,7 +74,7 @@ public enum SigningAlgorithm {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
             case ES256 -> new ECDSASigner((ECKey) jwk);
             case RS256 -> new RSASSASigner((RSAKey) jwk);
-            case EdDSA -> new Ed25519Signer((OctetKeyPair) jwk);
+            case EdDSA -> new Ed25519Jws((OctetKeyPair) jwk);
         };
     }
 
@@ -87,7 +83,7 @@ public enum SigningAlgorithm {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
             case ES256 -> new ECDSAVerifier(((ECKey) jwk).toPublicJWK());
             case RS256 -> new RSASSAVerifier(((RSAKey) jwk).toPublicJWK());
-            case EdDSA -> new Ed25519Verifier(((OctetKeyPair) jwk).toPublicJWK());
+            case EdDSA -> new Ed25519Jws(((OctetKeyPair) jwk).toPublicJWK());
         };
     }
 }
