@@ -105,8 +105,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
     String logFormat;
     /**
-     * Start, then stop at once: the launcher's training run for its class-data archive, which
-     * needs a JVM that loads every class of a start and exits by itself.
+     * Start, answer a few requests to itself ({@link TrainingRequests}), then stop: the launcher's
+     * training run for its class-data archive, which needs a JVM that loads every class of a start
+     * and of answering HTTP, and exits by itself.
      */
     @Option(names = "--exit-when-ready", hidden = true)
     boolean exitWhenReady;
@@ -136,6 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         if (exitWhenReady) {
+            if (!config.tlsEnabled()) {
+                TrainingRequests.send(server.port());
+            }
             server.close();
             return 0;
         }
