@@ -11,7 +11,13 @@
 #                             a training run: `serve --exit-when-ready` on a throwaway SQLite store.
 #                             Prints nothing when no archive could be made; never fails.
 
-LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC"
+# The Tier4 thresholds (4× the JVM's: 20000 calls instead of 5000, …) let C2, the optimising
+# compiler, wait until a method is hot for a while: at start-up it compiled hundreds of methods
+# run only then (class loading, parsing, key generation), 0.5–0.7 s of a fresh start's 2.2–2.6 s
+# of CPU. A method the server runs per request passes 20000 calls within seconds of load; until
+# then C1's code runs it (docs/performance.md, start-up).
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC -XX:Tier4InvocationThreshold=20000 \
+-XX:Tier4MinInvocationThreshold=5000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=160000"
 
 latchkey_java_opts() {
   local user="${LATCHKEY_JAVA_OPTS:-}" defaults="$LATCHKEY_DEFAULT_JAVA_OPTS"
