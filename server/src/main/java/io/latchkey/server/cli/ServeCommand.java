@@ -112,6 +112,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--exit-when-ready", hidden = true)
     boolean exitWhenReady;
 
+    /**
+     * With {@code --exit-when-ready}: where to write a copy of sqlite-jdbc's native library for
+     * this platform, which the launcher then names in {@code org.sqlite.lib.path} and
+     * {@code org.sqlite.lib.name} ({@link SqliteLibraryCopy}).
+     */
+    @Option(names = "--copy-sqlite-library", hidden = true)
+    Path sqliteLibraryCopy;
+
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config;
@@ -141,6 +149,10 @@ public final class ServeCommand implements Callable<Integer> {
                 TrainingRequests.send(server.port());
             }
             server.close();
+            if (sqliteLibraryCopy != null && !SqliteLibraryCopy.write(sqliteLibraryCopy)) {
+                System.err.println("latchkey: found no SQLite native library for this platform to copy");
+                return 1;
+            }
             return 0;
         }
         server.generatedAdminKey().ifPresent(ServeCommand::announce);
