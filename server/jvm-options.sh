@@ -8,10 +8,18 @@
 # latchkey_archive_opts JAVA JAR OPTS…
 #                             prints the options that make JAVA start JAR from a class-data archive
 #                             next to the jar, creating the archive first (once per jar and JDK) by
-#                             a training run: `serve --exit-when-ready` on a throwaway SQLite store.
-#                             Prints nothing when no archive could be made; never fails.
+#                             a training run: `serve --exit-when-ready` on a throwaway SQLite store,
+#                             which also writes sqlite-jdbc's native library next to the jar (then
+#                             named by -Dorg.sqlite.lib.path/name). Prints nothing when neither
+#                             could be made; never fails.
 
-LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC"
+# The Tier4 thresholds (4× the JVM's: 20000 calls instead of 5000, …) let C2, the optimising
+# compiler, wait until a method is hot for a while: at start-up it compiled hundreds of methods
+# run only then (class loading, parsing, key generation), 0.5–0.7 s of a fresh start's 2.2–2.6 s
+# of CPU. A method the server runs per request passes 20000 calls within seconds of load; until
+# then C1's code runs it (docs/performance.md, start-up).
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC -XX:Tier4InvocationThreshold=20000 \
+-XX:Tier4MinInvocationThreshold=5000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=160000"
 
 latchkey_java_opts() {
   local user="${LATCHKEY_JAVA_OPTS:-}" defaults="$LATCHKEY_DEFAULT_JAVA_OPTS"
@@ -34,7 +42,7 @@ latchkey_java_version() {
 }
 
 latchkey_archive_opts() {
-  local java="$1" jar="$2" version major archive create check use training status
+  local java="$1" jar="$2" version major archive library create check use training status
   shift 2
   version="$(latchkey_java_version "$java")"
   major="${version%%[.+_-]*}"
@@ -53,7 +61,10 @@ latchkey_archive_opts() {
     check=(-XX:SharedArchiveFile="$archive.$$" -Xshare:on)
     use="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
   fi
-  if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ]; then
+  # sqlite-jdbc's native library, written out of the jar by the training run: without it every
+  # start copies it to the temporary directory and compares the copy byte by byte.
+  library="${jar%.jar}-libsqlitejdbc.so"
+  if [ ! -f "$archive" ] || [ "$jar" -nt "$archive" ] || [ ! -f "$library" ]; then
     echo "latchkey: creating the class-data archive for this jar and JDK (once; it makes start-up faster)…" >&2
     training="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-training.XXXXXX")" || return 0
     # A throwaway embedded store on a free port, whatever the caller's environment configures.
@@ -61,6 +72,7 @@ latchkey_archive_opts() {
     (
       for name in $(compgen -e); do [[ "$name" == LATCHKEY_* ]] && unset "$name"; done
       exec "$java" "$@" "${create[@]}" -jar "$jar" serve --exit-when-ready \
+        --copy-sqlite-library "$library.$$" \
         --host 127.0.0.1 --port 0 --data-dir "$training/data" >"$training/log" 2>&1
     ) || status=$?
     # A damaged archive can crash the JVM that maps it (JDK 17 does not checksum it): one start
@@ -70,14 +82,19 @@ latchkey_archive_opts() {
     fi
     if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then
       mv -f "$archive.$$" "$archive"
+      if [ -s "$library.$$" ]; then mv -f "$library.$$" "$library"; else : 2>/dev/null >"$library" || true; fi
     else
       # An empty archive: no second attempt until the jar changes, and no archive used.
       echo "latchkey: could not create the class-data archive (exit $status); starting without it" >&2
-      rm -f "$archive.$$"
+      rm -f "$archive.$$" "$library.$$"
       : 2>/dev/null >"$archive" || true
+      : 2>/dev/null >"$library" || true
     fi
     rm -rf "$training"
   fi
   if [ -s "$archive" ]; then echo "$use"; fi
+  if [ -s "$library" ]; then
+    echo "-Dorg.sqlite.lib.path=$(dirname "$library") -Dorg.sqlite.lib.name=$(basename "$library")"
+  fi
   return 0
 }

@@ -105,11 +105,20 @@ public final class ServeCommand implements Callable<Integer> {
             description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
     String logFormat;
     /**
-     * Start, then stop at once: the launcher's training run for its class-data archive, which
-     * needs a JVM that loads every class of a start and exits by itself.
+     * Start, answer a few requests to itself ({@link TrainingRequests}), then stop: the launcher's
+     * training run for its class-data archive, which needs a JVM that loads every class of a start
+     * and of answering HTTP, and exits by itself.
      */
     @Option(names = "--exit-when-ready", hidden = true)
     boolean exitWhenReady;
+
+    /**
+     * With {@code --exit-when-ready}: where to write a copy of sqlite-jdbc's native library for
+     * this platform, which the launcher then names in {@code org.sqlite.lib.path} and
+     * {@code org.sqlite.lib.name} ({@link SqliteLibraryCopy}).
+     */
+    @Option(names = "--copy-sqlite-library", hidden = true)
+    Path sqliteLibraryCopy;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -136,7 +145,14 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         if (exitWhenReady) {
+            if (!config.tlsEnabled()) {
+                TrainingRequests.send(server.port());
+            }
             server.close();
+            if (sqliteLibraryCopy != null && !SqliteLibraryCopy.write(sqliteLibraryCopy)) {
+                System.err.println("latchkey: found no SQLite native library for this platform to copy");
+                return 1;
+            }
             return 0;
         }
         server.generatedAdminKey().ifPresent(ServeCommand::announce);

@@ -59,6 +59,23 @@ class CliStoreAndVersionCommandsTest {
     }
 
     @Test
+    void theTrainingRunWritesTheSqliteNativeLibraryThatSqliteJdbcWouldLoad() throws Exception {
+        Path copy = dataDir.resolve("sqlite-library-copy.so");
+        String resource = org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath() + "/"
+                + org.sqlite.util.LibraryLoaderUtil.getNativeLibName();
+        byte[] original;
+        try (var in = org.sqlite.util.LibraryLoaderUtil.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            original = in.readAllBytes();
+        }
+
+        Cli.run(store("serve", "--exit-when-ready", "--copy-sqlite-library", copy.toString(),
+                "--host", "127.0.0.1", "--port", "0")).succeeded();
+
+        assertThat(Files.readAllBytes(copy)).isEqualTo(original);
+    }
+
+    @Test
     void versionPrintsTheProjectVersion() {
         String version = Cli.run("version").succeeded().out().strip();
 

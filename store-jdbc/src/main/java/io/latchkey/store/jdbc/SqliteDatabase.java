@@ -57,12 +57,16 @@ public final class SqliteDatabase implements Database {
         config.enforceForeignKeys(true);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
-        Migrations.migrate(dataSource);
         List<Connection> opened = new ArrayList<>();
         try {
             // Auto-commit as far as JDBC knows: the writer issues BEGIN IMMEDIATE and COMMIT itself.
             Connection writeConnection = dataSource.getConnection();
             opened.add(writeConnection);
+            // A new file gets its schema without Flyway (a first start's largest cost); any other
+            // goes to Flyway when behind.
+            if (!FreshSqliteSchema.createIfEmpty(writeConnection)) {
+                Migrations.migrate(dataSource);
+            }
             try (Statement pragma = writeConnection.createStatement()) {
                 // Each refresh inserts a random jti into an index that grows with the store (5 M
                 // rows: 200+ MB); SQLite's default 2 MB page cache keeps little of its inner pages,
@@ -85,6 +89,11 @@ public final class SqliteDatabase implements Database {
                 closeQuietly(connection, e);
             }
             throw new StoreException("cannot open " + url, e);
+        } catch (RuntimeException e) { // Flyway's failure to migrate
+            for (Connection connection : opened) {
+                closeQuietly(connection, e);
+            }
+            throw e;
         }
     }
 
