@@ -15,12 +15,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Group commit for refresh-token consumption on PostgreSQL. Callers queue a consumption and wait;
- * one thread takes whatever is queued (up to {@link #MAX_BATCH}) and records it with one statement
+ * a thread takes whatever is queued (up to {@link #MAX_BATCH}) and records it with one statement
  * in auto-commit, so one round trip and one WAL flush cover the whole batch:
  *
  * <pre>
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why: one transaction per refresh costs three round trips (the insert, the revoked-family
  * check, the commit) and holds a pooled connection across its WAL flush, which capped refresh at
  * the pool size divided by that latency, well below what the server inserts on its own. A batch
- * grows exactly when refreshes arrive faster than a statement commits.
+ * grows exactly when refreshes arrive faster than a statement commits. {@link #LANES} threads take
+ * batches, so one batch gathers while another is at the database, and a slow statement does not
+ * hold every refresh up.
  *
  * <p>What does not change (SPEC §5): nothing is answered before its batch committed; the primary
  * key, not this process, decides between concurrent consumptions of one {@code jti}, so several
@@ -41,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@link ConsumeResult#ALREADY_USED}, as if they had run one after another. Each batch inserts in
  * {@code jti} order, so two batches (of this or another instance) that share keys wait for each
  * other instead of deadlocking. A batch that fails fails its own requests only, with a
- * {@link StoreException}; the thread goes on with the next.
+ * {@link StoreException}; its lane goes on with the next.
  *
  * <p>The SQL is plain SQL:2003 plus {@code ON CONFLICT … DO NOTHING} and {@code RETURNING} in a
  * {@code WITH}, all three of which PostgreSQL, CockroachDB and YugabyteDB accept.
@@ -52,15 +55,18 @@ final class PostgresRefreshBatcher implements AutoCloseable {
     /** Most consumptions in one statement: bounds its size (four parameters each) and its latency. */
     static final int MAX_BATCH = 256;
 
+    /** Batches at the database at once, one thread and (while it runs) one pooled connection each. */
+    static final int LANES = 2;
+
     /** Attempts of a batch the database rolled back as a deadlock or serialization victim. */
     private static final int ATTEMPTS = 3;
 
     private final PostgresDatabase database;
     private final BlockingQueue<Consumption> queue = new LinkedBlockingQueue<>();
     private final String[] sqlBySize = new String[MAX_BATCH + 1];
-    private final Thread thread;
+    private final List<Thread> lanes = new ArrayList<>(LANES);
+    private final AtomicLong batchesCommitted = new AtomicLong();
     private volatile boolean closed;
-    private volatile long batchesCommitted;
 
     /** One queued consumption and the future its caller waits on. */
     record Consumption(String jti, String familyId, String clientId, Instant expiresAt,
@@ -69,9 +75,12 @@ final class PostgresRefreshBatcher implements AutoCloseable {
 
     PostgresRefreshBatcher(PostgresDatabase database) {
         this.database = database;
-        this.thread = new Thread(this::run, "latchkey-refresh-batcher");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 1; i <= LANES; i++) {
+            Thread lane = new Thread(this::run, "latchkey-refresh-batcher-" + i);
+            lane.setDaemon(true);
+            lanes.add(lane);
+        }
+        lanes.forEach(Thread::start);
     }
 
     /** Consumes {@code jti} in the next batch; returns once that batch committed. */
@@ -81,7 +90,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
         }
         Consumption consumption = new Consumption(jti, familyId, clientId, expiresAt, new CompletableFuture<>());
         queue.add(consumption);
-        if (closed || !thread.isAlive()) {
+        if (closed || lanes.stream().noneMatch(Thread::isAlive)) {
             failQueued(); // closed between our check and our add: nobody else will take it
         }
         return await(consumption.done());
@@ -92,7 +101,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
         while (true) {
             Consumption first;
             try {
-                // After close(), what was queued before it still runs; then the thread ends.
+                // After close(), what was queued before it still runs; then the lane ends.
                 first = closed ? queue.poll() : queue.take();
             } catch (InterruptedException e) {
                 continue; // close() wakes us; the loop sees closed
@@ -104,7 +113,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
             queue.drainTo(batch, MAX_BATCH - 1);
             try {
                 List<ConsumeResult> results = recordWithRetries(batch);
-                batchesCommitted++; // only this thread writes it
+                batchesCommitted.incrementAndGet();
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).done().complete(results.get(i));
                 }
@@ -188,7 +197,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
                     .append("SELECT consumed.jti, revoked_families.family_id FROM consumed ")
                     .append("LEFT JOIN revoked_families ON revoked_families.family_id = consumed.family_id");
             sql = text.toString();
-            sqlBySize[size] = sql; // only this thread (or a test, alone) builds them
+            sqlBySize[size] = sql; // lanes racing here build the same immutable string
         }
         return sql;
     }
@@ -209,7 +218,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
 
     /**
      * Waits uninterruptibly: an interrupted caller could not know whether its token was spent, and
-     * the thread always completes the future (after the commit, on failure, or on close).
+     * a lane always completes the future (after the commit, on failure, or on close).
      */
     private static ConsumeResult await(CompletableFuture<ConsumeResult> done) {
         boolean interrupted = false;
@@ -248,27 +257,31 @@ final class PostgresRefreshBatcher implements AutoCloseable {
         return new StoreException("the PostgreSQL store is closed", null);
     }
 
-    /** Consumptions waiting for the thread (tests use it to know a batch is lined up). */
+    /** Consumptions waiting for a lane (tests use it to know a batch is lined up). */
     int queued() {
         return queue.size();
     }
 
     /** Statements committed so far: one WAL flush each, however many consumptions they held. */
     long batchesCommitted() {
-        return batchesCommitted;
+        return batchesCommitted.get();
     }
 
-    /** Lets the queued consumptions commit, then stops the thread; later ones fail. */
+    /** Lets the queued consumptions commit, then stops the threads; later ones fail. */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(30_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        lanes.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (Thread lane : lanes) {
+            try {
+                lane.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
-        if (thread.isAlive()) {
+        if (lanes.stream().anyMatch(Thread::isAlive)) {
             LOG.warn("The refresh-token batcher did not stop within 30 s");
         }
         failQueued();

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Refresh-token consumption on PostgreSQL, grouped into one statement per batch, keeps the
  * guarantees of one transaction per refresh. Tests that need several consumptions in one batch
- * for certain first park the batcher on a row lock held by another transaction (the batcher's
- * statement waits for it, visibly in {@code pg_stat_activity}), line the consumptions up behind
- * it, then let it go.
+ * for certain first park every lane of the batcher on a row lock held by another transaction (the
+ * lanes' statements wait for it, visibly in {@code pg_stat_activity}), line the consumptions up
+ * behind them, then let them go.
  */
 class PostgresRefreshBatcherTest {
     private static final Instant EXPIRY = Instant.parse("2030-01-01T00:00:00Z");
@@ -103,7 +103,7 @@ class PostgresRefreshBatcherTest {
         PostgresRefreshBatcher batcher = database.refreshBatcher();
 
         try (Connection locker = DriverManager.getConnection(url, "postgres", null)) {
-            Future<ConsumeResult> parked = parkBatcherOn(locker, "parked");
+            List<Future<ConsumeResult>> parked = parkEveryLane(locker);
             long batchesBefore = batcher.batchesCommitted();
             Map<String, Future<ConsumeResult>> queued = Map.of(
                     "twice-a", consumeLater("twice", "fam-1"),
@@ -113,16 +113,19 @@ class PostgresRefreshBatcherTest {
                     "twice-b", consumeLater("twice", "fam-1"));
             awaitTrue(() -> batcher.queued() == queued.size());
 
-            locker.rollback(); // the parked statement inserts its row after all
+            locker.rollback(); // the parked statements insert their rows after all
 
-            assertThat(parked.get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
+            for (Future<ConsumeResult> lane : parked) {
+                assertThat(lane.get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
+            }
             assertThat(List.of(queued.get("twice-a").get(20, TimeUnit.SECONDS),
                     queued.get("twice-b").get(20, TimeUnit.SECONDS)))
                     .containsExactlyInAnyOrder(ConsumeResult.CONSUMED, ConsumeResult.ALREADY_USED);
             assertThat(queued.get("fresh").get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
             assertThat(queued.get("used-before").get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.ALREADY_USED);
             assertThat(queued.get("revoked").get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.FAMILY_REVOKED);
-            assertThat(batcher.batchesCommitted() - batchesBefore).isEqualTo(2); // the parked batch + theirs
+            // The parked batches, and one for all that queued behind them.
+            assertThat(batcher.batchesCommitted() - batchesBefore).isEqualTo(PostgresRefreshBatcher.LANES + 1);
         }
         // A token of a revoked family is spent all the same, as with one transaction per refresh.
         assertThat(store.consumeRefreshToken("of-a-revoked-family", "fam-revoked", "client", EXPIRY))
@@ -134,7 +137,7 @@ class PostgresRefreshBatcherTest {
     @Test
     void aBatchThatFailsFailsOnlyItsOwnConsumptionsAndTheNextBatchCommits() throws Exception {
         try (Connection locker = DriverManager.getConnection(url, "postgres", null)) {
-            Future<ConsumeResult> parked = parkBatcherOn(locker, "parked");
+            List<Future<ConsumeResult>> parked = parkEveryLane(locker);
             List<Future<ConsumeResult>> queued = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 queued.add(consumeLater("queued-" + i, "fam-1"));
@@ -146,14 +149,16 @@ class PostgresRefreshBatcherTest {
                         + "WHERE datname = current_database() AND wait_event_type = 'Lock'");
             }
 
-            assertThatThrownBy(() -> parked.get(20, TimeUnit.SECONDS))
-                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+            for (Future<ConsumeResult> lane : parked) {
+                assertThatThrownBy(() -> lane.get(20, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+            }
             for (Future<ConsumeResult> consumption : queued) {
                 assertThat(consumption.get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
             }
             locker.rollback();
         }
-        assertThat(store.isRefreshTokenConsumed("parked")).isFalse();
+        assertThat(store.isRefreshTokenConsumed("parked-1")).isFalse();
     }
 
     @Test
@@ -217,18 +222,23 @@ class PostgresRefreshBatcherTest {
     }
 
     /**
-     * Inserts {@code jti} in an open transaction on {@code locker}, then consumes it: the
-     * batcher's statement waits on that row until {@code locker} ends its transaction.
+     * Per lane, inserts {@code parked-<n>} in an open transaction on {@code locker}, then consumes
+     * it: the lane's statement waits on that row until {@code locker} ends its transaction.
      */
-    private Future<ConsumeResult> parkBatcherOn(Connection locker, String jti) throws Exception {
+    private List<Future<ConsumeResult>> parkEveryLane(Connection locker) throws Exception {
         locker.setAutoCommit(false);
-        try (PreparedStatement insert = locker.prepareStatement("INSERT INTO consumed_refresh_tokens "
-                + "(jti, family_id, client_id, expires_at) VALUES (?, 'fam-1', 'client', 0)")) {
-            insert.setString(1, jti);
-            insert.executeUpdate();
+        List<Future<ConsumeResult>> parked = new ArrayList<>();
+        for (int lane = 1; lane <= PostgresRefreshBatcher.LANES; lane++) {
+            String jti = "parked-" + lane;
+            try (PreparedStatement insert = locker.prepareStatement("INSERT INTO consumed_refresh_tokens "
+                    + "(jti, family_id, client_id, expires_at) VALUES (?, 'fam-1', 'client', 0)")) {
+                insert.setString(1, jti);
+                insert.executeUpdate();
+            }
+            parked.add(consumeLater(jti, "fam-1"));
+            int waiting = lane;
+            awaitTrue(() -> statementsWaitingOnALock() == waiting);
         }
-        Future<ConsumeResult> parked = consumeLater(jti, "fam-1");
-        awaitTrue(this::batcherWaitsOnALock);
         return parked;
     }
 
@@ -236,12 +246,13 @@ class PostgresRefreshBatcherTest {
         return callers.submit(() -> store.consumeRefreshToken(jti, familyId, "client", EXPIRY));
     }
 
-    private boolean batcherWaitsOnALock() {
+    private int statementsWaitingOnALock() {
         try (Connection observer = DriverManager.getConnection(url, "postgres", null);
              Statement query = observer.createStatement();
              ResultSet rows = query.executeQuery("SELECT count(*) FROM pg_stat_activity "
                      + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-            return rows.next() && rows.getInt(1) == 1;
+            rows.next();
+            return rows.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
