@@ -69,8 +69,8 @@ final class PostgresRefreshBatcher implements AutoCloseable {
     private volatile boolean closed;
 
     /** One queued consumption and the future its caller waits on. */
-    record Consumption(String jti, String familyId, String clientId, Instant expiresAt,
-                       CompletableFuture<ConsumeResult> done) {
+    private record Consumption(String jti, String familyId, String clientId, Instant expiresAt,
+                               CompletableFuture<ConsumeResult> done) {
     }
 
     PostgresRefreshBatcher(PostgresDatabase database) {
@@ -90,8 +90,8 @@ final class PostgresRefreshBatcher implements AutoCloseable {
         }
         Consumption consumption = new Consumption(jti, familyId, clientId, expiresAt, new CompletableFuture<>());
         queue.add(consumption);
-        if (closed || lanes.stream().noneMatch(Thread::isAlive)) {
-            failQueued(); // closed between our check and our add: nobody else will take it
+        if (lanes.stream().noneMatch(Thread::isAlive)) {
+            failQueued(); // the lanes stopped between our check and our add (close() fails the rest)
         }
         return await(consumption.done());
     }
@@ -145,7 +145,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
      * Records {@code batch} with one statement on {@code connection} (in auto-commit: the
      * statement is the transaction) and returns each consumption's outcome, in batch order.
      */
-    List<ConsumeResult> record(Connection connection, List<Consumption> batch) throws SQLException {
+    private List<ConsumeResult> record(Connection connection, List<Consumption> batch) throws SQLException {
         // First request per jti, in jti order: the rows the statement inserts.
         Map<String, Consumption> firstByJti = new HashMap<>();
         for (Consumption consumption : batch) {
