@@ -162,6 +162,37 @@ class PostgresRefreshBatcherTest {
     }
 
     @Test
+    void aBatchChosenAsADeadlockVictimIsSentAgainAndCommits() throws Exception {
+        try (Connection locker = DriverManager.getConnection(url, "postgres", null);
+             Connection rival = DriverManager.getConnection(url, "postgres", null)) {
+            rival.setAutoCommit(false);
+            insertUncommitted(rival, "deadlock-b");
+            List<Future<ConsumeResult>> parked = parkEveryLane(locker);
+            Future<ConsumeResult> a = consumeLater("deadlock-a", "fam-1");
+            Future<ConsumeResult> b = consumeLater("deadlock-b", "fam-1");
+            awaitTrue(() -> database.refreshBatcher().queued() == 2);
+            locker.rollback(); // the lanes go on: one takes both, inserts deadlock-a, waits on deadlock-b
+            for (Future<ConsumeResult> lane : parked) {
+                lane.get(20, TimeUnit.SECONDS);
+            }
+            awaitTrue(() -> statementsWaitingOnALock() == 1);
+
+            // The rival now waits on deadlock-a: a cycle. The batch waited first, so its deadlock
+            // check runs first and rolls it back; the rival's insert then goes through.
+            Future<?> rivalInsert = callers.submit(() -> {
+                insertUncommitted(rival, "deadlock-a");
+                return null;
+            });
+            rivalInsert.get(20, TimeUnit.SECONDS);
+            awaitTrue(() -> statementsWaitingOnALock() == 1); // the batch, sent again, waits on the rival
+            rival.rollback();
+
+            assertThat(a.get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
+            assertThat(b.get(20, TimeUnit.SECONDS)).isEqualTo(ConsumeResult.CONSUMED);
+        }
+    }
+
+    @Test
     void whileTheDatabaseIsDownConsumptionsFailWithTheStoreErrorAndAfterwardsTheySucceedAgain() throws Exception {
         Path dataDir = Files.createTempDirectory("latchkey-pg");
         int port = freePort();
@@ -230,16 +261,21 @@ class PostgresRefreshBatcherTest {
         List<Future<ConsumeResult>> parked = new ArrayList<>();
         for (int lane = 1; lane <= PostgresRefreshBatcher.LANES; lane++) {
             String jti = "parked-" + lane;
-            try (PreparedStatement insert = locker.prepareStatement("INSERT INTO consumed_refresh_tokens "
-                    + "(jti, family_id, client_id, expires_at) VALUES (?, 'fam-1', 'client', 0)")) {
-                insert.setString(1, jti);
-                insert.executeUpdate();
-            }
+            insertUncommitted(locker, jti);
             parked.add(consumeLater(jti, "fam-1"));
             int waiting = lane;
             awaitTrue(() -> statementsWaitingOnALock() == waiting);
         }
         return parked;
+    }
+
+    /** Inserts {@code jti}'s row on {@code connection}, which is in a transaction. */
+    private static void insertUncommitted(Connection connection, String jti) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO consumed_refresh_tokens "
+                + "(jti, family_id, client_id, expires_at) VALUES (?, 'fam-1', 'client', 0)")) {
+            insert.setString(1, jti);
+            insert.executeUpdate();
+        }
     }
 
     private Future<ConsumeResult> consumeLater(String jti, String familyId) {
