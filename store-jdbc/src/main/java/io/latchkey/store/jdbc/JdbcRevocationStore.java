@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Consumed refresh tokens and revocations. Consumption is one {@code INSERT … ON CONFLICT DO
  * NOTHING} on the token's {@code jti}, the primary key: the database, not the application,
- * decides which of two concurrent refreshes wins.
+ * decides which of two concurrent refreshes wins. Consumptions are group-committed on both
+ * stores: SQLite's writer batches every transaction, and on PostgreSQL the concurrent
+ * consumptions go to the database as one statement ({@link PostgresRefreshBatcher}).
  */
 public final class JdbcRevocationStore implements RevocationStore {
     private static final int PURGE_BATCH = 1_000;
@@ -25,6 +27,9 @@ public final class JdbcRevocationStore implements RevocationStore {
 
     @Override
     public ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt) {
+        if (database instanceof PostgresDatabase postgres) {
+            return postgres.refreshBatcher().consume(jti, familyId, clientId, expiresAt);
+        }
         return database.transaction(connection -> {
             // The write comes first: a transaction that reads and then writes would have to upgrade
             // its SQLite lock, which fails outright under contention instead of waiting.

@@ -22,10 +22,12 @@ public final class PostgresDatabase implements Database {
 
     private final HikariDataSource pool;
     private final String description;
+    private final PostgresRefreshBatcher refreshBatcher;
 
     private PostgresDatabase(HikariDataSource pool, String description) {
         this.pool = pool;
         this.description = description;
+        this.refreshBatcher = new PostgresRefreshBatcher(this);
     }
 
     /** Connects (waiting up to the start-up timeout for the database to come up) and migrates. */
@@ -104,6 +106,25 @@ public final class PostgresDatabase implements Database {
     }
 
     /**
+     * Runs {@code work}, which should be a single statement, in auto-commit: the statement is its
+     * own transaction, committed durably before it returns, in one round trip where
+     * {@link #transaction} takes two (the statement, then {@code COMMIT}).
+     */
+    <T> T autoCommit(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(true); // no round trip; the pool restores the default on return
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("PostgreSQL statement failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where refresh-token consumptions are grouped, one statement per batch. */
+    PostgresRefreshBatcher refreshBatcher() {
+        return refreshBatcher;
+    }
+
+    /**
      * Reports the pool's usage (active, idle, pending connections, acquisition time) through
      * {@code factory}; HikariCP accepts this once, on a running pool.
      */
@@ -128,6 +149,7 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public void close() {
+        refreshBatcher.close(); // what is queued still commits
         pool.close();
     }
 
