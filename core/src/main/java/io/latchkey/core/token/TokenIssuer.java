@@ -50,11 +50,12 @@ public final class TokenIssuer {
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId) {
         // JWT times are whole seconds; truncating keeps iat/exp exactly as the receiver reads them.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant exact = clock.instant();
+        Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
         String access = sign(TokenKind.ACCESS, client, accessScope, familyId, settings.audience(),
-                now, now.plus(settings.accessTokenTtl()));
+                ids.timeOrderedId(exact), now, now.plus(settings.accessTokenTtl()));
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, List.of(settings.issuer()),
-                now, now.plus(settings.refreshTokenTtl()));
+                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()));
         return new IssuedTokens(access, refresh, settings.accessTokenTtl(), accessScope);
     }
 
@@ -63,7 +64,7 @@ public final class TokenIssuer {
     }
 
     private String sign(TokenKind kind, Client client, Scopes scope, String familyId, List<String> audience,
-                        Instant issuedAt, Instant expiresAt) {
+                        String jti, Instant issuedAt, Instant expiresAt) {
         SigningKey key = keys.ring().current(kind.keyPurpose());
         JWSHeader header = new JWSHeader.Builder(key.algorithm().jws())
                 .type(kind.type())
@@ -76,7 +77,7 @@ public final class TokenIssuer {
                 .audience(audience)
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(expiresAt))
-                .jwtID(ids.id())
+                .jwtID(jti) // time-ordered: consumed refresh tokens are inserted at the index's end
                 .claim(CLAIM_CLIENT_ID, client.id().value())
                 .claim(CLAIM_SCOPE, scope.isEmpty() ? null : scope.spaceDelimited())
                 .claim(CLAIM_PARTNER_ID, client.partnerId())
