@@ -7,7 +7,8 @@ import java.util.Base64;
 /**
  * Mints every random identifier and credential Latchkey hands out: client ids, client secrets,
  * API keys, token ids, key ids and family ids, all base64url without padding from one injected
- * CSPRNG.
+ * CSPRNG. Token ids alone start with their issue time ({@link #timeOrderedId}), to keep the store's
+ * index of consumed tokens growing at one end.
  */
 public final class SecretGenerator {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
