@@ -14,9 +14,12 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>clients: rows shaped like real ones (22-character base64url id, 43-character base64url
  *       secret hash of random bytes: these clients are never authenticated), 10,000 partners;
- *   <li>consumed refresh tokens: random 22-character jti, five per family (a family rotated five
- *       times), each family belonging to a seeded client, expiring 1 to 30 days from now so that
- *       the purge leaves them alone;
+ *   <li>consumed refresh tokens: time-ordered 32-character jti as the server mints them (the
+ *       issue time in milliseconds as 10 base32hex characters, then 128 random bits), issued over
+ *       the past 30 days in order, so the newest seeded row is the index's last entry as on a
+ *       store that grew by itself; five per family (a family rotated five times), each family
+ *       belonging to a seeded client, expiring 1 to 30 days from now so that the purge leaves them
+ *       alone;
  *   <li>revoked families: one for every 100 consumed tokens, also unexpired.
  * </ul>
  *
@@ -32,6 +35,7 @@ public final class SqliteSeed {
     private static final int TOKENS_PER_FAMILY = 5;
     private static final int TOKENS_PER_REVOKED_FAMILY = 100;
     private static final long DAY_MS = 86_400_000L;
+    private static final char[] BASE32HEX = "0123456789abcdefghijklmnopqrstuv".toCharArray();
 
     private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final long now = System.currentTimeMillis();
@@ -105,7 +109,9 @@ public final class SqliteSeed {
                     familyId = randomBase64Url(16);
                     clientId = clientIds.length == 0 ? randomBase64Url(16) : clientIds[random.nextInt(clientIds.length)];
                 }
-                insert.setString(1, randomBase64Url(16));
+                // Spread evenly over the last 30 days, oldest first, ending a minute ago.
+                long issued = now - 60_000 - 30 * DAY_MS + (30 * DAY_MS * (long) i) / Math.max(count, 1);
+                insert.setString(1, timeOrderedId(issued));
                 insert.setString(2, familyId);
                 insert.setString(3, clientId);
                 insert.setLong(4, expiry());
@@ -141,6 +147,16 @@ public final class SqliteSeed {
 
     private long expiry() {
         return now + DAY_MS + random.nextLong(29 * DAY_MS);
+    }
+
+    /** As core's SecretGenerator.timeOrderedId: 10 base32hex characters of milliseconds, 128 random bits. */
+    private String timeOrderedId(long millis) {
+        char[] prefix = new char[10];
+        for (int i = 9; i >= 0; i--) {
+            prefix[i] = BASE32HEX[(int) (millis & 31)];
+            millis >>>= 5;
+        }
+        return new String(prefix) + randomBase64Url(16);
     }
 
     private String randomBase64Url(int bytes) {

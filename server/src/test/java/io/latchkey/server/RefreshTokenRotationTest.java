@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.server.OAuthRequests.Tokens;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,28 @@ class RefreshTokenRotationTest {
         assertThat(isActive(server, winner.accessToken())).isFalse();
         assertThat(isActive(server, original.accessToken())).isFalse();
         assertThat(isActive(server, winner.refreshToken())).isFalse();
+    }
+
+    @Test
+    void tokenIdsBeginWithTheirIssueTimeSoThatTheySortByIt() throws Exception {
+        TestServer.Credentials client = server.createClient("OrderPartner");
+        Instant firstIssued = server.clock().instant();
+        Tokens first = pipelineTokens(server, client);
+        server.clock().advance(Duration.ofMillis(1500));
+        Tokens second = refreshed(server, first.refreshToken());
+
+        String firstRefreshJti = jti(first.refreshToken());
+        assertThat(firstRefreshJti).matches("[0-9a-v]{10}[A-Za-z0-9_-]{22}");
+        assertThat(Long.parseLong(firstRefreshJti.substring(0, 10), 32)).isEqualTo(firstIssued.toEpochMilli());
+        assertThat(jti(first.accessToken())).startsWith(firstRefreshJti.substring(0, 10))
+                .isNotEqualTo(firstRefreshJti);
+        // The consumed-token index grows at its end: a later token's id sorts after an earlier one's.
+        assertThat(jti(second.refreshToken())).isGreaterThan(firstRefreshJti);
+        assertThat(jti(second.accessToken())).isGreaterThan(jti(first.accessToken()));
+    }
+
+    private static String jti(String token) throws Exception {
+        return TestServer.JSON.readTree(TokenForgery.payloadJson(token)).get("jti").asText();
     }
 
     @Test

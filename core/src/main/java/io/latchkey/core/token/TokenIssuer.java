@@ -48,11 +48,12 @@ public final class TokenIssuer {
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId) {
         // JWT times are whole seconds; truncating keeps iat/exp exactly as the receiver reads them.
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant exact = clock.instant();
+        Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
         String access = sign(TokenKind.ACCESS, client, accessScope, familyId, settings.audience(),
-                now, now.plus(settings.accessTokenTtl()));
+                ids.timeOrderedId(exact), now, now.plus(settings.accessTokenTtl()));
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, List.of(settings.issuer()),
-                now, now.plus(settings.refreshTokenTtl()));
+                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()));
         return new IssuedTokens(access, refresh, settings.accessTokenTtl(), accessScope);
     }
 
@@ -61,11 +62,11 @@ public final class TokenIssuer {
     }
 
     private String sign(TokenKind kind, Client client, Scopes scope, String familyId, List<String> audience,
-                        Instant issuedAt, Instant expiresAt) {
+                        String jti, Instant issuedAt, Instant expiresAt) {
         // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
         return CompactJwt.sign(header(kind), new CompactJwt.Claims(
                 settings.issuer(), client.id().value(), audience, issuedAt.getEpochSecond(),
-                expiresAt.getEpochSecond(), ids.id(), client.id().value(),
+                expiresAt.getEpochSecond(), jti, client.id().value(),
                 scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId));
     }
 

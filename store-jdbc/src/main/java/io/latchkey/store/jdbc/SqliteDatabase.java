@@ -21,7 +21,9 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite allows one writer at a time anyway, so every transaction goes to one writer thread
  * that commits whatever has queued up together, one fsync for the lot ({@link SqliteWriter}: group
  * commit). Reads ({@link #read}) take one of a few other connections: in WAL mode readers see the
- * last commit and never wait for the writer, nor it for them.
+ * last commit and never wait for the writer, nor it for them. The write-ahead log is copied back
+ * into the database file by a connection and thread of its own ({@link WalCheckpointer}), not by
+ * the writer after its commits as SQLite does by default.
  */
 public final class SqliteDatabase implements Database {
     /** The write connection's page cache, in KiB (a negative cache_size is KiB, not pages). */
@@ -31,14 +33,17 @@ public final class SqliteDatabase implements Database {
 
     private final String url;
     private final Connection writeConnection;
+    private final WalCheckpointer checkpointer;
     private final SqliteWriter writer;
     private final List<Connection> readConnections;
     private final BlockingQueue<Connection> idleReaders;
 
-    private SqliteDatabase(String url, Connection writeConnection, List<Connection> readConnections) {
+    private SqliteDatabase(String url, Connection writeConnection, WalCheckpointer checkpointer,
+                           List<Connection> readConnections) {
         this.url = url;
         this.writeConnection = writeConnection;
-        this.writer = new SqliteWriter(writeConnection, description());
+        this.checkpointer = checkpointer;
+        this.writer = new SqliteWriter(writeConnection, description(), checkpointer);
         this.readConnections = readConnections;
         this.idleReaders = new ArrayBlockingQueue<>(readConnections.size(), false, readConnections);
     }
@@ -50,6 +55,11 @@ public final class SqliteDatabase implements Database {
 
     /** Opens the SQLite database at a {@code jdbc:sqlite:} URL and migrates it. */
     public static SqliteDatabase open(String url) {
+        return open(url, WalCheckpointer.Settings.DEFAULTS);
+    }
+
+    /** The same, checkpointing as {@code checkpoints} says (tests use a small log bound). */
+    static SqliteDatabase open(String url, WalCheckpointer.Settings checkpoints) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -72,7 +82,11 @@ public final class SqliteDatabase implements Database {
                 // rows: 200+ MB); SQLite's default 2 MB page cache keeps little of its inner pages,
                 // so every insert of a batch reads its path again. 32 MiB at most, used as needed.
                 pragma.execute("PRAGMA cache_size = " + WRITER_CACHE_KIB);
+                // Checkpoints are the checkpointer's, never a wait added to a commit.
+                pragma.execute("PRAGMA wal_autocheckpoint = 0");
             }
+            Connection checkpointConnection = dataSource.getConnection();
+            opened.add(checkpointConnection);
             List<Connection> readConnections = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
                 Connection reader = dataSource.getConnection();
@@ -83,7 +97,8 @@ public final class SqliteDatabase implements Database {
                 reader.setAutoCommit(false); // one snapshot per read, however many statements
                 readConnections.add(reader);
             }
-            return new SqliteDatabase(url, writeConnection, readConnections);
+            return new SqliteDatabase(url, writeConnection, new WalCheckpointer(checkpointConnection, checkpoints),
+                    readConnections);
         } catch (SQLException e) {
             for (Connection connection : opened) {
                 closeQuietly(connection, e);
@@ -194,6 +209,16 @@ public final class SqliteDatabase implements Database {
         return writer.batchesCommitted();
     }
 
+    /** Background checkpoints so far. */
+    long checkpoints() {
+        return checkpointer.checkpoints();
+    }
+
+    /** Times the writer restarted the log because it passed its bound. */
+    long logRestarts() {
+        return checkpointer.restarts();
+    }
+
     @Override
     public PoolUsage poolUsage() {
         // The write connection counts as in use while transactions are queued for it, and those
@@ -213,6 +238,7 @@ public final class SqliteDatabase implements Database {
     @Override
     public void close() {
         writer.close();
+        checkpointer.close(); // after the last commit: copies the whole log and empties it
         StoreException failure = null;
         List<Connection> all = new ArrayList<>(readConnections);
         all.add(writeConnection);

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * sees the writes of those before it and a constraint decides between two of them exactly as
  * between two transactions ({@code INSERT … ON CONFLICT DO NOTHING} on one key: one wins); a unit
  * that throws is rolled back to its savepoint and fails alone.
+ *
+ * <p>Checkpoints are not this thread's work ({@link WalCheckpointer}): the connection runs with
+ * {@code wal_autocheckpoint=0}, and only when the log passed its bound does this thread restart
+ * it, between two batches, after the futures of the first were completed.
  */
 final class SqliteWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteWriter.class);
@@ -35,6 +39,7 @@ final class SqliteWriter implements AutoCloseable {
 
     private final Connection connection;
     private final String name;
+    private final WalCheckpointer checkpointer;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -44,10 +49,14 @@ final class SqliteWriter implements AutoCloseable {
     private record Unit<T>(SqlWork<T> work, CompletableFuture<T> done) {
     }
 
-    /** {@code connection} in auto-commit mode: this class begins and commits itself. */
-    SqliteWriter(Connection connection, String name) {
+    /**
+     * {@code connection} in auto-commit mode (this class begins and commits itself) and with
+     * {@code wal_autocheckpoint=0}; {@code checkpointer} hears of every commit.
+     */
+    SqliteWriter(Connection connection, String name, WalCheckpointer checkpointer) {
         this.connection = connection;
         this.name = name;
+        this.checkpointer = checkpointer;
         this.thread = new Thread(this::run, "latchkey-sqlite-writer");
         thread.setDaemon(true);
         thread.start();
@@ -98,6 +107,19 @@ final class SqliteWriter implements AutoCloseable {
             }
             batch.clear();
             results.clear();
+            if (checkpointer.restartWanted()) {
+                restartLog();
+            }
+        }
+    }
+
+    /** The log passed its bound: copy the rest of it and start it over, before the next batch. */
+    private void restartLog() {
+        try {
+            checkpointer.restart(connection);
+        } catch (SQLException | RuntimeException e) {
+            // Commits stay durable in the log; the next batch tries again.
+            LOG.warn("The SQLite writer could not restart the write-ahead log: {}", e.toString());
         }
     }
 
@@ -112,6 +134,7 @@ final class SqliteWriter implements AutoCloseable {
                 }
                 control.execute("COMMIT");
                 batchesCommitted++; // only this thread writes it
+                checkpointer.committed();
             } catch (SQLException | RuntimeException e) {
                 rollback(control, e);
                 throw e;
