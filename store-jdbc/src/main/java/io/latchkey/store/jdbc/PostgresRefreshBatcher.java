@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -93,7 +92,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
         if (lanes.stream().noneMatch(Thread::isAlive)) {
             failQueued(); // the lanes stopped between our check and our add (close() fails the rest)
         }
-        return await(consumption.done());
+        return Completion.await(consumption.done(), "PostgreSQL refresh batch failed");
     }
 
     private void run() {
@@ -214,36 +213,6 @@ final class PostgresRefreshBatcher implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /**
-     * Waits uninterruptibly: an interrupted caller could not know whether its token was spent, and
-     * a lane always completes the future (after the commit, on failure, or on close).
-     */
-    private static ConsumeResult await(CompletableFuture<ConsumeResult> done) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return done.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
-                    }
-                    throw new StoreException("PostgreSQL refresh batch failed", cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private void failQueued() {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -119,7 +118,7 @@ public final class SqliteDatabase implements Database {
      */
     @Override
     public <T> T transaction(SqlWork<T> work) {
-        return await(writer.submit(work));
+        return Completion.await(writer.submit(work), "SQLite transaction failed");
     }
 
     /**
@@ -160,36 +159,6 @@ public final class SqliteDatabase implements Database {
                     return idleReaders.take();
                 } catch (InterruptedException e) {
                     interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Waits for a unit, uninterruptibly: an interrupted caller could not know whether its work
-     * committed, and the writer always completes the future (after the commit, or on close).
-     */
-    private static <T> T await(CompletableFuture<T> done) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return done.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
-                    }
-                    throw new StoreException("SQLite transaction failed", cause);
                 }
             }
         } finally {
