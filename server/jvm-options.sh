@@ -7,7 +7,7 @@
 # latchkey_java_opts          prints the defaults followed by LATCHKEY_JAVA_OPTS
 # latchkey_archive_opts JAVA JAR OPTS…
 #                             prints the options that make JAVA start JAR from a class-data archive
-#                             next to the jar, creating the archive first (once per jar and JDK) by
+#                             next to the jar, creating the archive first (once per jar and JDK) from
 #                             a training run: `serve --exit-when-ready` on a throwaway SQLite store,
 #                             which also writes sqlite-jdbc's native library next to the jar (then
 #                             named by -Dorg.sqlite.lib.path/name). Prints nothing when neither
@@ -18,8 +18,15 @@
 # run only then (class loading, parsing, key generation), 0.5–0.7 s of a fresh start's 2.2–2.6 s
 # of CPU. A method the server runs per request passes 20000 calls within seconds of load; until
 # then C1's code runs it (docs/performance.md, start-up).
+#
+# Netty's JFR events stay off (io.netty.jfr.enabled=false): with them on, Netty's first buffer
+# allocation made the JVM set up JFR's event metadata and generate a handler class per event,
+# 50–60 ms of a fresh start's CPU on JDK 17, for events only a JFR recording would read. A
+# recording of Netty's allocations can turn them back on with -Dio.netty.jfr.enabled=true in
+# LATCHKEY_JAVA_OPTS.
 LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx128m -Xss512k -XX:+UseSerialGC -XX:Tier4InvocationThreshold=20000 \
--XX:Tier4MinInvocationThreshold=5000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=160000"
+-XX:Tier4MinInvocationThreshold=5000 -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=160000 \
+-Dio.netty.jfr.enabled=false"
 
 latchkey_java_opts() {
   local user="${LATCHKEY_JAVA_OPTS:-}" defaults="$LATCHKEY_DEFAULT_JAVA_OPTS"
@@ -42,7 +49,7 @@ latchkey_java_version() {
 }
 
 latchkey_archive_opts() {
-  local java="$1" jar="$2" version major archive library create check use training status
+  local java="$1" jar="$2" version major archive library create dump=() check use training status
   shift 2
   version="$(latchkey_java_version "$java")"
   major="${version%%[.+_-]*}"
@@ -55,11 +62,15 @@ latchkey_archive_opts() {
     check=(-XX:AOTCache="$archive.$$" -XX:AOTMode=on)
     use="-XX:AOTCache=$archive -Xlog:aot=off -Xlog:cds=off"
   else
-    # JDK 17–24: a dynamic AppCDS archive on top of the JDK's own.
+    # JDK 17–24: a static AppCDS archive of the classes the training run loaded, the JDK's among
+    # them, dumped by a second JVM (-Xshare:dump). A dynamic archive (-XX:ArchiveClassesAtExit)
+    # was 50–60 ms slower to start from: it cannot hold picocli's classes (Java 5 class files),
+    # which a static dump of JDK 17 can, nor the method-handle forms the classes list names.
     archive="${jar%.jar}-$version.jsa"
-    create=(-XX:ArchiveClassesAtExit="$archive.$$")
+    create=(-XX:DumpLoadedClassList="$archive.$$.classes")
+    dump=(-Xshare:dump -XX:SharedClassListFile="$archive.$$.classes" -XX:SharedArchiveFile="$archive.$$" -cp "$jar")
     check=(-XX:SharedArchiveFile="$archive.$$" -Xshare:on)
-    use="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+    use="-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off"
   fi
   # sqlite-jdbc's native library, written out of the jar by the training run: without it every
   # start copies it to the temporary directory and compares the copy byte by byte.
@@ -75,6 +86,10 @@ latchkey_archive_opts() {
         --copy-sqlite-library "$library.$$" \
         --host 127.0.0.1 --port 0 --data-dir "$training/data" >"$training/log" 2>&1
     ) || status=$?
+    if [ "$status" = 0 ] && [ "${#dump[@]}" -gt 0 ]; then
+      "$java" "$@" "${dump[@]}" >"$training/dump.log" 2>&1 || status=$?
+    fi
+    rm -f "$archive.$$.classes"
     # A damaged archive can crash the JVM that maps it (JDK 17 does not checksum it): one start
     # that must use it proves it before any real start does.
     if [ "$status" = 0 ] && [ -s "$archive.$$" ]; then

@@ -76,8 +76,8 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine configured(CommandLine commandLine) {
-        commandLine.registerConverter(Duration.class, Main::duration);
-        commandLine.registerConverter(SigningAlgorithm.class, SigningAlgorithm::parse);
+        commandLine.registerConverter(Duration.class, new DurationConverter());
+        commandLine.registerConverter(SigningAlgorithm.class, new AlgorithmConverter());
         // Ids are base64url and may begin with '-': "-Vx3…" must be a client id, not -V clustered
         // with more options. With clustering off it matches no option and is taken as the id.
         commandLine.setPosixClusteredShortOptionsAllowed(false);
@@ -93,12 +93,28 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    private static Duration duration(String value) {
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not an ISO-8601 duration such as PT1H, PT15M or P30D");
+    /*
+     * Converters are classes, not lambdas. A lambda's class is made at run time, and when the
+     * launcher's class-data archive is dumped (server/jvm-options.sh) making it links picocli's
+     * converter interface; JDK 17 archives no linked Java 5 class (picocli's are), and so none
+     * of picocli's converters either.
+     */
+    private static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Duration.parse(value.trim());
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not an ISO-8601 duration such as PT1H, PT15M or P30D");
+            }
+        }
+    }
+
+    private static final class AlgorithmConverter implements CommandLine.ITypeConverter<SigningAlgorithm> {
+        @Override
+        public SigningAlgorithm convert(String value) {
+            return SigningAlgorithm.parse(value);
         }
     }
 }
