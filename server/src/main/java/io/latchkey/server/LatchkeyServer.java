@@ -166,7 +166,11 @@ public final class LatchkeyServer implements AutoCloseable {
                 // whose response was tens of KiB (GET /openapi.json) now and then with the body
                 // outside any HTTP/2 frame, so the JDK's HttpClient, which asks for h2c by default,
                 // failed with a protocol error. Such clients get HTTP/1.1 instead.
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // Latchkey serves no WebSockets: without their compression, no connection carries
+                // Netty's WebSocket extension handler, which looked at every request for an upgrade.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
         if (config.tlsEnabled()) {
             // HTTPS only: with TLS configured there is no plain-HTTP listener to downgrade to.
             options.setSsl(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));

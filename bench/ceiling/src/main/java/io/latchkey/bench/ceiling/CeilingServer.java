@@ -71,7 +71,10 @@ public final class CeilingServer {
                 .setHost(host)
                 .setPort(port)
                 .setMaxHeaderSize(8 * 1024)
-                .setMaxFormAttributeSize(MAX_BODY_BYTES);
+                .setMaxFormAttributeSize(MAX_BODY_BYTES)
+                .setHttp2ClearTextEnabled(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
         List<HttpServer> started = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
                         .requestHandler(request -> active.get().handle(request))
