@@ -52,6 +52,9 @@ public final class Main implements Runnable {
      */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         boolean serve = args.length > 0 && args[0].equals("serve");
+        if (serve) {
+            StartupWarmup.begin();
+        }
         CommandLine commandLine = serve ? serveCommandLine() : commandLine();
         if (out != null) {
             commandLine.setOut(out);
