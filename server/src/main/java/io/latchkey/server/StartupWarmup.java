@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import org.sqlite.SQLiteConfig;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
@@ -24,8 +25,15 @@ final class StartupWarmup {
     private StartupWarmup() {
     }
 
-    /** Starts the warm-up on a daemon thread, which never delays the JVM's exit, and returns it. */
+    /**
+     * Starts the warm-up on a daemon thread, which never delays the JVM's exit, and returns it.
+     * Logging is set up first, here: sqlite-jdbc logs through SLF4J, and a thread that asks SLF4J
+     * for a logger while another thread is setting it up gets a stand-in, not Logback's context.
+     * Had the warm-up begun that set-up, {@code --log-format json} could have found no Logback
+     * context to switch (1 start in 12 wrote text).
+     */
     static Thread begin() {
+        LoggerFactory.getILoggerFactory();
         Thread thread = new Thread(StartupWarmup::run, "latchkey-warmup");
         thread.setDaemon(true);
         thread.start();
