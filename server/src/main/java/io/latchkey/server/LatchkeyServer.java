@@ -97,7 +97,7 @@ public final class LatchkeyServer implements AutoCloseable {
         RequestObserver observer = new RequestObserver(metrics, config.accessLog());
         AtomicReference<Router> active = new AtomicReference<>();
         AtomicBoolean ready = new AtomicBoolean();
-        active.set(Routes.starting(vertx, ready::get, observer));
+        active.set(Routes.starting(vertx, config.tlsEnabled(), ready::get, observer));
         HttpServer http;
         Database database = null;
         try {

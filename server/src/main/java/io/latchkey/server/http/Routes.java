@@ -21,9 +21,12 @@ public final class Routes {
     }
 
     /** Health routes only: what answers while the store is still being opened and migrated. */
-    public static Router starting(Vertx vertx, BooleanSupplier ready, RequestObserver observer) {
+    public static Router starting(Vertx vertx, boolean tls, BooleanSupplier ready, RequestObserver observer) {
         Router router = Router.router(vertx);
-        router.route().handler(observer);
+        router.route().handler(ctx -> {
+            securityHeaders(ctx, tls);
+            observer.handle(ctx);
+        });
         health(router, ready, observer);
         fallbacks(router, observer);
         return router;
@@ -36,10 +39,7 @@ public final class Routes {
         RequestBody body = new RequestBody(maxBodyBytes);
         AuthAttempts attempts = new AuthAttempts(services.failedAttempts(), trustedProxies, services.auditor(), vertx);
         router.route().handler(ctx -> {
-            ctx.response().putHeader("X-Content-Type-Options", "nosniff");
-            if (tls) {
-                ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000"); // RFC 6797
-            }
+            securityHeaders(ctx, tls);
             attempts.attach(ctx);
             observer.handle(ctx);
         });
@@ -85,6 +85,14 @@ public final class Routes {
 
         fallbacks(router, observer);
         return router;
+    }
+
+    /** Headers on every answer, the starting router's included. */
+    private static void securityHeaders(RoutingContext ctx, boolean tls) {
+        ctx.response().putHeader("X-Content-Type-Options", "nosniff");
+        if (tls) {
+            ctx.response().putHeader("Strict-Transport-Security", "max-age=31536000"); // RFC 6797
+        }
     }
 
     private static void health(Router router, BooleanSupplier ready, RequestObserver observer) {
