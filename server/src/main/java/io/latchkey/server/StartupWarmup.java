@@ -4,8 +4,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import org.sqlite.SQLiteConfig;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteJDBCLoader;
 
 /**
@@ -13,8 +13,8 @@ import org.sqlite.SQLiteJDBCLoader;
  * the main thread reads the arguments: loading sqlite-jdbc's native library, its configuration's
  * date formats, and the JDK's AES-GCM, HMAC and random-number providers (sealing a fresh store's
  * keys). Each is a one-time initialisation whose result the JVM or the library keeps, so the main
- * thread later finds it done, or waits for it to finish. On JDK 17 this took 60–80 ms off the time
- * to ready (docs/performance.md, start-up).
+ * thread later finds it done, or waits for it to finish. On JDK 17 this took about 0.1 s off the
+ * time to ready (docs/performance.md, start-up).
  *
  * <p>Only self-contained, thread-safe initialisations belong here: class initialisation in two
  * threads in different orders can deadlock, so nothing whose static initialisers reach into other
