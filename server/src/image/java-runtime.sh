@@ -12,9 +12,11 @@ mkdir -p "$out"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 
 # The modules the server and its dependencies use, as `jdeps --print-module-deps --multi-release 17
-# --ignore-missing-deps server/target/latchkey.jar` lists them, plus jdk.crypto.ec: the ES256
-# provider, found through java.security at run time, which jdeps cannot see.
-modules=java.base,java.compiler,java.desktop,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.jfr,jdk.unsupported,jdk.crypto.ec
+# --ignore-missing-deps server/target/latchkey.jar` lists them (jdk.management among them:
+# Micrometer's process CPU and GC-pause meters need com.sun.management, and without it leave
+# themselves out silently), plus jdk.crypto.ec: the ES256 provider, found through java.security at
+# run time, which jdeps cannot see.
+modules=java.base,java.compiler,java.desktop,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.jfr,jdk.management,jdk.unsupported,jdk.crypto.ec
 "$java_home/bin/jlink" \
   --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 \
   --output "$out/opt/java"

@@ -2,7 +2,7 @@
 # Runs the image tarball's root file system with no container engine: extracts its layers, then
 # starts the entrypoint under chroot as the image's user (65532), with the image's environment
 # and a port of its own, waits for /health/ready, issues a token through the pipeline endpoint,
-# and stops it with SIGTERM. Needs root (chroot, a private /proc mount).
+# reads /metrics, and stops it with SIGTERM. Needs root (chroot, a private /proc mount).
 #   smoke-run.sh server/target/latchkey-image.tar
 set -euo pipefail
 tarball="$(readlink -f "$1")"
@@ -53,6 +53,10 @@ secret="$(echo "$created" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
 curl -s -m 30 -H 'Content-Type: application/json' "$base/pipeline/oauth2" \
   -d '{"password":"'"$secret"'","grant_type":"client_credentials","username":"'"$client"'"}' \
   | grep -q '"expires_in":3600000' || { echo "smoke-run: token retrieval failed" >&2; exit 1; }
+# The JVM's meters need the runtime's jdk.management module (com.sun.management): without it
+# Micrometer silently leaves out process CPU and GC pauses.
+curl -s -m 30 "$base/metrics" | grep -q '^process_cpu_usage ' \
+  || { echo "smoke-run: /metrics has no process_cpu_usage (is jdk.management in the runtime?)" >&2; exit 1; }
 owner="$(stat -c %u "$work/root/var/lib/latchkey/latchkey.db")"
 [ "$owner" = 65532 ] || { echo "smoke-run: the store belongs to uid $owner" >&2; exit 1; }
 
