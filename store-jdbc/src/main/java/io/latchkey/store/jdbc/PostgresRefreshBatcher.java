@@ -97,19 +97,7 @@ final class PostgresRefreshBatcher implements AutoCloseable {
 
     private void run() {
         List<Consumption> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            Consumption first;
-            try {
-                // After close(), what was queued before it still runs; then the lane ends.
-                first = closed ? queue.poll() : queue.take();
-            } catch (InterruptedException e) {
-                continue; // close() wakes us; the loop sees closed
-            }
-            if (first == null) {
-                return;
-            }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
+        while (BatchQueue.take(queue, batch, MAX_BATCH, () -> closed)) {
             try {
                 List<ConsumeResult> results = recordWithRetries(batch);
                 batchesCommitted.incrementAndGet();

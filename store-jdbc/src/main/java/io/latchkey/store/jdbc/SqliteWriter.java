@@ -85,19 +85,7 @@ final class SqliteWriter implements AutoCloseable {
     private void run() {
         List<Unit<?>> batch = new ArrayList<>(MAX_BATCH);
         List<Object> results = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            Unit<?> first;
-            try {
-                // After close(), what was queued before it still runs; then the thread ends.
-                first = closed ? queue.poll() : queue.take();
-            } catch (InterruptedException e) {
-                continue; // close() wakes us; the loop sees closed
-            }
-            if (first == null) {
-                return;
-            }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
+        while (BatchQueue.take(queue, batch, MAX_BATCH, () -> closed)) {
             try {
                 runBatch(batch, results);
             } catch (RuntimeException | Error e) {
