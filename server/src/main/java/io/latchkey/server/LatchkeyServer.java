@@ -1,21 +1,6 @@
 package io.latchkey.server;
 
-import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.apikey.NewApiKey;
-import io.latchkey.core.audit.Auditor;
-import io.latchkey.core.client.ClientRegistry;
-import io.latchkey.core.key.KeyService;
-import io.latchkey.core.ratelimit.FailedAttemptLimiter;
-import io.latchkey.core.secret.SecretGenerator;
-import io.latchkey.core.secret.SecretHasher;
-import io.latchkey.core.token.ClientCredentialsGrant;
-import io.latchkey.core.token.RefreshTokenRotation;
-import io.latchkey.core.token.RevocationList;
-import io.latchkey.core.token.TokenIntrospection;
-import io.latchkey.core.token.TokenIssuer;
-import io.latchkey.core.token.TokenRevocation;
-import io.latchkey.core.token.TokenSettings;
-import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.http.RequestObserver;
 import io.latchkey.server.http.Routes;
@@ -25,10 +10,8 @@ import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
-import io.latchkey.store.jdbc.JdbcApiKeyStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
-import io.latchkey.store.jdbc.JdbcRevocationStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +42,6 @@ public final class LatchkeyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
     private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
-    private static final int MAX_TRACKED_SOURCES = 100_000;
     private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
     private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
@@ -106,7 +88,9 @@ public final class LatchkeyServer implements AutoCloseable {
             metrics.reportStore(database);
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
             clientStore.recount();
-            Services services = wire(config, http.actualPort(), database, clock, random, metrics, clientStore);
+            Services services = Wiring.services(config, http.actualPort(), database, clock, random, clientStore,
+                    new CountingAuditLog(new JdbcAuditLog(database), metrics), RequestObserver.onWorkers(vertx),
+                    Routes.edgeAuthentications(config.metricsToken()));
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
             ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
                     CHANGE_POLL_INTERVAL, CHANGE_WINDOW, Clock.systemUTC());
@@ -191,35 +175,6 @@ public final class LatchkeyServer implements AutoCloseable {
         } catch (RuntimeException e) {
             // A store outage: the gauge keeps its last value; requests report the outage themselves.
         }
-    }
-
-    private static Services wire(ServerConfig config, int port, Database database, Clock clock, SecureRandom random,
-                                 LatchkeyMetrics metrics, CountedClientStore clientStore) throws IOException {
-        String issuer = config.issuerFor(port);
-        TokenSettings settings = new TokenSettings(issuer, List.of(config.audience() == null ? issuer : config.audience()),
-                config.accessTokenTtl(), config.refreshTokenTtl());
-        KeyService keys = StoreFactory.keyService(config, database, clock, random);
-        keys.load();
-        SecretGenerator generator = new SecretGenerator(random);
-        SecretHasher hasher = new SecretHasher(keys.pepper());
-        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock);
-        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, config.adminApiKey());
-        JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(revocationStore, clock);
-        revocations.load();
-        TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
-        TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
-        Auditor auditor = new Auditor(new CountingAuditLog(new JdbcAuditLog(database), metrics), generator, clock);
-        return new Services(clock, settings, clients, apiKeys, keys,
-                new ClientCredentialsGrant(clients, issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
-                        auditor),
-                new TokenIntrospection(verifier, clients, revocations, revocationStore),
-                new TokenRevocation(verifier, revocations, settings, clock),
-                revocations,
-                new FailedAttemptLimiter(clock, config.authFailureBurst(), config.authFailurePerMinute(),
-                        MAX_TRACKED_SOURCES),
-                auditor);
     }
 
     public int port() {

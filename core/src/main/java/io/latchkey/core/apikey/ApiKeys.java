@@ -1,5 +1,8 @@
 package io.latchkey.core.apikey;
 
+import io.latchkey.core.audit.Actor;
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -13,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Admin API keys: created (shown once), listed, deleted, and checked on every admin call from an
  * in-memory index by keyed hash. Looking a key up by its hash leaks nothing through timing: the
- * hash of a guess says nothing about the hash of a real key.
+ * hash of a guess says nothing about the hash of a real key. A key missing from the index is
+ * looked up in the store, so a key created at another instance sharing the store works here at
+ * once (read-your-writes), before the change feed says so.
  *
  * <p>A key given in {@code LATCHKEY_ADMIN_API_KEY} is accepted from the start but never stored;
  * it is listed as {@value #CONFIGURED_KEY_ID} and cannot be deleted through the API.
@@ -27,15 +32,17 @@ public final class ApiKeys {
     private final SecretHasher hasher;
     private final SecretGenerator generator;
     private final Clock clock;
+    private final Auditor auditor;
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
     private final ApiKey configured;
 
-    public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
+    public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock, Auditor auditor,
                    String configuredKey) {
         this.store = store;
         this.hasher = hasher;
         this.generator = generator;
         this.clock = clock;
+        this.auditor = auditor;
         this.configured = configuredKey == null || configuredKey.isBlank() ? null
                 : new ApiKey(CONFIGURED_KEY_ID, hasher.hash(configuredKey), "LATCHKEY_ADMIN_API_KEY", clock.instant());
         reload();
@@ -59,10 +66,17 @@ public final class ApiKeys {
         if (configured != null || !byHash.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(create("bootstrap"));
+        return Optional.of(insert("bootstrap"));
     }
 
-    public NewApiKey create(String name) {
+    /** Creates a key, shown in the answer this once, and audits who did. */
+    public NewApiKey create(String name, Actor by) {
+        NewApiKey created = insert(name);
+        auditor.record(AuditAction.API_KEY_CREATED, by, null, "api key " + created.apiKey().id());
+        return created;
+    }
+
+    private NewApiKey insert(String name) {
         String key = KEY_PREFIX + generator.secret();
         ApiKey apiKey = new ApiKey(generator.next(9), hasher.hash(key), name,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -71,9 +85,22 @@ public final class ApiKeys {
         return new NewApiKey(apiKey, key);
     }
 
-    /** The key that {@code presented} is, or {@code invalid_api_key}. */
+    /** Whether checking {@code presented} reads no store: it is malformed, configured, or known here. */
+    public boolean isCached(String presented) {
+        if (!wellFormed(presented)) {
+            return true;
+        }
+        String hash = hasher.hash(presented);
+        return configured != null && SecretHasher.sameHash(hash, configured.keyHash()) || byHash.containsKey(hash);
+    }
+
+    /**
+     * The key that {@code presented} is, or {@code invalid_api_key}. A key this instance does not
+     * know yet is looked up in the store (loaded under the index entry's lock, so a local delete
+     * racing the load either removes what it loaded or finds nothing to load).
+     */
     public ApiKey authenticate(String presented) {
-        if (presented == null || presented.isEmpty() || presented.length() > MAX_KEY_LENGTH) {
+        if (!wellFormed(presented)) {
             throw LatchkeyException.invalidApiKey();
         }
         String hash = hasher.hash(presented);
@@ -82,9 +109,16 @@ public final class ApiKeys {
         }
         ApiKey key = byHash.get(hash);
         if (key == null) {
+            key = byHash.computeIfAbsent(hash, h -> store.findByHash(h).orElse(null));
+        }
+        if (key == null) {
             throw LatchkeyException.invalidApiKey();
         }
         return key;
+    }
+
+    private static boolean wellFormed(String presented) {
+        return presented != null && !presented.isEmpty() && presented.length() <= MAX_KEY_LENGTH;
     }
 
     public List<ApiKey> list() {
@@ -95,14 +129,22 @@ public final class ApiKeys {
         return keys;
     }
 
-    public void delete(String id) {
+    /** Deletes a key; from the moment this returns it no longer authenticates here. Audits who did. */
+    public void delete(String id, Actor by) {
         if (CONFIGURED_KEY_ID.equals(id) && configured != null) {
             throw LatchkeyException.invalidRequest(
                     "The key from LATCHKEY_ADMIN_API_KEY cannot be deleted; unset the variable instead.");
         }
-        if (!store.delete(id)) {
+        String hash = store.list().stream().filter(key -> key.id().equals(id)).map(ApiKey::keyHash)
+                .findFirst().orElseThrow(() -> LatchkeyException.notFound("No API key with the id: " + id));
+        boolean[] deleted = new boolean[1];
+        byHash.compute(hash, (h, old) -> {
+            deleted[0] = store.delete(id);
+            return null;
+        });
+        if (!deleted[0]) {
             throw LatchkeyException.notFound("No API key with the id: " + id);
         }
-        byHash.values().removeIf(key -> key.id().equals(id));
+        auditor.record(AuditAction.API_KEY_DELETED, by, null, "api key " + id);
     }
 }

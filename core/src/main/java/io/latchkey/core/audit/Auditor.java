@@ -19,6 +19,13 @@ public final class Auditor {
         this.clock = clock;
     }
 
+    /** Records that {@code actor} did {@code action}, to {@code clientId} when it concerns a client. */
+    public void record(AuditAction action, Actor actor, String clientId, String detail) {
+        String note = actor.caller().note();
+        record(action, actor.name(), actor.source(), clientId,
+                note == null ? detail : detail == null ? note : detail + " " + note);
+    }
+
     public void record(AuditAction action, String actor, String source, String clientId, String detail) {
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         log.append(new AuditEvent(orderedId(at), at, action, actor, source, clientId, detail));

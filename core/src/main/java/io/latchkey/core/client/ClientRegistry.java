@@ -1,5 +1,8 @@
 package io.latchkey.core.client;
 
+import io.latchkey.core.audit.Actor;
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -19,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * replaces or removes the entry under the same lock. A load racing a delete therefore either
  * finishes before the removal (and is removed) or starts after the commit (and finds nothing):
  * a deleted client is never served from the cache once {@link #delete} has returned.
+ *
+ * <p>Every change is audited here, after it committed, with the actor that asked for it.
  */
 public final class ClientRegistry {
     static final int MAX_CACHED_CLIENTS = 100_000;
@@ -29,21 +34,25 @@ public final class ClientRegistry {
     private final SecretHasher hasher;
     private final SecretGenerator generator;
     private final Clock clock;
+    private final Auditor auditor;
     private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
 
-    public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock) {
+    public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
+                          Auditor auditor) {
         this.store = store;
         this.hasher = hasher;
         this.generator = generator;
         this.clock = clock;
+        this.auditor = auditor;
     }
 
     /** Registers a client with a fresh 256-bit secret. */
-    public NewClient create(String partnerId, String name, Scopes scopes) {
+    public NewClient create(String partnerId, String name, Scopes scopes, Actor by) {
         String secret = generator.secret();
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(secret), null, null, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         store.insert(client);
+        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
         return new NewClient(client, secret);
     }
 
@@ -100,7 +109,7 @@ public final class ClientRegistry {
      * Gives the client a new secret. The old one keeps working for {@code grace} (zero: not at
      * all), then never again.
      */
-    public NewClient rotateSecret(ClientId id, Duration grace) {
+    public NewClient rotateSecret(ClientId id, Duration grace, Actor by) {
         if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
             throw LatchkeyException.invalidRequest("graceSeconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
         }
@@ -119,6 +128,7 @@ public final class ClientRegistry {
                 return replaced[0] ? rotated : null; // changed or gone: the next lookup reloads
             });
             if (replaced[0]) {
+                auditor.record(AuditAction.CLIENT_SECRET_ROTATED, by, id.value(), "grace " + grace.toSeconds() + "s");
                 return new NewClient(rotated, secret);
             }
         }
@@ -135,7 +145,7 @@ public final class ClientRegistry {
     }
 
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
-    public void delete(ClientId id) {
+    public void delete(ClientId id, Actor by) {
         boolean[] deleted = new boolean[1];
         cache.compute(id.value(), (key, old) -> {
             deleted[0] = store.delete(id);
@@ -144,6 +154,7 @@ public final class ClientRegistry {
         if (!deleted[0]) {
             throw unknown(id);
         }
+        auditor.record(AuditAction.CLIENT_DELETED, by, id.value(), null);
     }
 
     private static LatchkeyException unknown(ClientId id) {

@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_SCOPE("invalid_scope", 400),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_API_KEY("invalid_api_key", 401),
+    /** RFC 6750 §3.1: a bearer token that is missing, malformed or wrong. */
+    INVALID_TOKEN("invalid_token", 401),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     REQUEST_TOO_LARGE("request_too_large", 413),

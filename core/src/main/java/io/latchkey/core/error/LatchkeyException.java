@@ -68,6 +68,11 @@ public final class LatchkeyException extends RuntimeException {
         return new LatchkeyException(ErrorCode.INVALID_API_KEY, "A valid admin API key is required.", 0, true);
     }
 
+    /** RFC 6750 §3.1: a bearer token that opens a resource of the server itself is missing or wrong. */
+    public static LatchkeyException invalidBearerToken(String message) {
+        return new LatchkeyException(ErrorCode.INVALID_TOKEN, message, 0, true);
+    }
+
     public static LatchkeyException notFound(String message) {
         return new LatchkeyException(ErrorCode.NOT_FOUND, message);
     }

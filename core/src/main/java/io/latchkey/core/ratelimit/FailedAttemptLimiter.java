@@ -65,8 +65,40 @@ public final class FailedAttemptLimiter {
         long wait = Math.max(waitNanos(addressKey(address), now, burst * ADDRESS_FACTOR),
                 credential == null ? 0 : waitNanos(credentialKey(address, credential), now, burst));
         if (wait > 0) {
-            throw LatchkeyException.tooManyRequests(Math.max(1, Duration.ofNanos(wait).toSeconds() + 1));
+            throw LatchkeyException.tooManyRequests(retryAfterSeconds(wait));
         }
+    }
+
+    /**
+     * Refuses with {@code too_many_requests} when {@code credential} has failed too often from
+     * {@code address}: asked before the credential is tried, so that guessing one client's secret
+     * stays slow. The address alone refuses nothing here (see {@link #refuseFailureIfAddressLocked}).
+     */
+    public void checkCredential(String address, String credential) {
+        if (credential == null) {
+            return;
+        }
+        long wait = waitNanos(credentialKey(address, credential), nanos(), burst);
+        if (wait > 0) {
+            throw LatchkeyException.tooManyRequests(retryAfterSeconds(wait));
+        }
+    }
+
+    /**
+     * Asked after an attempt failed: refuses with {@code too_many_requests} when its address had
+     * already failed too often. An address is often shared (a proxy, a NAT), so it refuses only
+     * attempts that fail: a partner behind it with the right credential is never locked out by
+     * another's guessing.
+     */
+    public void refuseFailureIfAddressLocked(String address) {
+        long wait = waitNanos(addressKey(address), nanos(), burst * ADDRESS_FACTOR);
+        if (wait > 0) {
+            throw LatchkeyException.tooManyRequests(retryAfterSeconds(wait));
+        }
+    }
+
+    private static long retryAfterSeconds(long waitNanos) {
+        return Math.max(1, Duration.ofNanos(waitNanos).toSeconds() + 1);
     }
 
     /** Spends one failure from both buckets; whether this failure emptied one (a lock begins). */

@@ -1,7 +1,9 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.audit.Actor;
 import io.latchkey.core.audit.AuditAction;
 import io.latchkey.core.audit.Auditor;
+import io.latchkey.core.auth.Caller;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientRegistry;
@@ -41,16 +43,16 @@ public final class RefreshTokenRotation {
     /**
      * Consumes {@code refreshToken} and issues its successors.
      *
-     * @param authenticatedClient the client that authenticated the request, or null on the
-     *                            pipeline endpoint, whose refresh flow carries no client credentials
-     * @param requestedScope      an optional narrower scope for the new access token
-     * @param source              the caller's address, for the audit log
+     * @param by             who asks: the client that authenticated the request, or an anonymous
+     *                       caller on the pipeline endpoint, whose refresh flow carries no client
+     *                       credentials; and from where, for the audit log
+     * @param requestedScope an optional narrower scope for the new access token
      */
-    public IssuedTokens refresh(String refreshToken, Client authenticatedClient, String requestedScope,
-                                String source) {
+    public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
-        if (authenticatedClient != null && !authenticatedClient.id().value().equals(claims.clientId())) {
+        if (by.caller() instanceof Caller.ClientCaller authenticated
+                && !authenticated.client().id().value().equals(claims.clientId())) {
             // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
             throw LatchkeyException.invalidGrant("The refresh token was not issued to this client.");
         }
@@ -67,7 +69,7 @@ public final class RefreshTokenRotation {
                 // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
                 revocations.revokeFamily(claims.familyId(), claims.clientId(),
                         clock.instant().plus(settings.longestTtl()));
-                auditor.record(AuditAction.REFRESH_TOKEN_REUSE_DETECTED, "client:" + claims.clientId(), source,
+                auditor.record(AuditAction.REFRESH_TOKEN_REUSE_DETECTED, "client:" + claims.clientId(), by.source(),
                         claims.clientId(), "family " + claims.familyId());
                 throw LatchkeyException.invalidGrant(
                         "The refresh token was already used; every token of its family is now revoked.");

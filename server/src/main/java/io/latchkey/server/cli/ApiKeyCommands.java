@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.apikey.NewApiKey;
-import io.latchkey.core.audit.AuditAction;
-import io.latchkey.core.audit.Auditor;
-import io.latchkey.core.key.KeyService;
-import io.latchkey.core.secret.SecretGenerator;
-import io.latchkey.core.secret.SecretHasher;
+import io.latchkey.core.audit.Actor;
 import io.latchkey.server.StoreFactory;
+import io.latchkey.server.Wiring;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.store.jdbc.Database;
-import io.latchkey.store.jdbc.JdbcApiKeyStore;
-import io.latchkey.store.jdbc.JdbcAuditLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -97,17 +92,10 @@ public final class ApiKeyCommands {
          */
         private JsonNode createOffline() throws IOException {
             ServerConfig config = masterKey.applyTo(store.applyTo(ServerConfig.builder())).build();
-            Clock clock = Clock.systemUTC();
-            SecureRandom random = new SecureRandom();
-            SecretGenerator generator = new SecretGenerator(random);
             try (Database database = StoreFactory.openDatabase(config)) {
-                KeyService keys = StoreFactory.keyService(config, database, clock, random);
-                keys.loadForHashing();
-                ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), new SecretHasher(keys.pepper()), generator,
-                        clock, null);
-                NewApiKey created = apiKeys.create(name == null ? "offline" : name);
-                new Auditor(new JdbcAuditLog(database), generator, clock).record(AuditAction.API_KEY_CREATED, "offline",
-                        null, null, "api key " + created.apiKey().id() + " by OS user " + System.getProperty("user.name"));
+                ApiKeys apiKeys = Wiring.offlineApiKeys(config, database, Clock.systemUTC(), new SecureRandom());
+                NewApiKey created = apiKeys.create(name == null ? "offline" : name,
+                        Actor.offline(System.getProperty("user.name")));
                 ObjectNode answer = AdminClient.JSON.createObjectNode();
                 answer.put("id", created.apiKey().id());
                 answer.put("name", created.apiKey().name());

@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.token.TokenClaims;
+import io.latchkey.core.token.TokenKind;
 import io.latchkey.server.Services;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
@@ -14,27 +15,19 @@ import java.util.Optional;
  */
 final class IntrospectionEndpoint {
     private final Services services;
-    private final Blocking blocking;
+    private final Operations operations;
 
-    IntrospectionEndpoint(Services services, Blocking blocking) {
+    IntrospectionEndpoint(Services services, Operations operations) {
         this.services = services;
-        this.blocking = blocking;
+        this.operations = operations;
     }
 
     void handle(RoutingContext ctx) {
         OAuthParameters parameters = OAuthParameters.parse(ctx);
-        String apiKey = ctx.request().getHeader(AdminRoutes.API_KEY_HEADER);
-        ClientCredentials credentials = apiKey == null ? ClientCredentials.from(ctx, parameters, false) : null;
-        if (apiKey != null) {
-            AuthAttempts.check(ctx, "apikey");
-            services.apiKeys().authenticate(apiKey);
-        }
-        String token = parameters.require("token");
-        blocking.reply(ctx, ErrorStyle.OAUTH, () -> {
-            if (credentials != null) {
-                services.clients().authenticate(credentials.clientId(), credentials.clientSecret());
-            }
-            return Reply.ok(body(services.introspection().introspect(token))).withNoStore();
+        var attempt = FrontDoor.begin(ctx, Credentials.API_KEY_OR_CLIENT, parameters);
+        operations.authenticated(ctx, attempt, () -> {
+            String token = parameters.require("token");
+            operations.onWorker(ctx, () -> Reply.ok(body(services.introspection().introspect(token))).withNoStore());
         });
     }
 
@@ -54,7 +47,7 @@ final class IntrospectionEndpoint {
         body.put("iss", claims.issuer());
         body.put("aud", claims.audience());
         body.put("jti", claims.jti());
-        body.put("token_type", claims.kind() == io.latchkey.core.token.TokenKind.ACCESS ? "Bearer" : "refresh_token");
+        body.put("token_type", claims.kind() == TokenKind.ACCESS ? "Bearer" : "refresh_token");
         body.put("partner_id", claims.partnerId());
         return body;
     }

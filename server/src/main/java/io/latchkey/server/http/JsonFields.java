@@ -10,7 +10,7 @@ import java.util.List;
  * Typed, strict access to the fields of a JSON request body: a field of the wrong JSON type is an
  * error ({@code "partnerId": 42} is a 400), never coerced.
  */
-final class JsonFields {
+final class JsonFields implements RequestFields {
     private final ObjectNode body;
 
     JsonFields(ObjectNode body) {
@@ -19,6 +19,11 @@ final class JsonFields {
 
     boolean has(String name) {
         return body.has(name);
+    }
+
+    @Override
+    public String value(String name) {
+        return optionalText(name);
     }
 
     /** A required string field. */

@@ -12,7 +12,7 @@ import java.util.Map;
  * (RFC 7517).
  */
 final class MetadataEndpoints {
-    private static final List<String> AUTH_METHODS = List.of("client_secret_basic", "client_secret_post");
+    private static final List<String> AUTH_METHODS = Credentials.clientMethodNames();
 
     private final Services services;
     private final Map<String, Object> metadata;

@@ -16,7 +16,7 @@ import java.util.Map;
  * RFC 7662 §2.1, RFC 7009 §2.1) or, as a convenience, a flat JSON object of strings. A parameter
  * given twice is an error (RFC 6749 §3.2).
  */
-final class OAuthParameters {
+final class OAuthParameters implements RequestFields {
     private static final int MAX_PARAMETERS = 64;
     private final Map<String, String> values;
 
@@ -76,6 +76,11 @@ final class OAuthParameters {
     String get(String name) {
         String value = values.get(name);
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    @Override
+    public String value(String name) {
+        return get(name);
     }
 
     String require(String name) {

@@ -21,7 +21,7 @@ import org.slf4j.MDC;
  *
  * <p>Vert.x runs a request's handlers on an event loop and its store work on worker threads, and
  * carries no logging context between them; so the request id enters SLF4J's MDC around each piece
- * ({@link #enter}/{@link #exit} on the event loop, {@link #traced} on a worker), and every line
+ * ({@link #inScope} on the event loop, {@link #traced} on a worker), and every line
  * logged while handling the request carries it.
  */
 public final class RequestObserver implements Handler<RoutingContext> {
@@ -55,12 +55,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         begin(ctx);
-        String previous = enter(ctx);
-        try {
-            ctx.next();
-        } finally {
-            exit(previous);
-        }
+        inScope(ctx, ctx::next);
     }
 
     /** Starts observing {@code ctx}, unless this already happened. */
@@ -102,8 +97,21 @@ public final class RequestObserver implements Handler<RoutingContext> {
         }
     }
 
+    /**
+     * Runs {@code work} with the request id of {@code ctx} in the MDC: the one request scope of
+     * every handler, error handler and completion that runs on an event loop.
+     */
+    static void inScope(RoutingContext ctx, Runnable work) {
+        String previous = enter(ctx);
+        try {
+            work.run();
+        } finally {
+            exit(previous);
+        }
+    }
+
     /** Puts the request id of {@code ctx} in the MDC; returns what to restore with {@link #exit}. */
-    static String enter(RoutingContext ctx) {
+    private static String enter(RoutingContext ctx) {
         Observation observation = ctx.get(KEY);
         String previous = MDC.get(MDC_KEY);
         if (observation != null) {
@@ -112,7 +120,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
         return previous;
     }
 
-    static void exit(String previous) {
+    private static void exit(String previous) {
         if (previous == null) {
             MDC.remove(MDC_KEY);
         } else {
@@ -135,6 +143,28 @@ public final class RequestObserver implements Handler<RoutingContext> {
             } finally {
                 exit(previous);
             }
+        };
+    }
+
+    /**
+     * An executor of short store writes (an audit event) noticed on an event loop: each runs on a
+     * worker, with the MDC of the thread that handed it over.
+     */
+    public static java.util.concurrent.Executor onWorkers(io.vertx.core.Vertx vertx) {
+        return command -> {
+            String id = MDC.get(MDC_KEY);
+            vertx.executeBlocking(() -> {
+                String previous = MDC.get(MDC_KEY);
+                if (id != null) {
+                    MDC.put(MDC_KEY, id);
+                }
+                try {
+                    command.run();
+                } finally {
+                    exit(previous);
+                }
+                return null;
+            }, false);
         };
     }
 
@@ -174,7 +204,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
             return;
         }
         HttpServerResponse response = ctx.response();
-        String source = AuthAttempts.source(ctx);
+        String source = FrontDoor.source(ctx);
         if (source == null) {
             source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
         }

@@ -2,7 +2,7 @@ package io.latchkey.server.http;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
-import io.latchkey.store.jdbc.StoreException;
+import io.latchkey.core.error.StoreUnavailableException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -36,42 +36,13 @@ final class Responses {
             response.end();
         } else {
             Buffer body = reply.body() instanceof Buffer written ? written : Json.write(reply.body());
-            response.putHeader("Content-Type", JSON).end(body);
+            response.putHeader("Content-Type", reply.contentType()).end(body);
         }
     }
 
-    /** The Prometheus text exposition of {@code GET /metrics}. */
-    static void sendMetrics(RoutingContext ctx, String exposition) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        response.setStatusCode(200)
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(exposition);
-    }
-
-    /** RFC 6750 §3.1: {@code /metrics} was asked for without its bearer token, or with a wrong one. */
-    static void sendMetricsUnauthorized(RoutingContext ctx) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", 401);
-        body.put("message", "GET /metrics needs Authorization: Bearer with the metrics token.");
-        body.put("error", "invalid_token");
-        response.setStatusCode(401)
-                .putHeader("WWW-Authenticate", "Bearer realm=\"latchkey-metrics\", error=\"invalid_token\"")
-                .putHeader("Cache-Control", "no-store")
-                .putHeader("Content-Type", JSON)
-                .end(Json.write(body));
-    }
-
-    static void sendError(RoutingContext ctx, ErrorStyle style, Throwable failure) {
+    /** Answers {@code failure} in the error style of the route that answers {@code ctx}. */
+    static void sendError(RoutingContext ctx, Throwable failure) {
         LatchkeyException error = asLatchkeyError(failure);
-        AuthAttempts.charge(ctx, error);
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
@@ -79,7 +50,7 @@ final class Responses {
         ErrorCode code = error.error();
         RequestObserver.failed(ctx, code);
         Map<String, Object> body = new LinkedHashMap<>();
-        if (style == ErrorStyle.PIPELINE) {
+        if (ErrorStyle.of(ctx) == ErrorStyle.PIPELINE) {
             body.put("code", code.status());
             body.put("message", error.getMessage());
             body.put("error", code.code());
@@ -92,6 +63,8 @@ final class Responses {
             response.putHeader("WWW-Authenticate", "Basic realm=\"latchkey\"");
         } else if (code == ErrorCode.INVALID_API_KEY) {
             response.putHeader("WWW-Authenticate", "ApiKey realm=\"latchkey\"");
+        } else if (code == ErrorCode.INVALID_TOKEN) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\", error=\"invalid_token\""); // RFC 6750 §3
         } else if (code == ErrorCode.TOO_MANY_REQUESTS) {
             response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds())); // RFC 9110 §10.2.3
         }
@@ -105,13 +78,13 @@ final class Responses {
      * A failure that a route handler did not produce itself: the body handler's 413, a
      * malformed request Vert.x refused, or an unexpected exception.
      */
-    static void sendFailure(RoutingContext ctx, ErrorStyle style) {
+    static void sendFailure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure instanceof IllegalArgumentException) {
-            // Our handlers answer their own errors (Routes.guarded, Blocking); what fails the
+            // Our handlers answer their own errors (RouteTable.guarded, Operations); what fails the
             // context is Vert.x or Netty refusing the request itself, e.g. a form whose names do
             // not decode ("username%2=", "=x"). The message may quote the body: say nothing of it.
-            sendError(ctx, style, LatchkeyException.invalidRequest(messageFor(ErrorCode.INVALID_REQUEST)));
+            sendError(ctx, LatchkeyException.invalidRequest(messageFor(ErrorCode.INVALID_REQUEST)));
             return;
         }
         if (failure == null || ctx.statusCode() == 413) {
@@ -122,10 +95,10 @@ final class Responses {
                 case 400 -> ErrorCode.INVALID_REQUEST;
                 default -> ErrorCode.SERVER_ERROR;
             };
-            sendError(ctx, style, new LatchkeyException(code, messageFor(code)));
+            sendError(ctx, new LatchkeyException(code, messageFor(code)));
             return;
         }
-        sendError(ctx, style, failure);
+        sendError(ctx, failure);
     }
 
     static String messageFor(ErrorCode code) {
@@ -142,7 +115,7 @@ final class Responses {
         if (failure instanceof LatchkeyException known) {
             return known;
         }
-        if (failure instanceof StoreException) {
+        if (failure instanceof StoreUnavailableException) {
             // An outage makes every request fail alike: one line each, no stack trace flood.
             LOG.warn("Store unavailable: {}", failure.getMessage());
             return new LatchkeyException(ErrorCode.TEMPORARILY_UNAVAILABLE,

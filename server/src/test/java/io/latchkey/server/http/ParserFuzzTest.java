@@ -59,9 +59,9 @@ class ParserFuzzTest {
     @FuzzTest(maxDuration = "2m")
     void basicCredentials(@NotNull String encoded) {
         refusedCleanly(() -> {
-            ClientCredentials credentials = ClientCredentials.decodeBasic(encoded);
+            var credentials = Credentials.decodeBasic(encoded);
             assertThat(credentials.clientId()).isNotNull();
-            assertThat(credentials.clientSecret()).isNotNull();
+            assertThat(credentials.secret()).isNotNull();
         });
     }
 

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Admin API keys in the {@code api_keys} table, by keyed hash only. */
 public final class JdbcApiKeyStore implements ApiKeyStore {
@@ -39,12 +40,29 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                  ResultSet rows = select.executeQuery()) {
                 List<ApiKey> keys = new ArrayList<>();
                 while (rows.next()) {
-                    keys.add(new ApiKey(rows.getString("id"), rows.getString("key_hash"), rows.getString("name"),
-                            Rows.instant(rows, "created_at")));
+                    keys.add(key(rows));
                 }
                 return keys;
             }
         });
+    }
+
+    @Override
+    public Optional<ApiKey> findByHash(String keyHash) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id, key_hash, name, created_at FROM api_keys WHERE key_hash = ?")) {
+                select.setString(1, keyHash);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(key(rows)) : Optional.<ApiKey>empty();
+                }
+            }
+        });
+    }
+
+    private static ApiKey key(ResultSet rows) throws java.sql.SQLException {
+        return new ApiKey(rows.getString("id"), rows.getString("key_hash"), rows.getString("name"),
+                Rows.instant(rows, "created_at"));
     }
 
     @Override

@@ -1,0 +1,27 @@
+package io.latchkey.core.auth;
+
+import io.latchkey.core.apikey.ApiKeys;
+
+/** An admin API key, looked up by its keyed hash in {@link ApiKeys}. */
+public final class ApiKeyAuthentication implements ClientAuthentication<Credential.AdminApiKey> {
+    private final ApiKeys apiKeys;
+
+    public ApiKeyAuthentication(ApiKeys apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    public Class<Credential.AdminApiKey> checks() {
+        return Credential.AdminApiKey.class;
+    }
+
+    @Override
+    public boolean inMemory(Credential.AdminApiKey credential) {
+        return apiKeys.isCached(credential.key());
+    }
+
+    @Override
+    public Caller authenticate(Credential.AdminApiKey credential) {
+        return new Caller.Operator(apiKeys.authenticate(credential.key()));
+    }
+}

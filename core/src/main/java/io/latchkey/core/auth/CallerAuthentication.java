@@ -1,0 +1,135 @@
+package io.latchkey.core.auth;
+
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.Auditor;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.ratelimit.FailedAttemptLimiter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * The one step every request that authenticates a caller goes through, whatever the endpoint and
+ * whatever the method: it refuses a credential that has failed too often before trying it, finds
+ * the {@link ClientAuthentication} method for the credential's kind, and when an attempt fails —
+ * in the method, or later in the operation, as a forged refresh token does — charges the
+ * failed-attempt limiter and audits the start of a lock-out.
+ *
+ * <p>A request's authentication is an {@link Attempt}: begun when its credential has been read,
+ * resolved to a {@link Caller} where the operation runs (on an event loop when
+ * {@link Attempt#inMemory()}, else on a worker), and told of any failure of the request.
+ */
+public final class CallerAuthentication {
+    private final FailedAttemptLimiter limiter;
+    private final Auditor auditor;
+    private final Executor auditWrites;
+    private final Map<Class<?>, ClientAuthentication<?>> methods = new HashMap<>();
+
+    /**
+     * @param auditWrites where lock-out events are written: a store write, which may not run on
+     *                    the thread that noticed the failure (an event loop)
+     * @param methods     one per kind of credential
+     */
+    public CallerAuthentication(FailedAttemptLimiter limiter, Auditor auditor, Executor auditWrites,
+                                List<ClientAuthentication<?>> methods) {
+        this.limiter = limiter;
+        this.auditor = auditor;
+        this.auditWrites = auditWrites;
+        for (ClientAuthentication<?> method : methods) {
+            if (this.methods.put(method.checks(), method) != null) {
+                throw new IllegalArgumentException("two methods check " + method.checks().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * Begins authenticating {@code credential}, presented from {@code source}.
+     *
+     * @throws LatchkeyException {@code too_many_requests} when this credential has failed too
+     *                           often from this source
+     */
+    public Attempt begin(Credential credential, String source) {
+        limiter.checkCredential(source, credential.limiterKey());
+        return new Attempt(credential, source);
+    }
+
+    /** An attempt of a request that presented no usable credential and failed for it. */
+    public LatchkeyException refuse(String source, LatchkeyException failure) {
+        return new Attempt(new Credential.None(), source).failed(failure);
+    }
+
+    /** One request's authentication: its credential, where it came from, and its outcome. */
+    public final class Attempt {
+        private final Credential credential;
+        private final String source;
+        private Caller caller;
+
+        private Attempt(Credential credential, String source) {
+            this.credential = credential;
+            this.source = source;
+        }
+
+        public Credential credential() {
+            return credential;
+        }
+
+        /** The caller's address, as the limiter counts it. */
+        public String source() {
+            return source;
+        }
+
+        /** Whether checking the credential reads no store, so it may happen on an event loop. */
+        public boolean inMemory() {
+            return credential instanceof Credential.None || method().inMemory(credential);
+        }
+
+        /**
+         * The authenticated caller, checked on first use.
+         *
+         * @throws LatchkeyException whatever the method answers for a credential that does not check out
+         */
+        public Caller caller() {
+            if (caller == null) {
+                caller = credential instanceof Credential.None ? new Caller.Anonymous() : method().authenticate(credential);
+            }
+            return caller;
+        }
+
+        /**
+         * Tells the attempt that its request failed with {@code failure}, and returns what to
+         * answer: a failed authentication is charged to the limiter (and a lock's start
+         * audited), and answered with {@code too_many_requests} when its source had already
+         * failed too often; any other failure is answered as it is.
+         */
+        public LatchkeyException failed(LatchkeyException failure) {
+            if (!failure.failedAuthentication()) {
+                return failure;
+            }
+            try {
+                limiter.refuseFailureIfAddressLocked(source);
+            } catch (LatchkeyException locked) {
+                limiter.recordFailure(source, credential.limiterKey());
+                return locked;
+            }
+            if (limiter.recordFailure(source, credential.limiterKey())) {
+                String key = credential.limiterKey();
+                String clientId = credential.claimedClientId();
+                auditWrites.execute(() -> auditor.record(AuditAction.RATE_LIMIT_LOCKED,
+                        key == null ? "anonymous" : key, source, clientId, null));
+            }
+            return failure;
+        }
+
+        @SuppressWarnings("unchecked")
+        private ClientAuthentication<Credential> method() {
+            // The map holds each method under the very class it checks, so the cast is sound.
+            ClientAuthentication<Credential> method = (ClientAuthentication<Credential>) methods.get(credential.getClass());
+            if (method == null) {
+                // A credential the edge can read but no method checks: a wiring mistake, not the caller's.
+                throw new IllegalStateException("no method checks " + credential.getClass().getSimpleName());
+            }
+            return method;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.latchkey.core.auth;
+
+import io.latchkey.core.client.ClientId;
+
+/**
+ * What a request presents to say who is calling, as read at the edge and before anything is
+ * checked. Each client-authentication method has its own kind; {@link CallerAuthentication}
+ * finds the method that checks it. No {@code toString()} prints a secret.
+ */
+public sealed interface Credential {
+    /**
+     * What the failed-attempt limiter counts failures of, besides the source address: one bounded
+     * key per credential, never the raw text a caller typed (a malformed client id of 16 KiB would
+     * otherwise key the limiter's table, and the audit log, with itself); null when none is known.
+     */
+    String limiterKey();
+
+    /** The client id this credential claims, when it claims a well-formed one (for the audit log). */
+    default String claimedClientId() {
+        return null;
+    }
+
+    /** No credential at all: the pipeline's refresh flow, or a request that gave none. */
+    record None() implements Credential {
+        @Override
+        public String limiterKey() {
+            return null;
+        }
+    }
+
+    /**
+     * A client id and secret (RFC 6749 §2.3.1), however they were sent.
+     *
+     * @param method how the request carried them, as RFC 8414 names it ({@code client_secret_basic},
+     *               {@code client_secret_post}; the integration model's username/password count as post)
+     */
+    record ClientSecret(String clientId, String secret, String method) implements Credential {
+        @Override
+        public String limiterKey() {
+            return ClientId.isWellFormed(clientId) ? "client:" + clientId : "client:malformed";
+        }
+
+        @Override
+        public String claimedClientId() {
+            return ClientId.isWellFormed(clientId) ? clientId : null;
+        }
+
+        @Override
+        public String toString() {
+            return "ClientSecret[" + limiterKey() + ", " + method + "]"; // never the secret
+        }
+    }
+
+    /** An admin API key ({@code X-API-Key}, or the pipeline's {@code apikey} field). */
+    record AdminApiKey(String key) implements Credential {
+        @Override
+        public String limiterKey() {
+            return "apikey";
+        }
+
+        @Override
+        public String toString() {
+            return "AdminApiKey[…]";
+        }
+    }
+
+    /** An opaque bearer token for a service endpoint of the server itself ({@code /metrics}). */
+    record ServiceToken(String service, String token) implements Credential {
+        @Override
+        public String limiterKey() {
+            return service;
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceToken[" + service + "]";
+        }
+    }
+}

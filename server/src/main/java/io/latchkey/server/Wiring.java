@@ -1,0 +1,105 @@
+package io.latchkey.server;
+
+import io.latchkey.core.apikey.ApiKeys;
+import io.latchkey.core.audit.AuditLog;
+import io.latchkey.core.audit.Auditor;
+import io.latchkey.core.auth.ApiKeyAuthentication;
+import io.latchkey.core.auth.CallerAuthentication;
+import io.latchkey.core.auth.ClientAuthentication;
+import io.latchkey.core.auth.ClientSecretAuthentication;
+import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.client.ClientStore;
+import io.latchkey.core.key.KeyService;
+import io.latchkey.core.key.SigningKeyRotation;
+import io.latchkey.core.ratelimit.FailedAttemptLimiter;
+import io.latchkey.core.secret.SecretGenerator;
+import io.latchkey.core.secret.SecretHasher;
+import io.latchkey.core.token.ClientCredentialsGrant;
+import io.latchkey.core.token.RefreshTokenRotation;
+import io.latchkey.core.token.RevocationList;
+import io.latchkey.core.token.TokenIntrospection;
+import io.latchkey.core.token.TokenIssuer;
+import io.latchkey.core.token.TokenRevocation;
+import io.latchkey.core.token.TokenSettings;
+import io.latchkey.core.token.TokenVerifier;
+import io.latchkey.server.config.ServerConfig;
+import io.latchkey.store.jdbc.Database;
+import io.latchkey.store.jdbc.JdbcApiKeyStore;
+import io.latchkey.store.jdbc.JdbcAuditLog;
+import io.latchkey.store.jdbc.JdbcRevocationStore;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * The object graph of the domain over an open store, wired by hand in one place: what
+ * {@code serve} runs, and what the offline CLI builds its part of, so that both hash, audit and
+ * store alike.
+ */
+public final class Wiring {
+    private static final int MAX_TRACKED_SOURCES = 100_000;
+
+    private Wiring() {
+    }
+
+    /**
+     * Every service of a running server.
+     *
+     * @param auditLog     where audit events go (the server counts them for its metrics)
+     * @param auditWrites  where audit writes that are noticed on an event loop run
+     * @param extraMethods client-authentication methods beyond client secrets and API keys
+     */
+    static Services services(ServerConfig config, int port, Database database, Clock clock, SecureRandom random,
+                             ClientStore clientStore, AuditLog auditLog, Executor auditWrites,
+                             List<ClientAuthentication<?>> extraMethods) throws IOException {
+        String issuer = config.issuerFor(port);
+        TokenSettings settings = new TokenSettings(issuer, List.of(config.audience() == null ? issuer : config.audience()),
+                config.accessTokenTtl(), config.refreshTokenTtl());
+        KeyService keys = StoreFactory.keyService(config, database, clock, random);
+        keys.load();
+        SecretGenerator generator = new SecretGenerator(random);
+        SecretHasher hasher = new SecretHasher(keys.pepper());
+        Auditor auditor = new Auditor(auditLog, generator, clock);
+        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor);
+        ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
+        JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
+        RevocationList revocations = new RevocationList(revocationStore, clock);
+        revocations.load();
+        TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
+        TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
+        FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, config.authFailureBurst(),
+                config.authFailurePerMinute(), MAX_TRACKED_SOURCES);
+        List<ClientAuthentication<?>> methods = new ArrayList<>(List.of(
+                new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys)));
+        methods.addAll(extraMethods);
+        return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
+                clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
+                new ClientCredentialsGrant(issuerOfTokens),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
+                        auditor),
+                new TokenIntrospection(verifier, clients, revocations, revocationStore),
+                new TokenRevocation(verifier, revocations, settings, clock),
+                revocations, limiter, auditor);
+    }
+
+    /**
+     * The admin API keys of a store with no server running ({@code apikey create --offline}):
+     * hashed with the pepper the server uses, audited into the same log.
+     */
+    public static ApiKeys offlineApiKeys(ServerConfig config, Database database, Clock clock, SecureRandom random)
+            throws IOException {
+        KeyService keys = StoreFactory.keyService(config, database, clock, random);
+        keys.loadForHashing();
+        SecretGenerator generator = new SecretGenerator(random);
+        return apiKeys(database, new SecretHasher(keys.pepper()), generator, clock,
+                new Auditor(new JdbcAuditLog(database), generator, clock), null);
+    }
+
+    private static ApiKeys apiKeys(Database database, SecretHasher hasher, SecretGenerator generator, Clock clock,
+                                   Auditor auditor, String configuredKey) {
+        return new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, auditor, configuredKey);
+    }
+}

@@ -1,0 +1,86 @@
+package io.latchkey.server.http;
+
+import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.client.NewClient;
+import io.latchkey.core.client.Scopes;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.server.Services;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /admin/clients}: register, list, show, delete and re-key clients (SPEC §4). Views: {@link ClientViews}. */
+final class ClientRoutes {
+    private final Services services;
+    private final Operations operations;
+
+    ClientRoutes(Services services, Operations operations) {
+        this.services = services;
+        this.operations = operations;
+    }
+
+    void register(RouteTable table) {
+        table.post("/admin/clients", this::create);
+        table.get("/admin/clients", this::list);
+        table.get("/admin/clients/:clientId", this::get);
+        table.delete("/admin/clients/:clientId", this::delete);
+        table.post("/admin/clients/:clientId/secret", this::rotateSecret);
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonFields fields = AdminRequests.jsonBody(ctx);
+        String partnerId = fields.nonBlankText("partnerId", PipelineEndpoint.MAX_PARTNER_ID);
+        String name = AdminRequests.optionalName(fields);
+        List<String> scopes = fields.optionalTextList("scopes");
+        Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
+        operations.onWorker(ctx, () -> {
+            NewClient created = services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx));
+            return Reply.created(ClientViews.withSecret(created)).withNoStore();
+        });
+    }
+
+    private void list(RoutingContext ctx) {
+        List<String> partnerIds = ctx.queryParam("partnerId");
+        if (partnerIds.size() > 1) {
+            throw LatchkeyException.invalidRequest("Give partnerId at most once.");
+        }
+        // An empty partnerId is a filter too (it matches nobody), unlike AdminRequests.single.
+        String partnerId = partnerIds.isEmpty() ? null : JsonFields.storable("partnerId", partnerIds.get(0));
+        operations.onWorker(ctx, () -> Reply.ok(Map.of("clients",
+                services.clients().list(partnerId).stream().map(ClientViews::of).toList())));
+    }
+
+    private void get(RoutingContext ctx) {
+        ClientId id = AdminRequests.clientId(ctx);
+        operations.onWorker(ctx, () -> Reply.ok(ClientViews.of(services.clients().find(id)
+                .orElseThrow(() -> LatchkeyException.notFound("No client with the clientId: " + id.value())))));
+    }
+
+    private void delete(RoutingContext ctx) {
+        ClientId id = AdminRequests.clientId(ctx);
+        operations.onWorker(ctx, () -> {
+            services.clients().delete(id, AdminRequests.actor(ctx));
+            return Reply.ok(ClientViews.deleted(id.value()));
+        });
+    }
+
+    private void rotateSecret(RoutingContext ctx) {
+        ClientId id = AdminRequests.clientId(ctx);
+        JsonFields fields = AdminRequests.optionalJsonBody(ctx);
+        long graceSeconds = fields == null ? 0
+                : fields.optionalLong("graceSeconds", 0, 0, ClientRegistry.MAX_GRACE.toSeconds());
+        Duration grace = Duration.ofSeconds(graceSeconds);
+        operations.onWorker(ctx, () -> {
+            var rotated = services.clients().rotateSecret(id, grace, AdminRequests.actor(ctx));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("clientId", id.value());
+            body.put("clientSecret", rotated.secret());
+            body.put("previousSecretExpiresAt", rotated.client().previousSecretExpiresAt() == null
+                    ? null : rotated.client().previousSecretExpiresAt().toString());
+            return Reply.ok(body).withNoStore();
+        });
+    }
+}
