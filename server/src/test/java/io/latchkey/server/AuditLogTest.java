@@ -102,7 +102,9 @@ class AuditLogTest {
     @Test
     void badQueriesAreRefusedAndTheLogNeedsAnApiKey() {
         for (String query : List.of("?action=nope", "?limit=0", "?limit=x", "?since=yesterday", "?cursor=%25%25",
-                "?cursor=bm90LWEtY3Vyc29y")) {
+                "?cursor=bm90LWEtY3Vyc29y",
+                // Instant.parse takes these, but no millisecond column holds them (they answered 500).
+                "?since=%2B300000000-01-01T00:00:00Z", "?until=-000001-01-01T00:00:00Z")) {
             HttpResponse<String> response = server.admin("GET", "/admin/audit" + query, null);
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(TestServer.json(response).get("error").asText()).isEqualTo("invalid_request");

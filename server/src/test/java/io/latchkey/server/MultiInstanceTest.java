@@ -131,7 +131,10 @@ class MultiInstanceTest {
         assertThat(created.statusCode()).isEqualTo(201);
         String apiKey = TestServer.json(created).get("apiKey").asText();
         String apiKeyId = TestServer.json(created).get("id").asText();
-        assertWithin(BOUND, () -> b.get("/admin/clients", "X-API-Key", apiKey).statusCode() == 200);
+        // Read-your-writes, as for a new client secret: no wait for the change feed.
+        assertThat(b.get("/admin/clients", "X-API-Key", apiKey).statusCode()).isEqualTo(200);
+        assertThat(b.postJson("/pipeline/oauth2", "{\"partnerId\":\"acme\",\"executionType\":\"create\",\"apikey\":\""
+                + apiKey + "\"}").statusCode()).isEqualTo(200);
 
         assertThat(a.admin("DELETE", "/admin/api-keys/" + apiKeyId, null).statusCode()).isEqualTo(200);
         assertWithin(BOUND, () -> b.get("/admin/clients", "X-API-Key", apiKey).statusCode() == 401);

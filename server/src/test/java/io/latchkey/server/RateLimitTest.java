@@ -114,6 +114,23 @@ class RateLimitTest {
     }
 
     @Test
+    void aLockedAddressRefusesOnlyAttemptsThatFailNeverAPartnerWithTheRightSecret() {
+        // Behind an unlisted proxy every partner shares one address: one guesser locks it...
+        Credentials partner = server.createClient("acme");
+        for (int i = 0; i < BURST * 5; i++) {
+            assertThat(pipelineRefresh("forged." + i + ".token", ATTACKER).statusCode()).isEqualTo(400);
+        }
+        assertThat(pipelineRefresh("forged.again.token", ATTACKER).statusCode()).isEqualTo(429);
+
+        // ...but only failures are refused there: the right secret still gets its token.
+        assertThat(token(partner, ATTACKER).statusCode()).isEqualTo(200);
+        Credentials wrong = new Credentials(server.createClient("other").clientId(), "wrong-secret");
+        HttpResponse<String> refused = token(wrong, ATTACKER);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
     void aWellBehavedClientIsNeverSlowed() {
         Credentials client = server.createClient("acme");
         for (int i = 0; i < 1_000; i++) {

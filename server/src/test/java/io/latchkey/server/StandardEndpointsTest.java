@@ -572,6 +572,9 @@ class StandardEndpointsTest {
                 .toHTTPRequest().send();
 
         assertThat(revoked.getStatusCode()).isEqualTo(200);
+        // RFC 7009 §2.2 lets the body be anything; clients that parse every answer (simple-oauth2) need JSON.
+        assertThat(revoked.getHeaderValue("Content-Type")).startsWith("application/json");
+        assertThat(revoked.getBody()).isEqualToIgnoringWhitespace("{}");
         assertInactive(accessToken);
     }
 

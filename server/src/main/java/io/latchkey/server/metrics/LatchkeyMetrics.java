@@ -4,7 +4,6 @@ import io.latchkey.core.error.ErrorCode;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.PoolUsage;
-import io.latchkey.store.jdbc.PostgresDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -103,9 +102,7 @@ public final class LatchkeyMetrics implements AutoCloseable {
         storeGauge(database, "idle", usage -> usage.idle());
         storeGauge(database, "waiting", usage -> usage.waiting());
         storeGauge(database, "max", usage -> usage.max());
-        if (database instanceof PostgresDatabase postgres) {
-            postgres.reportPoolMetrics(new MicrometerMetricsTrackerFactory(registry));
-        }
+        database.reportPoolMetrics(new MicrometerMetricsTrackerFactory(registry));
     }
 
     private void storeGauge(Database database, String state, ToDoubleFunction<PoolUsage> value) {

@@ -39,6 +39,13 @@ public interface Database extends AutoCloseable {
     /** The connections' use now, for the store gauges of {@code /metrics}; cheap and non-blocking. */
     PoolUsage poolUsage();
 
+    /**
+     * Hands the connection pool's own meters (acquisition and usage times) to {@code factory}, where
+     * the store has such a pool (PostgreSQL's HikariCP); a store without one ignores it.
+     */
+    default void reportPoolMetrics(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
+    }
+
     /** Where the data lives, for the start-up line; never a password. */
     String description();
 

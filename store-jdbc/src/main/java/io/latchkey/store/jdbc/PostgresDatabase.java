@@ -128,6 +128,7 @@ public final class PostgresDatabase implements Database {
      * Reports the pool's usage (active, idle, pending connections, acquisition time) through
      * {@code factory}; HikariCP accepts this once, on a running pool.
      */
+    @Override
     public void reportPoolMetrics(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
         pool.setMetricsTrackerFactory(factory);
     }
