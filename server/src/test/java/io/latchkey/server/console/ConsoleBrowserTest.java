@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.server.RequiresProgram;
+import io.latchkey.server.SystemPrograms;
 import io.latchkey.server.TestServer;
 import java.io.File;
 import java.io.IOException;
@@ -40,13 +42,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console clicked through in a real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}): sign in, create, search, rotate, delete, the audit log and signing keys,
  * each checked against what the server then really does. A screenshot of every step lands in
- * {@code target/console-screenshots/}. Tagged {@code browser}: the store makes no difference to a
- * page, so the PostgreSQL run of the suite leaves it out.
+ * {@code target/console-screenshots/}. Without Chromium and its driver on the PATH the class is
+ * skipped with the command that installs them ({@link RequiresProgram}; CI makes that a failure).
+ * Tagged {@code browser}: the store makes no difference to a page, so the PostgreSQL run of the
+ * suite leaves it out.
  */
 @Tag("browser")
+@RequiresProgram(value = {"chromium", "chromedriver"}, install = "apt-get install chromium chromium-driver")
 class ConsoleBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
@@ -60,10 +63,8 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("The console's browser tests need Debian's Chromium and its driver at "
-                    + CHROMIUM + " and " + CHROMEDRIVER + ": apt-get install chromium chromium-driver (.ci/run does).");
-        }
+        Path chromium = SystemPrograms.path("chromium");
+        Path chromedriver = SystemPrograms.path("chromedriver");
         CDP_LOG.setLevel(Level.OFF);
         server = TestServer.start();
         profile = Files.createTempDirectory("console-browser");
@@ -71,12 +72,12 @@ class ConsoleBrowserTest {
         // Debian's driver and browser, named explicitly: Selenium Manager must not look for or fetch either.
         System.setProperty("SE_OFFLINE", "true");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1280,900", "--user-data-dir=" + profile.toAbsolutePath());
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         // The page re-renders tables while a condition reads them: read again rather than fail.
         await = new WebDriverWait(browser, PATIENCE);
