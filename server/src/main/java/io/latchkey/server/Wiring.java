@@ -40,7 +40,8 @@ import java.util.concurrent.Executor;
  * store alike.
  */
 public final class Wiring {
-    private static final int MAX_TRACKED_SOURCES = 100_000;
+    private static final int MAX_TRACKED_SOURCES = 50_000;
+    private static final long MAX_TRACKED_BYTES = 8L << 20;
 
     private Wiring() {
     }
@@ -71,7 +72,7 @@ public final class Wiring {
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
         FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, config.authFailureBurst(),
-                config.authFailurePerMinute(), MAX_TRACKED_SOURCES);
+                config.authFailurePerMinute(), MAX_TRACKED_SOURCES, MAX_TRACKED_BYTES);
         List<ClientAuthentication<?>> methods = new ArrayList<>(List.of(
                 new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys)));
         methods.addAll(extraMethods);

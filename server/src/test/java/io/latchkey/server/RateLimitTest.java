@@ -1,7 +1,9 @@
 package io.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.server.TestServer.Credentials;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -150,6 +152,33 @@ class RateLimitTest {
                     "Authorization", guess.basic(), "X-Forwarded-For", "192.0.2.6");
             assertThat(sixth.statusCode()).isEqualTo(429);
         }
+    }
+
+    @Test
+    void aSpoofedFirstForwardedForLineDoesNotHideTheAddressTheProxyAppended() {
+        // The client sends its own X-Forwarded-For; a proxy that appends a second line (rather than
+        // joining) puts the real address last. Every line is read, the right-most untrusted hop wins.
+        try (TestServer proxied = TestServer.start(config -> config.authFailureBurst(BURST).authFailurePerMinute(6)
+                .trustedProxies(Set.of("127.0.0.0/8", "10.0.0.0/8")))) {
+            Credentials guess = new Credentials(proxied.createClient("acme").clientId(), "wrong-secret");
+            Map<Integer, Integer> statuses = new HashMap<>();
+            for (int i = 0; i < 50; i++) {
+                statuses.merge(proxied.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                        "Authorization", guess.basic(), "X-Forwarded-For", "192.0.2." + i + ", not-an-address",
+                        "X-Forwarded-For", ATTACKER + ", 10.1.2.3").statusCode(), 1, Integer::sum);
+            }
+            assertThat(statuses).containsExactlyInAnyOrderEntriesOf(Map.of(401, BURST, 429, 50 - BURST));
+            JsonNode locked = TestServer.json(proxied.admin("GET", "/admin/audit?action=rate_limit.locked", null));
+            assertThat(locked.get("events").get(0).get("source").asText()).isEqualTo(ATTACKER);
+        }
+    }
+
+    @Test
+    void aTrustedProxyListThatIsNotAddressesIsRefusedAtStart() {
+        assertThatThrownBy(() -> TestServer.start(config -> config.trustedProxies(Set.of("proxy.internal"))))
+                .hasMessageContaining("proxy.internal").hasMessageContaining("not an IP address or CIDR range");
+        assertThatThrownBy(() -> TestServer.start(config -> config.trustedProxies(Set.of("10.0.0.0/33"))))
+                .hasMessageContaining("prefix length");
     }
 
     private HttpResponse<String> token(Credentials client, String address) {

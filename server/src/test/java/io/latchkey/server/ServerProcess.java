@@ -42,9 +42,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve} on a random port and returns once it printed that it listens. */
     static ServerProcess start(Path dataDir, String adminKey, String... extraArgs) throws IOException {
+        return start(List.of(), dataDir, adminKey, extraArgs);
+    }
+
+    /** As {@link #start(Path, String, String...)}, with {@code jvmOptions} such as {@code -Xmx128m}. */
+    static ServerProcess start(List<String> jvmOptions, Path dataDir, String adminKey, String... extraArgs)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", // a short-lived server: start fast rather than peak
+                "-XX:TieredStopAtLevel=1")); // a short-lived server: start fast rather than peak
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve",
                 "--port", "0", "--host", "127.0.0.1",
@@ -91,6 +99,34 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /**
+     * The server's heap in use right after a full collection, in bytes, as {@code jcmd} (beside
+     * the running JVM) reports it: what the process really holds on to.
+     */
+    long heapAfterGc() throws IOException, InterruptedException {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+        Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).start();
+        gc.getInputStream().readAllBytes();
+        gc.waitFor();
+        Process info = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.heap_info")
+                .redirectErrorStream(true).start();
+        String text = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        info.waitFor();
+        // e.g. " def new generation   total 4928K, used 1020K ..." and " tenured generation   total 10944K, used 6013K"
+        java.util.regex.Matcher used = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(text);
+        long kilobytes = 0;
+        boolean found = false;
+        while (used.find()) {
+            kilobytes += Long.parseLong(used.group(1));
+            found = true;
+        }
+        if (!found) {
+            throw new IllegalStateException("no heap figures in: " + text);
+        }
+        return kilobytes * 1024;
     }
 
     /** SIGKILL, and wait until the process is gone. */

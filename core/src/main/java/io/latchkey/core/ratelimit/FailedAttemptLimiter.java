@@ -19,17 +19,25 @@ import org.slf4j.LoggerFactory;
  * against a partner's client id cannot lock that partner out from its own address; the address
  * bucket, {@value #ADDRESS_FACTOR} times larger, stops one address from cycling through ids.
  *
- * <p>Memory is bounded: a full bucket is the same as none and is swept away; if the table is still
- * full, new keys are not tracked (fail open), which is safe because every secret carries 256 bits.
+ * <p>Memory is bounded, by entries and by bytes: keys are short by construction (an address is a
+ * canonical IP literal, a credential a well-formed client id or a fixed marker, never the raw text
+ * a caller sent); a full bucket is the same as none and is swept away every
+ * {@value #SWEEP_INTERVAL_SECONDS} seconds; and if the table is still at its bound, new keys are
+ * not tracked (fail open), which is safe because every secret carries 256 bits.
  */
 public final class FailedAttemptLimiter {
     static final int ADDRESS_FACTOR = 5;
+    static final int SWEEP_INTERVAL_SECONDS = 10;
+    /** What an entry costs besides its key's characters: the map node, the bucket, the String. */
+    static final int ENTRY_OVERHEAD_BYTES = 120;
     private static final Logger LOG = LoggerFactory.getLogger(FailedAttemptLimiter.class);
 
     private final Clock clock;
     private final double burst;
     private final double refillPerNano;
     private final int maxTracked;
+    private final long maxBytes;
+    private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicBoolean warnedFull = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
@@ -40,13 +48,24 @@ public final class FailedAttemptLimiter {
      * @param maxTracked  the most buckets kept in memory
      */
     public FailedAttemptLimiter(Clock clock, int burst, int perMinute, int maxTracked) {
-        if (burst < 1 || perMinute < 1 || maxTracked < 1) {
+        this(clock, burst, perMinute, maxTracked, (long) maxTracked * (ENTRY_OVERHEAD_BYTES + 2 * 64));
+    }
+
+    /**
+     * @param burst       failures allowed at once per credential and address
+     * @param perMinute   failures regained per minute
+     * @param maxTracked  the most buckets kept in memory
+     * @param maxBytes    the most bytes those buckets may take, about
+     */
+    public FailedAttemptLimiter(Clock clock, int burst, int perMinute, int maxTracked, long maxBytes) {
+        if (burst < 1 || perMinute < 1 || maxTracked < 1 || maxBytes < 1) {
             throw new IllegalArgumentException("rate-limit burst, rate and table size must be positive");
         }
         this.clock = clock;
         this.burst = burst;
         this.refillPerNano = perMinute / (double) Duration.ofMinutes(1).toNanos();
         this.maxTracked = maxTracked;
+        this.maxBytes = maxBytes;
     }
 
     /** A limiter that never limits, for tests and benchmarks that measure something else. */
@@ -116,6 +135,11 @@ public final class FailedAttemptLimiter {
         return buckets.size();
     }
 
+    /** About how many bytes the buckets in memory take (for tests and metrics). */
+    public long trackedBytes() {
+        return bytes.get();
+    }
+
     private long waitNanos(String key, long now, double capacity) {
         TokenBucket bucket = buckets.get(key);
         return bucket == null ? 0 : bucket.nanosUntilAvailable(now, capacity, refillPerNano);
@@ -124,27 +148,42 @@ public final class FailedAttemptLimiter {
     private boolean spend(String key, long now, double capacity) {
         TokenBucket bucket = buckets.get(key);
         if (bucket == null) {
-            if (buckets.size() >= maxTracked) {
-                sweepAtMostOncePerSecond(now);
-                if (buckets.size() >= maxTracked) {
+            sweepIfDue(now, SWEEP_INTERVAL_SECONDS * 1_000_000_000L);
+            if (buckets.size() >= maxTracked || bytes.get() >= maxBytes) {
+                sweepIfDue(now, 1_000_000_000L);
+                if (buckets.size() >= maxTracked || bytes.get() >= maxBytes) {
                     if (warnedFull.compareAndSet(false, true)) {
-                        LOG.warn("Failed-attempt table is full ({} entries); new sources are not limited", maxTracked);
+                        LOG.warn("Failed-attempt table is full ({} entries, about {} bytes); new sources are not "
+                                + "limited", buckets.size(), bytes.get());
                     }
                     return false;
                 }
             }
-            bucket = buckets.computeIfAbsent(key, k -> new TokenBucket(capacity, now));
+            bucket = buckets.computeIfAbsent(key, k -> {
+                bytes.addAndGet(cost(k));
+                return new TokenBucket(capacity, now);
+            });
         }
         return bucket.take(now, capacity, refillPerNano);
     }
 
-    /** A sweep walks the whole table: under a flood it must not run on every failure. */
-    private void sweepAtMostOncePerSecond(long now) {
+    /** A sweep walks the whole table: it runs at most once per {@code intervalNanos}, whoever asks. */
+    private void sweepIfDue(long now, long intervalNanos) {
         long last = lastSweep.get();
-        if (now - last < 1_000_000_000L || !lastSweep.compareAndSet(last, now)) {
+        if (now - last < intervalNanos || !lastSweep.compareAndSet(last, now)) {
             return;
         }
-        buckets.entrySet().removeIf(entry -> entry.getValue().isFull(now, capacityOf(entry.getKey()), refillPerNano));
+        buckets.entrySet().removeIf(entry -> {
+            boolean full = entry.getValue().isFull(now, capacityOf(entry.getKey()), refillPerNano);
+            if (full) {
+                bytes.addAndGet(-cost(entry.getKey()));
+            }
+            return full;
+        });
+    }
+
+    private static long cost(String key) {
+        return ENTRY_OVERHEAD_BYTES + 2L * key.length();
     }
 
     private double capacityOf(String key) {

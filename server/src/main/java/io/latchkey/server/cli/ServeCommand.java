@@ -44,7 +44,8 @@ public final class ServeCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--trusted-proxies", defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}", split = ",",
-            description = "Addresses of proxies whose X-Forwarded-For is believed (LATCHKEY_TRUSTED_PROXIES, comma-separated)")
+            description = "Addresses or CIDR ranges of proxies whose X-Forwarded-For is believed "
+                    + "(LATCHKEY_TRUSTED_PROXIES, comma-separated, e.g. 10.0.0.0/8,fd00::/8)")
     java.util.List<String> trustedProxies;
 
     @Option(names = "--auth-failure-burst", defaultValue = "${env:LATCHKEY_AUTH_FAILURE_BURST:-10}",

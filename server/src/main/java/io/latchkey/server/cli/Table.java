@@ -55,6 +55,31 @@ final class Table {
             return ABSENT;
         }
         String text = value.toString();
-        return text.isEmpty() ? ABSENT : text.replaceAll("\\s+", " ");
+        return text.isEmpty() ? ABSENT : printable(text.replaceAll("[ \\t\\n\\r]+", " "));
+    }
+
+    /**
+     * {@code text} with every control character escaped ({@code \\u001b}): a value stored by a
+     * caller (a partner id, an audit detail) must not be able to move the cursor or recolour an
+     * operator's terminal.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT;
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (control) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

@@ -63,7 +63,9 @@ public record ServerConfig(
         if (!positive(dbTimeout) || dbStartupTimeout.isNegative()) {
             throw new IllegalArgumentException("database timeouts must be positive durations");
         }
-        trustedProxies = trustedProxies == null ? Set.of() : Set.copyOf(trustedProxies);
+        trustedProxies = trustedProxies == null ? Set.of() : trustedProxies.stream().filter(p -> !p.isBlank())
+                .map(String::trim).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        trustedProxies.forEach(AddressRange::parse); // a typo here would silently trust nobody, or everybody
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
         }

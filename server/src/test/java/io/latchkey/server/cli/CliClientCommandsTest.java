@@ -56,6 +56,22 @@ class CliClientCommandsTest {
     }
 
     @Test
+    void controlCharactersAPartnerIdCarriesArePrintedEscapedNeverSentToTheTerminal() {
+        // ESC [ 2 J clears the operator's screen; ESC ] … rewrites its title: neither may reach it raw.
+        String hostile = "Evil\u001b[2J\u001b]0;owned\u0007-" + UUID.randomUUID();
+        HttpResponse<String> created = server.admin("POST", "/admin/clients",
+                "{\"partnerId\":\"" + hostile.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007") + "\"}");
+        assertThat(created.statusCode()).isEqualTo(201);
+
+        Cli.Result list = Cli.admin(server, "client", "list", "--partner", hostile).succeeded();
+        Cli.Result audit = Cli.admin(server, "audit", "--action", "client.created").succeeded();
+
+        for (Cli.Result printed : new Cli.Result[] {list, audit}) {
+            assertThat(printed.out()).doesNotContain("\u001b", "\u0007").contains("Evil\\u001b[2J\\u001b]0;owned\\u0007-");
+        }
+    }
+
+    @Test
     void listShowsThePartnersClientsAndNoSecret() {
         String partner = "Partner-" + UUID.randomUUID();
         Credentials first = create(partner);
