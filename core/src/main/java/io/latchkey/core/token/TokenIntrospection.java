@@ -32,6 +32,16 @@ public final class TokenIntrospection {
                 .filter(c -> stillValid(c) && !store.isRefreshTokenConsumed(c.jti()));
     }
 
+    /**
+     * An access token that verifies and is not revoked, itself or its family: all of
+     * {@link #introspect} but the client's existence, and all in memory (the check endpoint, SPEC §8,
+     * asks {@link ClientRegistry} itself, on the event loop when the client is cached).
+     */
+    public Optional<TokenClaims> unrevokedAccessToken(String token) {
+        return verifier.verify(token, TokenKind.ACCESS)
+                .filter(c -> !revocations.isAccessTokenRevoked(c.jti()) && !revocations.isFamilyRevoked(c.familyId()));
+    }
+
     private boolean stillValid(TokenClaims claims) {
         return !revocations.isFamilyRevoked(claims.familyId()) && clients.exists(claims.clientId());
     }

@@ -34,6 +34,36 @@ final class Operations {
         Responses.send(ctx, reply);
     }
 
+    /**
+     * Computes {@code work} inline when {@code inMemory}, else on a worker, then hands its result
+     * to {@code answer} on the request's event loop: for an endpoint that writes its own answer
+     * (the check endpoint's headers); a failure is answered as {@link #run} answers it.
+     */
+    <T> void compute(RoutingContext ctx, boolean inMemory, Callable<T> work, java.util.function.Consumer<T> answer) {
+        if (inMemory) {
+            T result;
+            try {
+                result = work.call();
+            } catch (Exception e) {
+                Responses.sendError(ctx, FrontDoor.failed(ctx, e));
+                return;
+            }
+            answer.accept(result);
+            return;
+        }
+        vertx.executeBlocking(RequestObserver.traced(ctx, work), false).onComplete(result ->
+                RequestObserver.inScope(ctx, () -> {
+                    try {
+                        if (result.failed()) {
+                            throw result.cause();
+                        }
+                        answer.accept(result.result());
+                    } catch (Throwable e) {
+                        Responses.sendError(ctx, FrontDoor.failed(ctx, e));
+                    }
+                }));
+    }
+
     /** Runs {@code operation}, which may touch the store, on a worker; the request id follows it. */
     void onWorker(RoutingContext ctx, Callable<Reply> operation) {
         vertx.executeBlocking(RequestObserver.traced(ctx, operation), false).onComplete(result ->

@@ -40,6 +40,22 @@ final class RouteTable {
         router.get(path).handler(guarded(observed, handler)).failureHandler(failure(observed));
     }
 
+    /**
+     * A route for every method at {@code path} and below it, reading no body (a gateway's check
+     * carries none worth reading): what is sent is drained and dropped.
+     */
+    void any(String path, Handler<RoutingContext> handler) {
+        RequestObserver.ObservedRoute observed = observer.route(path, "ANY");
+        Handler<RoutingContext> guarded = guarded(observed, handler);
+        Handler<RoutingContext> failure = failure(observed);
+        for (String at : new String[] {path, path + "/*"}) {
+            router.route(at).handler(ctx -> {
+                ctx.request().resume(); // the router paused it for a body handler; no data handler drops the bytes
+                guarded.handle(ctx);
+            }).failureHandler(failure);
+        }
+    }
+
     /** A handler for every method under {@code path} that runs before the routes there. */
     void before(String path, Handler<RoutingContext> handler) {
         RequestObserver.ObservedRoute observed = observer.route(path, "ANY");
