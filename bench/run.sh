@@ -25,7 +25,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic pipeline_token pipeline_refresh introspect admin_create token_es256 token_eddsa"
+ALL_SCENARIOS="token_basic pipeline_token pipeline_refresh introspect check admin_create token_es256 token_eddsa"
 
 usage() {
   cat <<EOF
@@ -38,7 +38,7 @@ usage: bench/run.sh [options]
   --only a,b            only these scenarios ($ALL_SCENARIOS); the ceiling always runs
   --starts N            fresh-data-dir starts timed to ready; the median is reported (default 3)
   --clients N           clients seeded through the admin API (default 8)
-  --access-tokens N     access tokens introspected round-robin (default 1000)
+  --access-tokens N     access tokens introspected and checked round-robin (default 1000)
   --refresh-pool-max N  most refresh tokens generated for one measurement (default 400000)
   --ceiling-servers N   HTTP servers (event loops) of the ceiling (default: one per core, as Latchkey runs)
                         (keep the two equal)
@@ -722,6 +722,7 @@ label() {
     pipeline_token) echo "client_credentials, POST /pipeline/oauth2" ;;
     pipeline_refresh) echo "refresh_token, POST /pipeline/oauth2" ;;
     introspect) echo "introspection, POST /oauth2/introspect" ;;
+    check) echo "gateway check, GET /oauth2/check (Bearer)" ;;
     admin_create) echo "create client, POST /admin/clients" ;;
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
@@ -806,6 +807,7 @@ targets="$work/targets.md"
   check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
   check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
   check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
+  check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
   if [ "$postgres" = 1 ]; then

@@ -1,0 +1,22 @@
+-- Scenario: the gateway check, GET /oauth2/check with Authorization: Bearer, round-robin over a
+-- pool of live access tokens (a check consumes nothing, so tokens are reused). No caller
+-- authentication, no body either way: what nginx's auth_request sends for every request it guards.
+--   BENCH_ACCESS_TOKENS  file of access tokens, one a line
+local common = dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
+setup, done = common.setup, common.done
+
+local requests, next_request = {}, 0
+
+function init(args)
+  for _, token in ipairs(common.lines(os.getenv("BENCH_ACCESS_TOKENS"), false)) do
+    requests[#requests + 1] = wrk.format("GET", "/oauth2/check", {
+      ["Authorization"] = "Bearer " .. token,
+    })
+  end
+  assert(#requests > 0, "no access tokens")
+end
+
+function request()
+  next_request = next_request % #requests + 1
+  return requests[next_request]
+end
