@@ -2,6 +2,7 @@ package io.latchkey.server.cli;
 
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.DataDirLock;
 import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.logging.LogFormat;
@@ -138,6 +139,10 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return 2;
         }
+        if (config.dbUrl() == null) {
+            // Held until the process ends: 'latchkey restore' refuses while it is.
+            dataDirLock = lockQuietly(config.dataDir());
+        }
         LatchkeyServer server;
         try {
             server = LatchkeyServer.start(config);
@@ -166,6 +171,17 @@ public final class ServeCommand implements Callable<Integer> {
         }, "latchkey-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The data dir's lock while this process serves it; a field, so that nothing collects it. */
+    private static DataDirLock dataDirLock;
+
+    private static DataDirLock lockQuietly(Path dataDir) {
+        try {
+            return DataDirLock.tryAcquire(dataDir);
+        } catch (java.io.IOException e) {
+            return null; // the store's own open reports an unusable data dir
+        }
     }
 
     private static java.util.Set<String> trimmed(java.util.List<String> values) {
