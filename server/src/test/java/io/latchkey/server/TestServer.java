@@ -3,6 +3,7 @@ package io.latchkey.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,14 +31,14 @@ public final class TestServer implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
-    private final MutableClock clock;
+    private final SettableClock clock;
     private final Consumer<ServerConfig.Builder> customizer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private LatchkeyServer server;
 
     private final String dbUrl;
 
-    private TestServer(Path dataDir, MutableClock clock, Consumer<ServerConfig.Builder> customizer) {
+    private TestServer(Path dataDir, SettableClock clock, Consumer<ServerConfig.Builder> customizer) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.customizer = customizer;
@@ -53,7 +54,7 @@ public final class TestServer implements AutoCloseable {
     /** Starts with the defaults, {@link #ADMIN_KEY} as configured admin key, and {@code customizer}'s changes. */
     public static TestServer start(Consumer<ServerConfig.Builder> customizer) {
         try {
-            return new TestServer(Files.createTempDirectory("latchkey-test"), MutableClock.startingNow(), customizer);
+            return new TestServer(Files.createTempDirectory("latchkey-test"), SettableClock.startingNow(), customizer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +85,7 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
-    public MutableClock clock() {
+    public SettableClock clock() {
         return clock;
     }
 
