@@ -91,6 +91,18 @@ class ApiKeysTest {
     }
 
     @Test
+    void aKeyCreatedAtAnotherInstanceWorksHereAtOnceBeforeAnyReload() {
+        ApiKeys here = instance(null);
+        ApiKeys there = instance(null);
+
+        NewApiKey created = there.create("deploy", BY);
+
+        assertThat(here.isCached(created.key())).isFalse();
+        assertThat(here.authenticate(created.key())).isEqualTo(created.apiKey());
+        assertThat(here.isCached(created.key())).isTrue();
+    }
+
+    @Test
     void aKeyDeletedAtAnotherInstanceStopsWorkingHereOnceReloaded() {
         ApiKeys here = instance(null);
         ApiKeys there = instance(null);
