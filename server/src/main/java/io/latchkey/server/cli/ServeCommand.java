@@ -119,6 +119,11 @@ public final class ServeCommand implements Callable<Integer> {
      * this platform, which the launcher then names in {@code org.sqlite.lib.path} and
      * {@code org.sqlite.lib.name} ({@link SqliteLibraryCopy}).
      */
+    @Option(names = "--check", description = "Check the configuration, the store, the master key and the TLS files, "
+            + "print the effective configuration (secrets masked) and exit: 0 when all is well, else 1 with one line "
+            + "per problem. Starts nothing and writes nothing.")
+    boolean check;
+
     @Option(names = "--copy-sqlite-library", hidden = true)
     Path sqliteLibraryCopy;
 
@@ -137,7 +142,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("latchkey: " + e.getMessage());
             spec.commandLine().getErr().flush();
-            return 2;
+            return check ? 1 : 2;
+        }
+        if (check) {
+            return ConfigCheck.run(config, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         if (config.dbUrl() == null) {
             // Held until the process ends: 'latchkey restore' refuses while it is.

@@ -76,6 +76,11 @@ public final class SqliteBackup {
         }
     }
 
+    /** The schema version this release's migrations bring a store to. */
+    public static String latestSchemaVersion() {
+        return Migrations.LATEST_VERSION;
+    }
+
     /** Forces {@code path} (a file or a directory) to disk. */
     public static void fsync(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
