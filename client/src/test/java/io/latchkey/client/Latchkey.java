@@ -78,6 +78,13 @@ final class Latchkey implements AutoCloseable {
         return new Client((String) created.get("clientId"), (String) created.get("clientSecret"));
     }
 
+    /** A new API key of the {@code verifier} role, as a protected API holds one: the key itself. */
+    String createVerifierKey() {
+        Map<String, Object> created = json(admin("POST", "/admin/api-keys",
+                "{\"name\":\"orders-api\",\"role\":\"verifier\"}", 201));
+        return (String) created.get("apiKey");
+    }
+
     void deleteClient(String clientId) {
         admin("DELETE", "/admin/clients/" + clientId, null, 200);
     }

@@ -49,10 +49,11 @@ class EndToEndTest {
             Map<String, Object> apiCredentials = pipeline(server, Map.of(
                     "partnerId", "OrdersApi", "executionType", "create", "apikey", ADMIN_KEY));
             String clientId = (String) partnerCredentials.get("clientId");
+            String verifierKey = verifierKey(server);
 
             TokenVerifier verifier = TokenVerifier.builder(server).issuer(latchkey.issuer()).clock(clock)
                     .requiredScopes("orders:read")
-                    .sharedKeysFromServer(ADMIN_KEY)
+                    .sharedKeysFromServer(verifierKey)
                     .introspectAsClient((String) apiCredentials.get("clientId"), (String) apiCredentials.get("clientSecret"))
                     .introspectionCacheTtl(Duration.ofSeconds(5))
                     .build();
@@ -102,6 +103,16 @@ class EndToEndTest {
                         assertThat(challenge).startsWith("Bearer realm=\"orders\"").contains("error=\"invalid_token\""));
             }
         }
+    }
+
+    /** The API's own key for the shared HS256 key: a verifier key, as an API should hold. */
+    private String verifierKey(URI server) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve("/admin/api-keys"))
+                .header("X-API-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"orders-api\",\"role\":\"verifier\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return (String) JSONObjectUtils.parse(response.body()).get("apiKey");
     }
 
     private Map<String, Object> pipeline(URI server, Map<String, Object> body) throws Exception {

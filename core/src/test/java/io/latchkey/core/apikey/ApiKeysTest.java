@@ -31,7 +31,7 @@ class ApiKeysTest {
     void aNewKeyIsShownOnceAuthenticatesAndIsStoredOnlyAsAHash() {
         ApiKeys keys = instance(null);
 
-        NewApiKey created = keys.create("deploy", BY);
+        NewApiKey created = keys.create("deploy", ApiKeyRole.ADMIN, BY);
 
         assertThat(created.key()).startsWith("lk_");
         assertThat(created.toString()).doesNotContain(created.key());
@@ -46,7 +46,7 @@ class ApiKeysTest {
     @Test
     void anAbsentEmptyOverlongOrUnknownKeyIsAFailedAuthentication() {
         ApiKeys keys = instance(CONFIGURED);
-        keys.create("deploy", BY);
+        keys.create("deploy", ApiKeyRole.ADMIN, BY);
 
         for (String presented : Arrays.asList(null, "", "x".repeat(ApiKeys.MAX_KEY_LENGTH + 1), "lk_" + generator.secret(),
                 CONFIGURED + "x")) {
@@ -60,8 +60,8 @@ class ApiKeysTest {
     @Test
     void aDeletedKeyStopsWorkingAtOnce() {
         ApiKeys keys = instance(null);
-        NewApiKey created = keys.create("deploy", BY);
-        NewApiKey kept = keys.create("ci", BY);
+        NewApiKey created = keys.create("deploy", ApiKeyRole.ADMIN, BY);
+        NewApiKey kept = keys.create("ci", ApiKeyRole.ADMIN, BY);
 
         keys.delete(created.apiKey().id(), BY);
 
@@ -83,7 +83,7 @@ class ApiKeysTest {
         ApiKeys here = instance(null);
         ApiKeys there = instance(null);
 
-        NewApiKey created = there.create("deploy", BY);
+        NewApiKey created = there.create("deploy", ApiKeyRole.ADMIN, BY);
         here.reload();
 
         assertThat(here.authenticate(created.key())).isEqualTo(created.apiKey());
@@ -95,7 +95,7 @@ class ApiKeysTest {
         ApiKeys here = instance(null);
         ApiKeys there = instance(null);
 
-        NewApiKey created = there.create("deploy", BY);
+        NewApiKey created = there.create("deploy", ApiKeyRole.ADMIN, BY);
 
         assertThat(here.isCached(created.key())).isFalse();
         assertThat(here.authenticate(created.key())).isEqualTo(created.apiKey());
@@ -106,8 +106,8 @@ class ApiKeysTest {
     void aKeyDeletedAtAnotherInstanceStopsWorkingHereOnceReloaded() {
         ApiKeys here = instance(null);
         ApiKeys there = instance(null);
-        NewApiKey created = here.create("deploy", BY);
-        NewApiKey kept = here.create("ci", BY);
+        NewApiKey created = here.create("deploy", ApiKeyRole.ADMIN, BY);
+        NewApiKey kept = here.create("ci", ApiKeyRole.ADMIN, BY);
         there.reload();
 
         there.delete(created.apiKey().id(), BY);
@@ -120,7 +120,7 @@ class ApiKeysTest {
     @Test
     void theConfiguredKeyIsAcceptedAndListedFirstButNeverStored() {
         ApiKeys keys = instance(CONFIGURED);
-        NewApiKey created = keys.create("deploy", BY);
+        NewApiKey created = keys.create("deploy", ApiKeyRole.ADMIN, BY);
 
         assertThat(keys.authenticate(CONFIGURED).id()).isEqualTo(ApiKeys.CONFIGURED_KEY_ID);
         assertThat(keys.list()).extracting(ApiKey::id).containsExactly(ApiKeys.CONFIGURED_KEY_ID, created.apiKey().id());

@@ -55,6 +55,35 @@ class CliApiKeyCommandsTest {
         assertThat(error).isEqualTo("latchkey: No API key with the id: no-such-key (not_found)");
     }
 
+    @Test
+    void createWithRoleVerifierMakesAKeyThatReadsVerificationKeysAndNothingElse() {
+        Cli.Result created = Cli.admin(server, "apikey", "create", "--name", "orders-api", "--role", "verifier")
+                .succeeded();
+        String key = printedKey(created);
+
+        assertThat(created.out()).contains("Created verifier API key");
+        assertThat(server.get("/admin/keys/access-token", "X-API-Key", key).statusCode()).isEqualTo(200);
+        assertThat(Cli.as(server, key, "client", "list").failedWith(1)).contains("forbidden");
+        assertThat(Cli.admin(server, "apikey", "list").out().lines()
+                .filter(line -> line.contains("orders-api")).findFirst().orElseThrow()).contains("verifier");
+    }
+
+    @Test
+    void listShowsEachKeysRoleInItsOwnColumn() {
+        Cli.Result table = Cli.admin(server, "apikey", "list").succeeded();
+
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("ID", "NAME", "ROLE", "CREATED");
+        assertThat(table.out().lines().filter(line -> line.startsWith("configured")).findFirst().orElseThrow())
+                .contains("admin");
+    }
+
+    @Test
+    void createWithAnUnknownRoleFailsWithTheServersMessage() {
+        String error = Cli.admin(server, "apikey", "create", "--role", "root").failedWith(1);
+
+        assertThat(error).contains("role").contains("invalid_request");
+    }
+
     /** The key line of {@code apikey create}: the only line that is just a key. */
     static String printedKey(Cli.Result created) {
         return created.out().lines().map(String::strip).filter(line -> line.startsWith("lk_")).findFirst()
