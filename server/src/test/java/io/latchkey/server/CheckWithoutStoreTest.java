@@ -6,14 +6,19 @@ import io.latchkey.server.TestServer.Credentials;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +26,12 @@ import org.junit.jupiter.api.Test;
  * SPEC §8: the check endpoint reads no database on its path. With every table but the change log
  * locked by another transaction (so any read of a client, a key, a revocation or the audit log
  * waits, while the change feed stays healthy and the cache stays), a cached client's token still
- * passes at once, where a request that reads a client waits for the store and fails.
+ * passes, while a request that reads the clients table waits for the lock.
  */
 @Tag("multi-instance") // starts a PostgreSQL of its own, like DatabaseOutageTest
 class CheckWithoutStoreTest {
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(1);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void aCachedClientsTokenPassesWhileEveryTableItCouldReadIsLocked() throws Exception {
@@ -44,20 +50,38 @@ class CheckWithoutStoreTest {
                         + " consumed_refresh_tokens, audit_events, leases IN ACCESS EXCLUSIVE MODE");
             }
             try {
-                // A check that read the store would wait DB_TIMEOUT for the lock, then answer 503.
+                // A read of the clients table now waits for the lock: wait until one does.
+                CompletableFuture<HttpResponse<String>> listing = HTTP.sendAsync(HttpRequest.newBuilder(
+                        server.uri("/admin/clients?partnerId=acme")).header("X-API-Key", TestServer.ADMIN_KEY)
+                        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                MultiInstanceTest.assertWithin(Duration.ofSeconds(10), () -> waitingForALock(url) > 0);
+
+                // A check that read the store would wait there too.
                 for (int i = 0; i < 50; i++) {
                     HttpResponse<String> response = check(server, token);
                     assertThat(response.statusCode()).isEqualTo(200);
                     assertThat(response.headers().firstValue("X-Latchkey-Client-Id")).hasValue(client.clientId());
                 }
-
-                // The lock bites: listing the clients reads the store, waits, then fails.
-                assertThat(server.admin("GET", "/admin/clients?partnerId=acme", null).statusCode()).isEqualTo(503);
+                assertThat(listing).isNotDone();
+                locker.rollback();
+                assertThat(listing.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             } finally {
                 locker.rollback();
             }
         } finally {
             postgres.close();
+        }
+    }
+
+    private static int waitingForALock(String url) {
+        try (Connection watcher = DriverManager.getConnection(url, "postgres", "");
+             Statement statement = watcher.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+            rows.next();
+            return rows.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

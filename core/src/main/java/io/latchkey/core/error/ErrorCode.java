@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_TOKEN("invalid_token", 401),
     /** RFC 6750 §3.1: a valid token without the audience or scopes the request needs. */
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
+    /** RFC 9110 §15.5.4: a valid API key whose role does not allow the request. */
+    FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     REQUEST_TOO_LARGE("request_too_large", 413),
