@@ -77,7 +77,8 @@ public final class ServeCommand implements Callable<Integer> {
     String audience;
 
     @Option(names = "--admin-api-key", defaultValue = "${env:LATCHKEY_ADMIN_API_KEY}",
-            description = "An admin API key accepted from the start (LATCHKEY_ADMIN_API_KEY)")
+            description = "An admin API key accepted from the start, at least "
+                    + ServerConfig.MIN_ADMIN_API_KEY_LENGTH + " characters (LATCHKEY_ADMIN_API_KEY)")
     String adminApiKey;
 
     @Option(names = "--access-token-ttl", defaultValue = "${env:LATCHKEY_ACCESS_TOKEN_TTL:-PT1H}",

@@ -39,6 +39,12 @@ public record ServerConfig(
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * The shortest admin API key accepted from configuration: 32 random base64url characters carry
+     * 192 bits (a generated key has 43 after its {@code lk_}, 256 bits). Guessing is rate limited,
+     * but a short key chosen by hand is the one credential here an attacker could enumerate.
+     */
+    public static final int MIN_ADMIN_API_KEY_LENGTH = 32;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -75,6 +81,11 @@ public record ServerConfig(
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
+        }
+        adminApiKey = adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey;
+        if (adminApiKey != null && adminApiKey.length() < MIN_ADMIN_API_KEY_LENGTH) {
+            throw new IllegalArgumentException("LATCHKEY_ADMIN_API_KEY must be at least " + MIN_ADMIN_API_KEY_LENGTH
+                    + " characters long");
         }
         metricsToken = metricsToken == null || metricsToken.isBlank() ? null : metricsToken;
         if (metricsToken != null && metricsToken.length() < 16) {
