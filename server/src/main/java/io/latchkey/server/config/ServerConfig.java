@@ -60,7 +60,7 @@ public record ServerConfig(
      */
     public static final int DEFAULT_MAX_CONNECTIONS = 2_048;
     /** Open connections from one source address (trusted proxies are not held to it). */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 128;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
