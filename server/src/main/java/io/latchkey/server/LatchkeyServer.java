@@ -5,6 +5,7 @@ import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.key.KeyService;
+import io.latchkey.core.ratelimit.ClientRateLimiter;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -107,6 +108,7 @@ public final class LatchkeyServer implements AutoCloseable {
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
             clientStore.recount();
             Services services = wire(config, http.actualPort(), database, clock, random, metrics, clientStore);
+            metrics.reportRevocations(services.revocations());
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
             ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
                     CHANGE_POLL_INTERVAL, CHANGE_WINDOW, Clock.systemUTC());
@@ -205,17 +207,17 @@ public final class LatchkeyServer implements AutoCloseable {
         ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock);
         ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(revocationStore, clock);
+        RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
         Auditor auditor = new Auditor(new CountingAuditLog(new JdbcAuditLog(database), metrics), generator, clock);
         return new Services(clock, settings, clients, apiKeys, keys,
                 new ClientCredentialsGrant(clients, issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
-                        auditor),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore),
-                new TokenRevocation(verifier, revocations, settings, clock),
+                new TokenRevocation(verifier, revocations,
+                        new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
                 revocations,
                 new FailedAttemptLimiter(clock, config.authFailureBurst(), config.authFailurePerMinute(),
                         MAX_TRACKED_SOURCES),

@@ -110,12 +110,12 @@ public class RefreshBenchmark {
                 ids, clock);
         client = clients.create("bench", null, Scopes.of(List.of("orders:read"))).client();
         store = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(store, clock);
-        revocations.load();
         TokenSettings settings = new TokenSettings(ISSUER, List.of(ISSUER), accessTtl, refreshTtl);
+        RevocationList revocations = new RevocationList(store, settings, clock);
+        revocations.load();
         issuer = new TokenIssuer(keys, settings, ids, clock);
         rotation = new RefreshTokenRotation(clients, issuer, new TokenVerifier(keys, ISSUER, clock), revocations,
-                store, settings, clock, new Auditor(new JdbcAuditLog(database), ids, clock));
+                store, new Auditor(new JdbcAuditLog(database), ids, clock));
     }
 
     @TearDown(Level.Trial)

@@ -35,10 +35,13 @@ public record ServerConfig(
         Path tlsKey,
         String tlsKeyPassword,
         String metricsToken,
-        boolean accessLog) {
+        boolean accessLog,
+        int revocationsPerMinute) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /** Revocation requests one client may make at once, and regains per minute. */
+    public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -66,6 +69,9 @@ public record ServerConfig(
         trustedProxies = trustedProxies == null ? Set.of() : Set.copyOf(trustedProxies);
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
+        }
+        if (revocationsPerMinute < 1) {
+            throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
         }
         if (tlsCert != null && tlsKey == null && !isPkcs12(tlsCert)) {
             throw new IllegalArgumentException("LATCHKEY_TLS_CERT is a PEM certificate: LATCHKEY_TLS_KEY must name its key");
@@ -149,6 +155,13 @@ public record ServerConfig(
         private String tlsKeyPassword;
         private String metricsToken;
         private boolean accessLog;
+        private int revocationsPerMinute = DEFAULT_REVOCATIONS_PER_MINUTE;
+
+        /** Revocation requests per client: at once, and regained per minute. */
+        public Builder revocationsPerMinute(int revocationsPerMinute) {
+            this.revocationsPerMinute = revocationsPerMinute;
+            return this;
+        }
 
         /** When set, {@code GET /metrics} asks for {@code Authorization: Bearer <token>}. */
         public Builder metricsToken(String metricsToken) {
@@ -281,7 +294,7 @@ public record ServerConfig(
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
-                    tlsKeyPassword, metricsToken, accessLog);
+                    tlsKeyPassword, metricsToken, accessLog, revocationsPerMinute);
         }
     }
 }
