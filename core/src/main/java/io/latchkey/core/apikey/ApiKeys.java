@@ -29,6 +29,8 @@ public final class ApiKeys {
     private final Clock clock;
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
     private final ApiKey configured;
+    /** False after {@link #forget()}: the index must be read again before it answers. */
+    private volatile boolean known;
 
     public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
                    String configuredKey) {
@@ -49,6 +51,18 @@ public final class ApiKeys {
         }
         byHash.keySet().retainAll(fresh.keySet());
         byHash.putAll(fresh);
+        known = true;
+    }
+
+    /**
+     * Drops the stored keys from memory: changes made elsewhere may have been missed (the change
+     * log was unreadable), and a key deleted there must not keep working here. The next check of
+     * a stored key reads them again, and fails as the store does while it is unreachable; the
+     * configured key keeps working.
+     */
+    public synchronized void forget() {
+        known = false;
+        byHash.clear();
     }
 
     /**
@@ -79,6 +93,9 @@ public final class ApiKeys {
         String hash = hasher.hash(presented);
         if (configured != null && SecretHasher.sameHash(hash, configured.keyHash())) {
             return configured;
+        }
+        if (!known) {
+            reload();
         }
         ApiKey key = byHash.get(hash);
         if (key == null) {

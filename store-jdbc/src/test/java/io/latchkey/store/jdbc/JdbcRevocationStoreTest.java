@@ -148,6 +148,25 @@ class JdbcRevocationStoreTest {
     }
 
     @Test
+    void eachRevocationIsAppendedToTheChangeLogOnceInOrder() {
+        ChangeLog log = new ChangeLog(database);
+        long before = log.newest();
+        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60));
+        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60));
+        store.revokeAccessToken("at", "client", NOW.plusSeconds(30));
+
+        ChangeLog.Batch batch = log.after(before, 100);
+
+        assertThat(batch.complete()).isTrue();
+        assertThat(batch.newest()).isEqualTo(before + 2);
+        assertThat(batch.changes()).extracting(Change::seq, Change::kind, Change::subject, Change::expiresAt)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(before + 1, Change.Kind.FAMILY_REVOKED, "fam", NOW.plusSeconds(60)),
+                        org.assertj.core.groups.Tuple.tuple(before + 2, Change.Kind.ACCESS_TOKEN_REVOKED, "at",
+                                NOW.plusSeconds(30)));
+    }
+
+    @Test
     void purgeRemovesOnlyExpiredRows() {
         store.consumeRefreshToken("rt-expired", "fam", "client", NOW.minusSeconds(1));
         store.consumeRefreshToken("rt-at-now", "fam", "client", NOW);
