@@ -42,9 +42,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve} on a random port and returns once it printed that it listens. */
     static ServerProcess start(Path dataDir, String adminKey, String... extraArgs) throws IOException {
+        return start(List.of(), dataDir, adminKey, extraArgs);
+    }
+
+    /** The same, in a JVM started with {@code jvmOptions} too (a heap bound, say). */
+    static ServerProcess start(List<String> jvmOptions, Path dataDir, String adminKey, String... extraArgs)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", // a short-lived server: start fast rather than peak
+                "-XX:TieredStopAtLevel=1")); // a short-lived server: start fast rather than peak
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve",
                 "--port", "0", "--host", "127.0.0.1",
@@ -91,6 +99,10 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL, and wait until the process is gone. */

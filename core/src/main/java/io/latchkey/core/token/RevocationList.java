@@ -84,16 +84,24 @@ public final class RevocationList {
 
     /**
      * Remembers a family another instance revoked (learnt from the change log), until its access
-     * tokens have expired: the store's {@code expiresAt} covers its refresh tokens too.
+     * tokens have expired. The store keeps the family until {@code expiresAt}, the revocation
+     * plus the longest token lifetime, which every instance of a deployment shares; so the
+     * revocation was at {@code expiresAt} minus that, whenever this instance learns of it.
      */
     public void rememberFamily(String familyId, Instant expiresAt) {
-        Instant accessTokensExpired = accessTokensExpired(clock.instant());
-        families.add(familyId, expiresAt.isBefore(accessTokensExpired) ? expiresAt : accessTokensExpired);
+        addUnexpired(families, familyId, accessTokensExpired(expiresAt.minus(longestTtl)));
     }
 
     /** Remembers an access token another instance revoked (learnt from the change log). */
     public void rememberAccessToken(String jti, Instant expiresAt) {
-        accessTokens.add(jti, expiresAt);
+        addUnexpired(accessTokens, jti, expiresAt);
+    }
+
+    /** Learnt late (the change log is read some time after the write), it may need no entry at all. */
+    private void addUnexpired(RevokedIds ids, String id, Instant expiresAt) {
+        if (expiresAt.isAfter(clock.instant())) {
+            ids.add(id, expiresAt);
+        }
     }
 
     /** Revocations made elsewhere may be missing from memory: ask the store until {@link #load()}. */

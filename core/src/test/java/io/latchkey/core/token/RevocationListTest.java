@@ -57,14 +57,30 @@ class RevocationListTest {
     }
 
     @Test
-    void aFamilyLearntFromTheChangeLogIsRememberedForTheAccessTokenLifetimeOnly() {
+    void aFamilyLearntFromTheChangeLogIsRememberedForTheAccessTokenLifetimeAfterItsRevocationOnly() {
         String family = ids.id();
-        list.rememberFamily(family, clock.instant().plus(REFRESH_TTL));
+        Instant revokedAt = clock.instant();
+        clock.advance(Duration.ofMinutes(30)); // however late this instance learns of it
+        list.rememberFamily(family, revokedAt.plus(REFRESH_TTL));
 
-        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN));
+        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN).minusMinutes(30).minusSeconds(1));
         list.purgeExpired(false);
+        assertThat(list.isFamilyRevoked(family)).isTrue();
 
+        clock.advance(Duration.ofSeconds(1));
+        list.purgeExpired(false);
         assertThat(list.isFamilyRevoked(family)).isFalse();
+    }
+
+    @Test
+    void aRevocationLearntOnlyOnceItsTokensHaveExpiredIsNotRemembered() {
+        Instant revokedAt = clock.instant();
+        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN));
+
+        list.rememberAccessToken(ids.timeOrderedId(revokedAt), revokedAt.plus(ACCESS_TTL));
+        list.rememberFamily(ids.id(), revokedAt.plus(REFRESH_TTL));
+
+        assertThat(list.remembered()).isZero();
     }
 
     @Test

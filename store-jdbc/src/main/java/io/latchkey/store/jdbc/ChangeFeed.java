@@ -114,11 +114,6 @@ public final class ChangeFeed implements AutoCloseable {
         lastSuccess = clock.instant();
     }
 
-    /** The newest entry applied (for tests). */
-    synchronized long applied() {
-        return applied;
-    }
-
     private void becomeStale(String why, RuntimeException e) {
         if (!failing) {
             LOG.warn("{}: {}", why, e.getMessage());
