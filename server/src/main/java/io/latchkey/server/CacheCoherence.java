@@ -10,8 +10,8 @@ import io.latchkey.store.jdbc.ChangeFeed;
  * key ring are re-read, revocations are remembered.
  *
  * <p>What this instance caches, and what it does when changes may have been missed (stale):
- * clients are dropped (each is read again when next used); stored API keys are dropped (read
- * again at the next admin call, so a key deleted elsewhere stops working here); revocations are
+ * clients are dropped (each is read again when next used); stored API keys are dropped (answered
+ * 503 until the next reload, so a key deleted elsewhere stops working here); revocations are
  * a deny-list, which cannot be dropped without accepting revoked tokens, so lookups that miss in
  * memory ask the store until it has been read again. The key ring is kept: a key added elsewhere
  * is fetched when a token names it, and a retired key keeps verifying until its tokens expire

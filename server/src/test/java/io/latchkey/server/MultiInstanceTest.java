@@ -161,6 +161,7 @@ class MultiInstanceTest {
 
         assertThat(b.get("/admin/clients", "X-API-Key", apiKey).statusCode()).isEqualTo(503);
         assertThat(b.get("/health/ready").statusCode()).isEqualTo(503);
+        assertThat(b.get("/admin/clients", "X-API-Key", TestServer.ADMIN_KEY).statusCode()).isEqualTo(200);
 
         sql("ALTER TABLE api_keys RENAME COLUMN name_away TO name");
         assertWithin(BOUND, () -> b.get("/health/ready").statusCode() == 200);

@@ -1,5 +1,6 @@
 package io.latchkey.core.apikey;
 
+import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -56,9 +57,9 @@ public final class ApiKeys {
 
     /**
      * Drops the stored keys from memory: changes made elsewhere may have been missed (the change
-     * log was unreadable), and a key deleted there must not keep working here. The next check of
-     * a stored key reads them again, and fails as the store does while it is unreachable; the
-     * configured key keeps working.
+     * log was unreadable), and a key deleted there must not keep working here. Until the next
+     * {@link #reload()}, a stored key is answered {@code temporarily_unavailable} (checking one
+     * reads no store: it happens on the event loop); the configured key keeps working.
      */
     public synchronized void forget() {
         known = false;
@@ -95,7 +96,8 @@ public final class ApiKeys {
             return configured;
         }
         if (!known) {
-            reload();
+            throw new LatchkeyException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "The admin API keys are being read again; try again shortly.");
         }
         ApiKey key = byHash.get(hash);
         if (key == null) {
