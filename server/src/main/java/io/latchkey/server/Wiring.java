@@ -11,6 +11,7 @@ import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
+import io.latchkey.core.ratelimit.ClientRateLimiter;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -67,7 +68,7 @@ public final class Wiring {
         ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor);
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(revocationStore, clock);
+        RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
@@ -79,10 +80,10 @@ public final class Wiring {
         return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
                 new ClientCredentialsGrant(issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
-                        auditor),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore),
-                new TokenRevocation(verifier, revocations, settings, clock),
+                new TokenRevocation(verifier, revocations,
+                        new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
                 revocations, limiter, auditor);
     }
 
