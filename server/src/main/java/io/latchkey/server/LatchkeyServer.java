@@ -7,6 +7,10 @@ import io.latchkey.server.http.Routes;
 import io.latchkey.server.metrics.CountedClientStore;
 import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.latchkey.server.tracing.TracedDatabase;
+import io.latchkey.server.tracing.Tracing;
+import io.latchkey.server.transport.ConnectionGuard;
+import io.latchkey.server.transport.ConnectionLimits;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
@@ -14,6 +18,8 @@ import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -55,10 +61,12 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Optional<NewApiKey> generatedAdminKey;
     private final LatchkeyMetrics metrics;
     private final Router router;
+    private final Tracing tracing;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router) {
+                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.router = router;
         this.http = http;
@@ -76,15 +84,16 @@ public final class LatchkeyServer implements AutoCloseable {
     public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {
         Vertx vertx = Vertx.vertx();
         LatchkeyMetrics metrics = new LatchkeyMetrics();
-        RequestObserver observer = new RequestObserver(metrics, config.accessLog());
+        Tracing tracing = Tracing.fromEnvironment(System.getenv());
+        RequestObserver observer = new RequestObserver(metrics, config.accessLog(), tracing);
         AtomicReference<Router> active = new AtomicReference<>();
         AtomicBoolean ready = new AtomicBoolean();
         active.set(Routes.starting(vertx, config.tlsEnabled(), ready::get, observer));
         HttpServer http;
         Database database = null;
         try {
-            http = listen(vertx, httpOptions(config), EVENT_LOOPS, active);
-            database = StoreFactory.openDatabase(config);
+            http = listen(vertx, httpOptions(config), EVENT_LOOPS, connectionGuard(config), active);
+            database = TracedDatabase.of(StoreFactory.openDatabase(config), tracing);
             metrics.reportStore(database);
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
             clientStore.recount();
@@ -110,13 +119,17 @@ public final class LatchkeyServer implements AutoCloseable {
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router);
+            if (tracing.enabled()) {
+                LOG.info("Tracing on: spans go where the OTEL_* variables say");
+            }
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router, tracing);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
             }
             await(vertx.close());
             metrics.close();
+            tracing.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -128,22 +141,36 @@ public final class LatchkeyServer implements AutoCloseable {
      * thread's one sticky context, and so one event loop.) A random port is asked for as -1:
      * Vert.x then binds one port and shares it among the servers.
      */
-    static HttpServer listen(Vertx vertx, HttpServerOptions options, int eventLoops, AtomicReference<Router> active) {
+    static HttpServer listen(Vertx vertx, HttpServerOptions options, int eventLoops,
+                             Handler<HttpConnection> connections, AtomicReference<Router> active) {
         if (options.getPort() == 0) {
             options.setPort(-1);
         }
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
+                .connectionHandler(connections)
                 .requestHandler(request -> active.get().handle(request))
                 .listen()
                 .onSuccess(servers::add), new DeploymentOptions().setInstances(eventLoops)));
         return servers.get(0);
     }
 
+    /**
+     * The connection limits, shared by the servers of every event loop, and the read deadline.
+     * Trusted proxies are held to the total only: every partner behind one arrives from its address.
+     */
+    private static ConnectionGuard connectionGuard(ServerConfig config) {
+        return new ConnectionGuard(new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.trustedProxies()), config.readTimeout());
+    }
+
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
+                // Vert.x closes a connection with no byte read or written for this long.
+                .setIdleTimeout(Math.toIntExact(config.idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(8 * 1024)
                 .setMaxFormAttributeSize(config.maxBodyBytes())
                 // No HTTP/2 upgrade over cleartext (h2c): Vert.x answered an "Upgrade: h2c" request
@@ -208,6 +235,7 @@ public final class LatchkeyServer implements AutoCloseable {
         } finally {
             database.close();
             metrics.close();
+            tracing.close(); // flushes the spans still queued
         }
     }
 

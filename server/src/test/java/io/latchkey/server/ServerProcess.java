@@ -32,15 +32,20 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path stderr;
+    private final List<String> stdout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServerProcess(Process process, int port, Path stderr) {
+    private ServerProcess(Process process, int port, Path stderr, List<String> stdout) {
         this.process = process;
         this.port = port;
         this.stderr = stderr;
+        this.stdout = stdout;
     }
 
-    /** Starts {@code serve} on a random port and returns once it printed that it listens. */
+    /**
+     * Starts {@code serve} on a random port and returns once it printed that it listens; with
+     * {@code adminKey} null, none is configured.
+     */
     static ServerProcess start(Path dataDir, String adminKey, String... extraArgs) throws IOException {
         return start(List.of(), dataDir, adminKey, extraArgs);
     }
@@ -48,6 +53,12 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, String, String...)}, with {@code jvmOptions} such as {@code -Xmx128m}. */
     static ServerProcess start(List<String> jvmOptions, Path dataDir, String adminKey, String... extraArgs)
             throws IOException {
+        return start(jvmOptions, java.util.Map.of(), dataDir, adminKey, extraArgs);
+    }
+
+    /** As above, with {@code environment} added to the process's variables. */
+    static ServerProcess start(List<String> jvmOptions, java.util.Map<String, String> environment, Path dataDir,
+                               String adminKey, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:TieredStopAtLevel=1")); // a short-lived server: start fast rather than peak
@@ -56,20 +67,25 @@ final class ServerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve",
                 "--port", "0", "--host", "127.0.0.1",
-                "--data-dir", dataDir.toString(),
-                "--admin-api-key", adminKey));
+                "--data-dir", dataDir.toString()));
+        if (adminKey != null) {
+            command.addAll(List.of("--admin-api-key", adminKey));
+        }
         command.addAll(List.of(extraArgs));
         Path stderr = Files.createTempFile("latchkey-process", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         // Only the flags configure it: a LATCHKEY_* variable of the machine running the tests must not.
-        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_") || name.startsWith("OTEL_"));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readStdout(process, listening), "latchkey-process-stdout");
+        List<String> stdout = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> readStdout(process, stdout, listening), "latchkey-process-stdout");
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ServerProcess(process, listening.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), stderr);
+            return new ServerProcess(process, listening.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), stderr,
+                    stdout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -80,12 +96,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Reads stdout to its end: completes {@code listening} with the port, and keeps draining the pipe. */
-    private static void readStdout(Process process, CompletableFuture<Integer> listening) {
+    /** Reads stdout to its end, keeping its lines: completes {@code listening} with the port. */
+    private static void readStdout(Process process, List<String> stdout, CompletableFuture<Integer> listening) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
+                stdout.add(line);
                 Matcher matcher = LISTENING.matcher(line);
                 if (matcher.find()) {
                     listening.complete(Integer.parseInt(matcher.group(1)));
@@ -175,6 +192,11 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The lines it printed on standard output so far. */
+    List<String> stdout() {
+        return List.copyOf(stdout);
     }
 
     String stderr() {
