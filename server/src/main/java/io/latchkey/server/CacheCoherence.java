@@ -27,7 +27,7 @@ final class CacheCoherence implements ChangeFeed.Listener {
     @Override
     public void onChange(Change change) {
         switch (change.kind()) {
-            case CLIENT -> {
+            case CLIENT, CLIENT_KEYS -> {
                 if (ClientId.isWellFormed(change.subject())) {
                     services.clients().invalidate(new ClientId(change.subject()));
                 }

@@ -51,6 +51,33 @@ public sealed interface Credential {
         }
     }
 
+    /**
+     * A signed JWT the client presents for itself (RFC 7523 §2.2, {@code private_key_jwt}).
+     *
+     * @param clientId  the client the assertion names as its issuer, read before anything is
+     *                  checked (it keys the limiter), or null when it names none
+     * @param assertion the compact JWS, at most {@code MAX_ASSERTION_LENGTH} characters
+     */
+    record ClientAssertion(String clientId, String assertion) implements Credential {
+        /** Longer than any assertion a client needs (RFC 7523 sets no bound); a longer one is refused unread. */
+        public static final int MAX_ASSERTION_LENGTH = 8 * 1024;
+
+        @Override
+        public String limiterKey() {
+            return ClientId.isWellFormed(clientId) ? "client:" + clientId : "client:malformed";
+        }
+
+        @Override
+        public String claimedClientId() {
+            return ClientId.isWellFormed(clientId) ? clientId : null;
+        }
+
+        @Override
+        public String toString() {
+            return "ClientAssertion[" + limiterKey() + "]"; // never the assertion
+        }
+    }
+
     /** An admin API key ({@code X-API-Key}, or the pipeline's {@code apikey} field). */
     record AdminApiKey(String key) implements Credential {
         @Override

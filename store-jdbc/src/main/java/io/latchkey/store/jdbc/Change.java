@@ -13,6 +13,8 @@ public record Change(long seq, Kind kind, String subject, Instant expiresAt) {
         CLIENT,
         /** An admin API key was created or deleted: reload the keys. */
         API_KEYS,
+        /** A client's public keys (private_key_jwt) were removed: drop them from caches. */
+        CLIENT_KEYS,
         /** A signing key was added or retired: reload the key ring. */
         SIGNING_KEYS,
         /** A rotation family was revoked. */

@@ -125,7 +125,8 @@ public final class JdbcRevocationStore implements RevocationStore {
     public int purgeExpired(Instant now) {
         return Batches.deleteAll(database, "consumed_refresh_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH)
                 + Batches.deleteAll(database, "revoked_families", "family_id", "expires_at <= ?", now, PURGE_BATCH)
-                + Batches.deleteAll(database, "revoked_access_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH);
+                + Batches.deleteAll(database, "revoked_access_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH)
+                + JdbcAssertionReplayStore.purgeExpired(database, now, PURGE_BATCH);
     }
 
     private boolean exists(String sql, String key) {

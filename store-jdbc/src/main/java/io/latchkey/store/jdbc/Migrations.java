@@ -36,7 +36,8 @@ final class Migrations {
             "V2__change_log_and_leases.sql",
             "V3__audit_log.sql",
             "V4__change_log_sequence.sql",
-            "V5__api_key_roles.sql");
+            "V5__api_key_roles.sql",
+            "V7__client_keys.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
