@@ -7,10 +7,12 @@ import io.latchkey.core.auth.ApiKeyAuthentication;
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.auth.ClientAuthentication;
 import io.latchkey.core.auth.ClientSecretAuthentication;
+import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
+import io.latchkey.core.ratelimit.ClientRateLimiter;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -24,6 +26,7 @@ import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.store.jdbc.Database;
+import io.latchkey.store.jdbc.JdbcAssertionReplayStore;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
@@ -32,6 +35,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -67,23 +71,33 @@ public final class Wiring {
         ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor);
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(revocationStore, clock);
+        RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
         FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, config.authFailureBurst(),
                 config.authFailurePerMinute(), MAX_TRACKED_SOURCES, MAX_TRACKED_BYTES);
         List<ClientAuthentication<?>> methods = new ArrayList<>(List.of(
-                new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys)));
+                new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys),
+                new PrivateKeyJwtAuthentication(clients, new JdbcAssertionReplayStore(database),
+                        assertionAudiences(issuer), clock)));
         methods.addAll(extraMethods);
         return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
                 new ClientCredentialsGrant(issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
-                        auditor),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore),
-                new TokenRevocation(verifier, revocations, settings, clock),
+                new TokenRevocation(verifier, revocations,
+                        new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
                 revocations, limiter, auditor);
+    }
+
+    /**
+     * What a client assertion's {@code aud} may name (RFC 7523 §3 item 3): the issuer, or the URL
+     * of an endpoint that authenticates clients — whichever the assertion is sent to.
+     */
+    private static Set<String> assertionAudiences(String issuer) {
+        return Set.of(issuer, issuer + "/oauth2/token", issuer + "/oauth2/introspect", issuer + "/oauth2/revoke");
     }
 
     /**

@@ -144,6 +144,11 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("no heap figures in: " + text);
         }
         return kilobytes * 1024;
+
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL, and wait until the process is gone. */

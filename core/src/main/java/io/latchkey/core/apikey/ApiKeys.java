@@ -3,6 +3,7 @@ package io.latchkey.core.apikey;
 import io.latchkey.core.audit.Actor;
 import io.latchkey.core.audit.AuditAction;
 import io.latchkey.core.audit.Auditor;
+import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -36,6 +37,8 @@ public final class ApiKeys {
     private final Auditor auditor;
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
     private final ApiKey configured;
+    /** False after {@link #forget()}: the index must be read again before it answers. */
+    private volatile boolean known;
 
     public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock, Auditor auditor,
                    String configuredKey) {
@@ -58,6 +61,18 @@ public final class ApiKeys {
         }
         byHash.keySet().retainAll(fresh.keySet());
         byHash.putAll(fresh);
+        known = true;
+    }
+
+    /**
+     * Drops the stored keys from memory: changes made elsewhere may have been missed (the change
+     * log was unreadable), and a key deleted there must not keep working here. Until the next
+     * {@link #reload()}, a stored key is answered {@code temporarily_unavailable} (checking one
+     * reads no store: it happens on the event loop); the configured key keeps working.
+     */
+    public synchronized void forget() {
+        known = false;
+        byHash.clear();
     }
 
     /**
@@ -110,6 +125,10 @@ public final class ApiKeys {
         if (configured != null && SecretHasher.sameHash(hash, configured.keyHash())) {
             return configured;
         }
+        if (!known) {
+            throw new LatchkeyException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "The admin API keys are being read again; try again shortly.");
+        }
         ApiKey key = byHash.get(hash);
         if (key == null) {
             key = byHash.computeIfAbsent(hash, h -> store.findByHash(h).orElse(null));
@@ -138,13 +157,20 @@ public final class ApiKeys {
             throw LatchkeyException.invalidRequest(
                     "The key from LATCHKEY_ADMIN_API_KEY cannot be deleted; unset the variable instead.");
         }
-        String hash = store.list().stream().filter(key -> key.id().equals(id)).map(ApiKey::keyHash)
-                .findFirst().orElseThrow(() -> LatchkeyException.notFound("No API key with the id: " + id));
+        // Under the index entry's lock when this instance knows the key, so that a load racing the
+        // delete cannot put it back; a key never used here is only in the store, and any load of it
+        // racing this delete is undone by the change feed, which reloads on this very change.
+        String hash = byHash.values().stream().filter(key -> key.id().equals(id)).map(ApiKey::keyHash)
+                .findFirst().orElse(null);
         boolean[] deleted = new boolean[1];
-        byHash.compute(hash, (h, old) -> {
+        if (hash == null) {
             deleted[0] = store.delete(id);
-            return null;
-        });
+        } else {
+            byHash.compute(hash, (h, old) -> {
+                deleted[0] = store.delete(id);
+                return null;
+            });
+        }
         if (!deleted[0]) {
             throw LatchkeyException.notFound("No API key with the id: " + id);
         }

@@ -29,25 +29,51 @@ public sealed interface Credential {
     }
 
     /**
+     * A credential that names the client it is for, before anything is checked: it counts against
+     * that client id when it is well formed, else against one key for every malformed id.
+     */
+    sealed interface OfClient extends Credential {
+        /** The client id as the request gave it, unchecked. */
+        String clientId();
+
+        @Override
+        default String limiterKey() {
+            return ClientId.isWellFormed(clientId()) ? "client:" + clientId() : "client:malformed";
+        }
+
+        @Override
+        default String claimedClientId() {
+            return ClientId.isWellFormed(clientId()) ? clientId() : null;
+        }
+    }
+
+    /**
      * A client id and secret (RFC 6749 §2.3.1), however they were sent.
      *
      * @param method how the request carried them, as RFC 8414 names it ({@code client_secret_basic},
      *               {@code client_secret_post}; the integration model's username/password count as post)
      */
-    record ClientSecret(String clientId, String secret, String method) implements Credential {
-        @Override
-        public String limiterKey() {
-            return ClientId.isWellFormed(clientId) ? "client:" + clientId : "client:malformed";
-        }
-
-        @Override
-        public String claimedClientId() {
-            return ClientId.isWellFormed(clientId) ? clientId : null;
-        }
-
+    record ClientSecret(String clientId, String secret, String method) implements OfClient {
         @Override
         public String toString() {
             return "ClientSecret[" + limiterKey() + ", " + method + "]"; // never the secret
+        }
+    }
+
+    /**
+     * A signed JWT the client presents for itself (RFC 7523 §2.2, {@code private_key_jwt}).
+     *
+     * @param clientId  the client the assertion names as its issuer, read before anything is
+     *                  checked (it keys the limiter), or null when it names none
+     * @param assertion the compact JWS, at most {@code MAX_ASSERTION_LENGTH} characters
+     */
+    record ClientAssertion(String clientId, String assertion) implements OfClient {
+        /** Longer than any assertion a client needs (RFC 7523 sets no bound); a longer one is refused unread. */
+        public static final int MAX_ASSERTION_LENGTH = 8 * 1024;
+
+        @Override
+        public String toString() {
+            return "ClientAssertion[" + limiterKey() + "]"; // never the assertion
         }
     }
 

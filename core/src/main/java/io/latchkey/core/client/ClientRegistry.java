@@ -23,6 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * finishes before the removal (and is removed) or starts after the commit (and finds nothing):
  * a deleted client is never served from the cache once {@link #delete} has returned.
  *
+ * <p>The public keys of {@code private_key_jwt} clients are cached the same way, beside the
+ * clients; they are written with the client and never change, so only a delete (here, or on
+ * another instance through {@link #invalidate}) drops them.
+ *
  * <p>Every change is audited here, after it committed, with the actor that asked for it.
  */
 public final class ClientRegistry {
@@ -36,6 +40,7 @@ public final class ClientRegistry {
     private final Clock clock;
     private final Auditor auditor;
     private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<ClientJwks>> keyCache = new ConcurrentHashMap<>();
 
     public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
                           Auditor auditor) {
@@ -54,6 +59,35 @@ public final class ClientRegistry {
         store.insert(client);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
         return new NewClient(client, secret);
+    }
+
+    /**
+     * Registers a {@code private_key_jwt} client (RFC 7523 §2.2) with the public keys it signs
+     * its assertions with. It has no secret: its stored hash is that of a random secret nobody
+     * ever saw, so a secret never authenticates it, and {@link #rotateSecret} refuses it.
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, Actor by) {
+        Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
+                hasher.hash(generator.secret()), null, null,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        store.insert(client, keys);
+        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
+        return new NewClient(client, null, keys);
+    }
+
+    /**
+     * The public keys of a {@code private_key_jwt} client, empty for a client of a secret (or
+     * none at all). Cached: a client's keys never change while it exists.
+     */
+    public Optional<ClientJwks> keys(ClientId id) {
+        Optional<ClientJwks> cached = keyCache.get(id.value());
+        if (cached != null) {
+            return cached;
+        }
+        if (keyCache.size() >= MAX_CACHED_CLIENTS) {
+            keyCache.clear();
+        }
+        return keyCache.computeIfAbsent(id.value(), key -> store.findKeys(id));
     }
 
     /**
@@ -113,6 +147,9 @@ public final class ClientRegistry {
         if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
             throw LatchkeyException.invalidRequest("graceSeconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
         }
+        if (keys(id).isPresent()) {
+            throw LatchkeyException.invalidRequest("The client authenticates with private_key_jwt: it has no secret to rotate.");
+        }
         String secret = generator.secret();
         String secretHash = hasher.hash(secret);
         Instant graceUntil = grace.isZero() ? null : clock.instant().plus(grace);
@@ -137,11 +174,13 @@ public final class ClientRegistry {
     /** Drops one client from memory: another instance changed or deleted it. */
     public void invalidate(ClientId id) {
         cache.remove(id.value());
+        keyCache.remove(id.value());
     }
 
     /** Drops every client from memory: changes may have been missed (the change log was unreachable). */
     public void invalidateAll() {
         cache.clear();
+        keyCache.clear();
     }
 
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
@@ -151,6 +190,7 @@ public final class ClientRegistry {
             deleted[0] = store.delete(id);
             return null;
         });
+        keyCache.remove(id.value());
         if (!deleted[0]) {
             throw unknown(id);
         }

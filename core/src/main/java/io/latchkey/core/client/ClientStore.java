@@ -7,7 +7,20 @@ import java.util.Optional;
 public interface ClientStore {
     void insert(Client client);
 
+    /**
+     * Inserts a {@code private_key_jwt} client and its public keys, both or neither. A store that
+     * keeps no keys refuses.
+     */
+    default void insert(Client client, ClientJwks keys) {
+        throw new UnsupportedOperationException("this store keeps no client keys");
+    }
+
     Optional<Client> find(ClientId id);
+
+    /** The public keys of a {@code private_key_jwt} client; empty for a client of a secret. */
+    default Optional<ClientJwks> findKeys(ClientId id) {
+        return Optional.empty();
+    }
 
     /** Clients of one partner, or all when {@code partnerId} is null, oldest first. */
     List<Client> list(String partnerId);
@@ -19,7 +32,7 @@ public interface ClientStore {
      */
     boolean updateSecret(Client client, String expectedSecretHash);
 
-    /** Removes the client; false if there was none. */
+    /** Removes the client, and its keys if it has any; false if there was none. */
     boolean delete(ClientId id);
 
     /** How many clients there are (the {@code latchkey_clients_active} gauge). */

@@ -1,5 +1,13 @@
 package io.latchkey.core.client;
 
-/** A client just created or re-keyed, with its plaintext secret, which is never shown again. */
-public record NewClient(Client client, String secret) {
+/**
+ * A client just created or re-keyed, with its plaintext secret, which is never shown again; null
+ * for a {@code private_key_jwt} client, which has none.
+ *
+ * @param keys the public keys of a {@code private_key_jwt} client, else null
+ */
+public record NewClient(Client client, String secret, ClientJwks keys) {
+    public NewClient(Client client, String secret) {
+        this(client, secret, null);
+    }
 }

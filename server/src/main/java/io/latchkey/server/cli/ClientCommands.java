@@ -3,7 +3,11 @@ package io.latchkey.server.cli;
 import static io.latchkey.server.cli.AdminClient.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,11 +34,13 @@ public final class ClientCommands {
     private ClientCommands() {
     }
 
-    @Command(name = "create", description = "Create a client for a partner. Its secret is printed this once.",
+    @Command(name = "create", description = "Create a client for a partner. Its secret is printed this once "
+            + "(a private_key_jwt client has none: it signs with a key whose public half --jwks registers).",
             footerHeading = "%nExamples:%n",
             footer = {"  latchkey client create --partner Acme",
                     "  latchkey client create --partner Acme --scope orders:read,orders:write",
                     "  latchkey client create --partner Acme --name 'Orders sync'",
+                    "  latchkey client create --partner Acme --auth private_key_jwt --jwks acme-public.jwks.json",
                     "  latchkey client create --partner Acme --json | jq -r .clientSecret"})
     static final class Create implements Callable<Integer> {
         @Mixin
@@ -55,10 +61,25 @@ public final class ClientCommands {
                 description = "A name for people, such as the partner's system")
         String name;
 
+        @Option(names = "--auth", paramLabel = "<method>", defaultValue = "client_secret_basic",
+                description = "How the client authenticates: client_secret_basic (the default; a secret) or "
+                        + "private_key_jwt (a signed assertion; needs --jwks)")
+        String auth;
+
+        @Option(names = "--jwks", paramLabel = "<file>",
+                description = "For private_key_jwt: a JSON file with the JWK set of the client's PUBLIC keys")
+        Path jwks;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("partnerId", partnerId);
+            body.put("tokenEndpointAuthMethod", auth);
+            if (jwks != null) {
+                body.put("jwks", readJwks(jwks));
+            } else if ("private_key_jwt".equals(auth)) {
+                throw new CommandFailure("--auth private_key_jwt needs --jwks <file>, the JWK set of the client's public keys");
+            }
             if (scopes != null) {
                 body.put("scopes", scopes);
             }
@@ -71,11 +92,15 @@ public final class ClientCommands {
                 return 0;
             }
             PrintWriter out = output.out();
-            out.println("Created a client. Its secret is shown only this once: store it now.");
-            out.println();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("Client ID", text(created, "clientId"));
-            details.put("Client secret", text(created, "clientSecret"));
+            if (created.hasNonNull("clientSecret")) {
+                out.println("Created a client. Its secret is shown only this once: store it now.");
+                details.put("Client secret", text(created, "clientSecret"));
+            } else {
+                out.println("Created a client. It has no secret: it authenticates with assertions signed by its keys.");
+            }
+            out.println();
             details.putAll(describe(created));
             Table.details(out, details);
             return 0;
@@ -222,9 +247,26 @@ public final class ClientCommands {
     }
 
     /** A client's fields for people, after its id. */
+    /** The JWK set in {@code file}, as JSON; the server checks that it holds public keys only. */
+    private static JsonNode readJwks(Path file) {
+        try {
+            return new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            // The message names the file and what is wrong with it, never its content.
+            throw new CommandFailure("cannot read the JWK set " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
     private static Map<String, Object> describe(JsonNode client) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("Partner", text(client, "partnerId"));
+        details.put("Authentication", text(client, "tokenEndpointAuthMethod"));
+        if (client.has("jwks")) {
+            List<String> kids = new ArrayList<>();
+            client.path("jwks").path("keys").forEach(key -> kids.add(key.path("kty").asText()
+                    + (key.has("kid") ? " " + key.path("kid").asText() : "")));
+            details.put("Keys", String.join(", ", kids));
+        }
         details.put("Name", text(client, "name"));
         details.put("Scopes", words(client.path("scopes")));
         details.put("Created", text(client, "createdAt"));

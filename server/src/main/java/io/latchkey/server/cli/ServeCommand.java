@@ -58,6 +58,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Failed authentications regained per minute (LATCHKEY_AUTH_FAILURE_PER_MINUTE, default ${DEFAULT-VALUE})")
     int authFailurePerMinute;
 
+    @Option(names = "--revocations-per-minute", defaultValue = "${env:LATCHKEY_REVOCATIONS_PER_MINUTE:-"
+            + ServerConfig.DEFAULT_REVOCATIONS_PER_MINUTE + "}",
+            description = "Token revocations one client may ask for at once, and regains per minute; beyond, 429 "
+                    + "(LATCHKEY_REVOCATIONS_PER_MINUTE, default ${DEFAULT-VALUE})")
+    int revocationsPerMinute;
+
     @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
             description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
     Path tlsCert;
@@ -162,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
+                    .revocationsPerMinute(revocationsPerMinute)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog)

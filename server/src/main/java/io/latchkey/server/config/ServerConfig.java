@@ -39,7 +39,8 @@ public record ServerConfig(
         Duration idleTimeout,
         Duration readTimeout,
         int maxConnections,
-        int maxConnectionsPerAddress) {
+        int maxConnectionsPerAddress,
+        int revocationsPerMinute) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -61,6 +62,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS = 2_048;
     /** Open connections from one source address (trusted proxies are not held to it). */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+    /** Revocation requests one client may make at once, and regains per minute. */
+    public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -92,6 +95,9 @@ public record ServerConfig(
         trustedProxies.forEach(AddressRange::parse); // a typo here would silently trust nobody, or everybody
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
+        }
+        if (revocationsPerMinute < 1) {
+            throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
         }
         if (tlsCert != null && tlsKey == null && !isPkcs12(tlsCert)) {
             throw new IllegalArgumentException("LATCHKEY_TLS_CERT is a PEM certificate: LATCHKEY_TLS_KEY must name its key");
@@ -215,6 +221,14 @@ public record ServerConfig(
 
         public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
             this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        private int revocationsPerMinute = DEFAULT_REVOCATIONS_PER_MINUTE;
+
+        /** Revocation requests per client: at once, and regained per minute. */
+        public Builder revocationsPerMinute(int revocationsPerMinute) {
+            this.revocationsPerMinute = revocationsPerMinute;
             return this;
         }
 
@@ -350,7 +364,7 @@ public record ServerConfig(
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
-                    maxConnectionsPerAddress);
+                    maxConnectionsPerAddress, revocationsPerMinute);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.NewClient;
 import io.latchkey.core.client.Scopes;
@@ -36,10 +38,37 @@ final class ClientRoutes {
         String name = AdminRequests.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
+        ClientJwks keys = keysOf(fields);
         operations.onWorker(ctx, () -> {
-            NewClient created = services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx));
+            NewClient created = keys == null
+                    ? services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx))
+                    : services.clients().create(partnerId, name, granted, keys, AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
+    }
+
+    /**
+     * SPEC §7: {@code tokenEndpointAuthMethod} ({@code client_secret_basic}, the default, or
+     * {@code private_key_jwt}) and, for {@code private_key_jwt} only, its {@code jwks}; null for
+     * a client of a secret.
+     */
+    private static ClientJwks keysOf(JsonFields fields) {
+        String method = fields.optionalText("tokenEndpointAuthMethod");
+        String jwks = fields.optionalObjectJson("jwks");
+        if (method == null || method.equals("client_secret_basic") || method.equals("client_secret_post")) {
+            if (jwks != null) {
+                throw LatchkeyException.invalidRequest("jwks is for tokenEndpointAuthMethod private_key_jwt.");
+            }
+            return null;
+        }
+        if (!method.equals(ClientViews.PRIVATE_KEY_JWT)) {
+            throw LatchkeyException.invalidRequest(
+                    "tokenEndpointAuthMethod must be client_secret_basic or private_key_jwt.");
+        }
+        if (jwks == null) {
+            throw LatchkeyException.invalidRequest("A private_key_jwt client needs jwks, a JWK set of public keys.");
+        }
+        return ClientJwks.parse(jwks);
     }
 
     private void list(RoutingContext ctx) {
@@ -50,13 +79,17 @@ final class ClientRoutes {
         // An empty partnerId is a filter too (it matches nobody), unlike AdminRequests.single.
         String partnerId = partnerIds.isEmpty() ? null : JsonFields.storable("partnerId", partnerIds.get(0));
         operations.onWorker(ctx, () -> Reply.ok(Map.of("clients",
-                services.clients().list(partnerId).stream().map(ClientViews::of).toList())));
+                services.clients().list(partnerId).stream().map(this::view).toList())));
     }
 
     private void get(RoutingContext ctx) {
         ClientId id = AdminRequests.clientId(ctx);
-        operations.onWorker(ctx, () -> Reply.ok(ClientViews.of(services.clients().find(id)
+        operations.onWorker(ctx, () -> Reply.ok(view(services.clients().find(id)
                 .orElseThrow(() -> LatchkeyException.notFound("No client with the clientId: " + id.value())))));
+    }
+
+    private Map<String, Object> view(Client client) {
+        return ClientViews.of(client, services.clients().keys(client.id()).orElse(null));
     }
 
     private void delete(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.client.Client;
+import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.NewClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,15 @@ final class ClientViews {
     private ClientViews() {
     }
 
+    static final String PRIVATE_KEY_JWT = "private_key_jwt";
+
+    /** A client of a secret. */
     static Map<String, Object> of(Client client) {
+        return of(client, null);
+    }
+
+    /** A client, with its public keys when it authenticates with {@code private_key_jwt} (SPEC §7). */
+    static Map<String, Object> of(Client client, ClientJwks keys) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("clientId", client.id().value());
         view.put("partnerId", client.partnerId());
@@ -22,14 +31,20 @@ final class ClientViews {
         if (client.previousSecretExpiresAt() != null) {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }
+        view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
+        if (keys != null) {
+            view.put("jwks", keys.jsonObject());
+        }
         return view;
     }
 
     static Map<String, Object> withSecret(NewClient created) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("clientId", created.client().id().value());
-        view.put("clientSecret", created.secret());
-        view.putAll(of(created.client()));
+        if (created.secret() != null) {
+            view.put("clientSecret", created.secret()); // a private_key_jwt client has none (SPEC §7)
+        }
+        view.putAll(of(created.client(), created.keys()));
         return view;
     }
 

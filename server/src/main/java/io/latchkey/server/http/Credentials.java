@@ -60,6 +60,48 @@ final class Credentials {
         }
     };
 
+    /** RFC 7521 §4.2: the only assertion type RFC 7523 §2.2 defines for client authentication. */
+    static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+    /**
+     * RFC 7523 §2.2: {@code client_assertion_type} and {@code client_assertion} in the body, and
+     * {@code client_id} optionally, equal to the assertion's issuer. The assertion is only parsed
+     * here, for the client it names; {@code PrivateKeyJwtAuthentication} checks it.
+     */
+    static final CredentialReader PRIVATE_KEY_JWT = new CredentialReader() {
+        @Override
+        public Credential read(RoutingContext ctx, RequestFields fields) {
+            String type = fields.value("client_assertion_type");
+            String assertion = fields.value("client_assertion");
+            if (type == null && assertion == null) {
+                return null;
+            }
+            if (!JWT_BEARER.equals(type) || assertion == null) {
+                throw LatchkeyException.invalidRequest("client_assertion_type must be " + JWT_BEARER
+                        + ", with a client_assertion.");
+            }
+            if (assertion.length() > Credential.ClientAssertion.MAX_ASSERTION_LENGTH) {
+                throw LatchkeyException.invalidClient();
+            }
+            String issuer;
+            try {
+                issuer = com.nimbusds.jwt.SignedJWT.parse(assertion).getJWTClaimsSet().getIssuer();
+            } catch (java.text.ParseException e) {
+                throw LatchkeyException.invalidClient();
+            }
+            String bodyId = fields.value("client_id");
+            if (bodyId != null && !bodyId.equals(issuer)) {
+                throw LatchkeyException.invalidRequest("client_id in the body differs from the assertion's issuer.");
+            }
+            return new Credential.ClientAssertion(issuer, assertion);
+        }
+
+        @Override
+        public String metadataName() {
+            return "private_key_jwt";
+        }
+    };
+
     /** The integration model's {@code username} and {@code password}, on {@code /oauth2/token}'s client_credentials. */
     static final CredentialReader USERNAME_PASSWORD = (ctx, fields) -> {
         String password = fields.value("password");
@@ -93,7 +135,8 @@ final class Credentials {
     };
 
     /** Every way a client authenticates, in the order metadata lists them. */
-    static final List<CredentialReader> CLIENT_METHODS = List.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST);
+    static final List<CredentialReader> CLIENT_METHODS = List.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST,
+            PRIVATE_KEY_JWT);
 
     /** {@code /oauth2/token} with the client_credentials grant: a client, or the model's username/password. */
     static final Accepted CLIENT_OR_MODEL_ALIAS = new Accepted(List.of(

@@ -35,6 +35,18 @@ final class JsonFields implements RequestFields {
         return value;
     }
 
+    /** An object field as its JSON text, or null when absent or JSON null. */
+    String optionalObjectJson(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must be an object.");
+        }
+        return node.toString();
+    }
+
     /** A string field, or null when absent or JSON null. */
     String optionalText(String name) {
         JsonNode node = body.get(name);

@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
 import io.latchkey.core.key.KeyPurpose;
 import io.latchkey.server.Services;
 import io.vertx.ext.web.RoutingContext;
@@ -13,6 +14,9 @@ import java.util.Map;
  */
 final class MetadataEndpoints {
     private static final List<String> AUTH_METHODS = Credentials.clientMethodNames();
+    /** RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with. */
+    private static final List<String> ASSERTION_ALGS = PrivateKeyJwtAuthentication.ALGORITHMS.stream()
+            .map(alg -> alg.getName()).toList();
 
     private final Services services;
     private final Map<String, Object> metadata;
@@ -28,10 +32,13 @@ final class MetadataEndpoints {
         body.put("response_types_supported", List.of());
         body.put("grant_types_supported", List.of("client_credentials", "refresh_token"));
         body.put("token_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("token_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGS);
         body.put("introspection_endpoint", issuer + "/oauth2/introspect");
         body.put("introspection_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("introspection_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGS);
         body.put("revocation_endpoint", issuer + "/oauth2/revoke");
         body.put("revocation_endpoint_auth_methods_supported", AUTH_METHODS);
+        body.put("revocation_endpoint_auth_signing_alg_values_supported", ASSERTION_ALGS);
         body.put("access_token_signing_alg_values_supported",
                 List.of(services.keys().ring().current(KeyPurpose.ACCESS_TOKEN).algorithm().jws().getName()));
         this.metadata = java.util.Collections.unmodifiableMap(body);

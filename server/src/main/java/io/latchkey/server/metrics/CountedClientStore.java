@@ -2,6 +2,7 @@ package io.latchkey.server.metrics;
 
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
 import java.util.List;
 import java.util.Optional;
@@ -33,8 +34,19 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public void insert(Client client, ClientJwks keys) {
+        store.insert(client, keys);
+        count.incrementAndGet();
+    }
+
+    @Override
     public Optional<Client> find(ClientId id) {
         return store.find(id);
+    }
+
+    @Override
+    public Optional<ClientJwks> findKeys(ClientId id) {
+        return store.findKeys(id);
     }
 
     @Override

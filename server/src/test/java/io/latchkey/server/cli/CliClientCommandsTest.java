@@ -6,13 +6,26 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.server.TestServer;
 import io.latchkey.server.TestServer.Credentials;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code latchkey client …} against a running server: what an operator types, what the partner then gets. */
 class CliClientCommandsTest {
@@ -31,6 +44,41 @@ class CliClientCommandsTest {
         Credentials credentials = new Credentials(created.field("Client ID"), created.field("Client secret"));
         JsonNode token = server.token(credentials, "scope", "orders:read");
         assertThat(token.get("access_token").asText()).isNotBlank();
+    }
+
+    @Test
+    void createWithPrivateKeyJwtRegistersThePublicKeysAndPrintsNoSecret(@TempDir Path dir) throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("acme-1").generate();
+        Path jwks = dir.resolve("acme-public.jwks.json");
+        Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString(true));
+
+        Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "private_key_jwt",
+                "--jwks", jwks.toString()).succeeded();
+
+        assertThat(created.out()).contains("no secret").doesNotContain("Client secret");
+        assertThat(created.field("Authentication")).isEqualTo("private_key_jwt");
+        assertThat(created.field("Keys")).isEqualTo("EC acme-1");
+        String clientId = created.field("Client ID");
+        SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("acme-1").build(),
+                new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(server.issuer() + "/oauth2/token")
+                        .expirationTime(Date.from(server.clock().instant().plusSeconds(60)))
+                        .jwtID(UUID.randomUUID().toString()).build());
+        assertion.sign(new ECDSASigner(key));
+        HttpResponse<String> token = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion", assertion.serialize()));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    }
+
+    @Test
+    void createWithPrivateKeyJwtRefusesAPrivateKeyFile(@TempDir Path dir) throws Exception {
+        Path jwks = dir.resolve("private.jwks.json");
+        Files.writeString(jwks, new JWKSet(new ECKeyGenerator(Curve.P_256).generate()).toString(false));
+
+        String refused = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "private_key_jwt",
+                "--jwks", jwks.toString()).failedWith(1);
+
+        assertThat(refused).contains("private member").contains("invalid_request");
     }
 
     @Test

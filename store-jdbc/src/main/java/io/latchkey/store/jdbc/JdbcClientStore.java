@@ -2,8 +2,10 @@ package io.latchkey.store.jdbc;
 
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
+import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.Scopes;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Clients in the {@code clients} table; scopes as one space-delimited column. */
+/**
+ * Clients in the {@code clients} table; scopes as one space-delimited column. The public keys of
+ * a {@code private_key_jwt} client are a row of {@code client_keys}, written and deleted with it.
+ */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
             + "previous_secret_hash, previous_secret_expires_at, created_at";
@@ -24,20 +29,51 @@ public final class JdbcClientStore implements ClientStore {
 
     @Override
     public void insert(Client client) {
+        database.transaction(connection -> insert(connection, client));
+    }
+
+    @Override
+    public void insert(Client client, ClientJwks keys) {
         database.transaction(connection -> {
+            insert(connection, client);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO client_keys (client_id, method, jwks, created_at) VALUES (?, ?, ?, ?)")) {
                 insert.setString(1, client.id().value());
-                insert.setString(2, client.partnerId());
-                insert.setString(3, client.name());
-                insert.setString(4, client.scopes().spaceDelimited());
-                insert.setString(5, client.secretHash());
-                insert.setString(6, client.previousSecretHash());
-                Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
-                Rows.setInstant(insert, 8, client.createdAt());
+                insert.setString(2, "private_key_jwt");
+                insert.setString(3, keys.json());
+                Rows.setInstant(insert, 4, client.createdAt());
                 return insert.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public Optional<ClientJwks> findKeys(ClientId id) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT jwks FROM client_keys WHERE client_id = ?")) {
+                select.setString(1, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(ClientJwks.parse(rows.getString("jwks")))
+                            : Optional.<ClientJwks>empty();
+                }
+            }
+        });
+    }
+
+    private static int insert(Connection connection, Client client) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, client.id().value());
+            insert.setString(2, client.partnerId());
+            insert.setString(3, client.name());
+            insert.setString(4, client.scopes().spaceDelimited());
+            insert.setString(5, client.secretHash());
+            insert.setString(6, client.previousSecretHash());
+            Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
+            Rows.setInstant(insert, 8, client.createdAt());
+            return insert.executeUpdate();
+        }
     }
 
     @Override
@@ -112,10 +148,20 @@ public final class JdbcClientStore implements ClientStore {
                 boolean deleted = delete.executeUpdate() == 1;
                 if (deleted) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
+                    deleteKeys(connection, id);
                 }
                 return deleted;
             }
         });
+    }
+
+    private static void deleteKeys(Connection connection, ClientId id) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM client_keys WHERE client_id = ?")) {
+            delete.setString(1, id.value());
+            if (delete.executeUpdate() == 1) {
+                ChangeLog.append(connection, Change.Kind.CLIENT_KEYS, id.value(), null);
+            }
+        }
     }
 
     private static Client client(ResultSet rows) throws SQLException {

@@ -35,7 +35,9 @@ final class Migrations {
             "V1__initial_schema.sql",
             "V2__change_log_and_leases.sql",
             "V3__audit_log.sql",
-            "V5__api_key_roles.sql");
+            "V4__change_log_sequence.sql",
+            "V5__api_key_roles.sql",
+            "V7__client_keys.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
