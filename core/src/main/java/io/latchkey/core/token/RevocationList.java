@@ -104,6 +104,11 @@ public final class RevocationList {
         }
     }
 
+    /** Whether memory answers alone: false while stale, when the questions above read the store. */
+    public boolean inMemory() {
+        return !stale;
+    }
+
     /** Revocations made elsewhere may be missing from memory: ask the store until {@link #load()}. */
     public void markStale() {
         stale = true;

@@ -26,7 +26,7 @@ public final class TokenIntrospection {
     public Optional<TokenClaims> introspect(String token) {
         Optional<TokenClaims> access = verifier.verify(token, TokenKind.ACCESS);
         if (access.isPresent()) {
-            return access.filter(c -> !revocations.isAccessTokenRevoked(c.jti()) && stillValid(c));
+            return access.filter(this::isActive);
         }
         // Memory remembers a revoked family only while its access tokens live; the store, for as
         // long as its refresh tokens do.
@@ -34,14 +34,22 @@ public final class TokenIntrospection {
                 .filter(c -> stillValid(c) && !store.isRefreshTokenSpent(c.jti(), c.familyId()));
     }
 
+    /** The claims of an access token that verifies (signature, typ, iss, exp); revocation aside. */
+    public Optional<TokenClaims> verifyAccessToken(String token) {
+        return verifier.verify(token, TokenKind.ACCESS);
+    }
+
     /**
-     * An access token that verifies and is not revoked, itself or its family: all of
-     * {@link #introspect} but the client's existence, and all in memory (the check endpoint, SPEC §8,
-     * asks {@link ClientRegistry} itself, on the event loop when the client is cached).
+     * Whether a verified access token is active: neither it nor its family is revoked, and its
+     * client exists. The check endpoint (SPEC §8) asks it inline when {@link #answersInMemory}.
      */
-    public Optional<TokenClaims> unrevokedAccessToken(String token) {
-        return verifier.verify(token, TokenKind.ACCESS)
-                .filter(c -> !revocations.isAccessTokenRevoked(c.jti()) && !revocations.isFamilyRevoked(c.familyId()));
+    public boolean isActive(TokenClaims access) {
+        return !revocations.isAccessTokenRevoked(access.jti()) && stillValid(access);
+    }
+
+    /** Whether {@link #isActive} reads no store: the revocation list is current and the client cached. */
+    public boolean answersInMemory(TokenClaims access) {
+        return revocations.inMemory() && clients.isCached(access.clientId());
     }
 
     private boolean stillValid(TokenClaims claims) {

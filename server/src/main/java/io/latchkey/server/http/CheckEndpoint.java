@@ -1,6 +1,5 @@
 package io.latchkey.server.http;
 
-import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.token.TokenClaims;
 import io.latchkey.core.token.TokenIntrospection;
@@ -21,8 +20,8 @@ import java.util.Set;
  * <p>No caller authenticates, and nothing here reads the store for a cached client: the signature,
  * the revocation list and the client cache are all in memory, so a check of a cached client runs
  * on the event loop. A client not in the cache (another instance created it, or the cache was
- * dropped) is looked up on a worker, so a deleted client's tokens are refused as introspection
- * refuses them.
+ * dropped), or a revocation list gone stale with the change feed, is read on a worker, so the
+ * check refuses exactly what introspection refuses.
  */
 final class CheckEndpoint {
     static final String CLIENT_ID = "X-Latchkey-Client-Id";
@@ -38,12 +37,10 @@ final class CheckEndpoint {
     private static final String INSUFFICIENT_SCOPE = "Bearer realm=\"latchkey\", error=\"insufficient_scope\"";
 
     private final TokenIntrospection tokens;
-    private final ClientRegistry clients;
     private final Operations operations;
 
-    CheckEndpoint(TokenIntrospection tokens, ClientRegistry clients, Operations operations) {
+    CheckEndpoint(TokenIntrospection tokens, Operations operations) {
         this.tokens = tokens;
-        this.clients = clients;
         this.operations = operations;
     }
 
@@ -61,21 +58,22 @@ final class CheckEndpoint {
             refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
             return;
         }
-        // Signature, typ (so never a refresh token), iss, exp, and the revocation list.
-        Optional<TokenClaims> verified = tokens.unrevokedAccessToken(authorization.substring(BEARER.length()).trim());
+        // Signature, typ (so never a refresh token), iss, exp.
+        Optional<TokenClaims> verified = tokens.verifyAccessToken(authorization.substring(BEARER.length()).trim());
         if (verified.isEmpty()) {
             refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
             return;
         }
         TokenClaims claims = verified.get();
         // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) will be checked.
-        String clientId = claims.clientId();
-        operations.compute(ctx, clients.isCached(clientId), () -> clients.exists(clientId),
-                exists -> answer(ctx, claims, exists));
+        // Revocations and the client: in memory on the event loop, unless the revocation list is
+        // stale or the client not cached, which read the store on a worker.
+        operations.compute(ctx, tokens.answersInMemory(claims), () -> tokens.isActive(claims),
+                active -> answer(ctx, claims, active));
     }
 
-    private static void answer(RoutingContext ctx, TokenClaims claims, boolean clientExists) {
-        if (!clientExists) {
+    private static void answer(RoutingContext ctx, TokenClaims claims, boolean active) {
+        if (!active) {
             refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
             return;
         }
