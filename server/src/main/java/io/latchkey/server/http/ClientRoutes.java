@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.api.TokenLifetime;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.NewClient;
@@ -12,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /admin/clients}: register, list, show, delete and re-key clients (SPEC §4). Views: {@link ClientViews}. */
+/**
+ * {@code /admin/clients}: register, list, show, change, delete and re-key clients (SPEC §4, §6).
+ * Views: {@link ClientViews}.
+ */
 final class ClientRoutes {
     private final Services services;
     private final Operations operations;
@@ -26,6 +30,7 @@ final class ClientRoutes {
         table.post("/admin/clients", this::create);
         table.get("/admin/clients", this::list);
         table.get("/admin/clients/:clientId", this::get);
+        table.patch("/admin/clients/:clientId", this::update);
         table.delete("/admin/clients/:clientId", this::delete);
         table.post("/admin/clients/:clientId/secret", this::rotateSecret);
     }
@@ -57,6 +62,20 @@ final class ClientRoutes {
         ClientId id = AdminRequests.clientId(ctx);
         operations.onWorker(ctx, () -> Reply.ok(ClientViews.of(services.clients().find(id)
                 .orElseThrow(() -> LatchkeyException.notFound("No client with the clientId: " + id.value())))));
+    }
+
+    /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */
+    private void update(RoutingContext ctx) {
+        ClientId id = AdminRequests.clientId(ctx);
+        JsonFields fields = AdminRequests.jsonBody(ctx);
+        String name = AdminRequests.optionalName(fields);
+        List<String> scopes = fields.optionalTextList("scopes");
+        Scopes changed = scopes == null ? null : Scopes.of(scopes);
+        String ttl = fields.optionalText("accessTokenTtl");
+        Duration cap = ttl == null ? null : TokenLifetime.parse("accessTokenTtl", ttl);
+        boolean clearCap = fields.has("accessTokenTtl") && ttl == null;
+        operations.onWorker(ctx, () -> Reply.ok(ClientViews.of(
+                services.clients().update(id, name, changed, cap, clearCap, AdminRequests.actor(ctx)))));
     }
 
     private void delete(RoutingContext ctx) {

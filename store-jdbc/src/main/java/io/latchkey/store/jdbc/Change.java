@@ -18,6 +18,10 @@ public record Change(String id, Kind kind, String subject, Instant expiresAt, In
         /** A rotation family was revoked. */
         FAMILY_REVOKED,
         /** One access token was revoked. */
-        ACCESS_TOKEN_REVOKED
+        ACCESS_TOKEN_REVOKED,
+        /** An API (the subject, its id) was changed or deleted: read it again. */
+        API,
+        /** The API grants of a client (the subject) changed: read them again. */
+        API_GRANTS
     }
 }

@@ -34,7 +34,8 @@ final class Migrations {
     static final List<String> BUNDLED = List.of(
             "V1__initial_schema.sql",
             "V2__change_log_and_leases.sql",
-            "V3__audit_log.sql");
+            "V3__audit_log.sql",
+            "V6__apis.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
