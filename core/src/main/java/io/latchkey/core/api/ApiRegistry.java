@@ -28,7 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * a reload for a change another instance made reads the store under that same lock. A grant
  * withdrawn or an API deleted is therefore never found in memory once the call has returned, and
  * within the change feed's poll on every other instance. Unlike clients, everything is loaded at
- * start: APIs are few, and a grant missing from memory must mean "not granted".
+ * start: APIs are few, and a grant missing from memory must mean "not granted". A whole
+ * {@link #load} (at start, and on a resync after the change log was unreachable) may race a
+ * write; the write's own change-log entry, which this instance applies too, corrects it within
+ * one poll.
  *
  * <p>Every change is audited here, after it committed, with the actor that asked for it.
  */
