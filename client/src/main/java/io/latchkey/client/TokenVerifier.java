@@ -162,11 +162,17 @@ public final class TokenVerifier {
 
         /**
          * Fetch the HS256 shared keys from the server's {@code GET /admin/keys/access-token} with an
-         * admin API key, and refetch them when a token names a new key. The API key is powerful:
-         * keep it as secret as the shared key itself.
+         * API key, and refetch them when a token names a new key. Give it a {@code verifier} key
+         * ({@code latchkey apikey create --role verifier}), which reads verification keys and
+         * introspects and can change nothing; never an admin key.
+         *
+         * <p>Even a verifier key hands over the HMAC secret, and whoever holds that can mint tokens
+         * every API of this server accepts: keep it as secret as the shared key itself, and when
+         * the APIs are not all trusted alike, have the server sign with EdDSA instead, whose
+         * public keys this verifier fetches from the JWKS with no API key at all.
          */
-        public Builder sharedKeysFromServer(String adminApiKey) {
-            this.sharedKeyApiKey = Objects.requireNonNull(adminApiKey);
+        public Builder sharedKeysFromServer(String verifierApiKey) {
+            this.sharedKeyApiKey = Objects.requireNonNull(verifierApiKey);
             this.fixedKeys = null;
             return this;
         }
@@ -184,7 +190,10 @@ public final class TokenVerifier {
             return this;
         }
 
-        /** Also ask {@code /oauth2/introspect} (RFC 7662), authenticated with an API key in {@code X-API-Key}. */
+        /**
+         * Also ask {@code /oauth2/introspect} (RFC 7662), authenticated with an API key in
+         * {@code X-API-Key}: a {@code verifier} key is enough.
+         */
         public Builder introspectWithApiKey(String apiKey) {
             this.introspectionHeader = "X-API-Key";
             this.introspectionCredential = Objects.requireNonNull(apiKey);

@@ -9,6 +9,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.testing.SettableClock;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +37,7 @@ class BearerTokenFilterTest {
         new SecureRandom().nextBytes(SECRET);
     }
 
-    private final TestClock clock = new TestClock();
+    private final SettableClock clock = SettableClock.startingNow();
     private final TokenVerifier verifier = TokenVerifier.builder(URI.create(ISSUER)).sharedKey(SECRET).clock(clock).build();
     private final BearerTokenFilter filter = new BearerTokenFilter(verifier, "orders", "orders:read");
 

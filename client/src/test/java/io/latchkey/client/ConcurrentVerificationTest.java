@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.latchkey.testing.SettableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ConcurrentVerificationTest {
 
     @Test
     void threadsSharingAVerifierGetTheVerdictsALoneThreadWould() throws Exception {
-        TestClock clock = new TestClock();
+        SettableClock clock = SettableClock.startingNow();
         OctetSequenceKey first = new OctetSequenceKeyGenerator(256).keyID("first").generate();
         OctetSequenceKey second = new OctetSequenceKeyGenerator(256).keyID("second").generate();
         OctetSequenceKey stranger = new OctetSequenceKeyGenerator(256).keyID("first").generate();
@@ -68,7 +69,7 @@ class ConcurrentVerificationTest {
         }
     }
 
-    private static String token(OctetSequenceKey key, String partnerId, TestClock clock) throws Exception {
+    private static String token(OctetSequenceKey key, String partnerId, SettableClock clock) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("at+jwt"))
                 .keyID(key.getKeyID()).build(), new JWTClaimsSet.Builder().issuer(ISSUER).audience(ISSUER)
                 .subject("client").claim("client_id", "client").claim("partner_id", partnerId)

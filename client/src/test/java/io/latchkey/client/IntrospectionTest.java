@@ -51,9 +51,10 @@ class IntrospectionTest {
     }
 
     @Test
-    void aRevokedTokenIsRefusedWhenIntrospectingWithAnApiKey() {
+    void aRevokedTokenIsRefusedWhenIntrospectingWithAVerifierApiKey() {
         Latchkey.Client partner = latchkey.createClient("TestSystem");
-        TokenVerifier verifier = verifier(new CountingHttpClient()).introspectWithApiKey(Latchkey.ADMIN_KEY).build();
+        String verifierKey = latchkey.createVerifierKey();
+        TokenVerifier verifier = verifier(new CountingHttpClient()).introspectWithApiKey(verifierKey).build();
         String token = latchkey.accessToken(partner);
 
         latchkey.revoke(partner, token);

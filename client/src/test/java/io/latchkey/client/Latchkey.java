@@ -4,6 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,17 +22,17 @@ import java.util.function.Consumer;
 
 /**
  * A real Latchkey server, in-process on a random port with a temporary data dir and a
- * {@link TestClock}, plus the admin calls the tests need. Nothing of the server is mocked.
+ * {@link SettableClock}, plus the admin calls the tests need. Nothing of the server is mocked.
  */
 final class Latchkey implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final String ADMIN_KEY = "client-test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
 
     private final LatchkeyServer server;
-    private final TestClock clock;
+    private final SettableClock clock;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private Latchkey(LatchkeyServer server, TestClock clock) {
+    private Latchkey(LatchkeyServer server, SettableClock clock) {
         this.server = server;
         this.clock = clock;
     }
@@ -46,7 +47,7 @@ final class Latchkey implements AutoCloseable {
 
     static Latchkey start(Consumer<ServerConfig.Builder> customizer) {
         try {
-            TestClock clock = new TestClock();
+            SettableClock clock = SettableClock.startingNow();
             ServerConfig.Builder config = ServerConfig.builder().port(0).host("127.0.0.1")
                     .dataDir(Files.createTempDirectory("latchkey-client-test")).adminApiKey(ADMIN_KEY);
             customizer.accept(config);
@@ -56,7 +57,7 @@ final class Latchkey implements AutoCloseable {
         }
     }
 
-    TestClock clock() {
+    SettableClock clock() {
         return clock;
     }
 
@@ -75,6 +76,13 @@ final class Latchkey implements AutoCloseable {
         body.put("scopes", List.of(scopes));
         Map<String, Object> created = json(admin("POST", "/admin/clients", JSONObjectUtils.toJSONString(body), 201));
         return new Client((String) created.get("clientId"), (String) created.get("clientSecret"));
+    }
+
+    /** A new API key of the {@code verifier} role, as a protected API holds one: the key itself. */
+    String createVerifierKey() {
+        Map<String, Object> created = json(admin("POST", "/admin/api-keys",
+                "{\"name\":\"orders-api\",\"role\":\"verifier\"}", 201));
+        return (String) created.get("apiKey");
     }
 
     void deleteClient(String clientId) {

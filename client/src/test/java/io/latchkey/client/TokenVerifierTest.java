@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The verifier on HS256 tokens of a real Latchkey, with the shared key fetched from
- * {@code /admin/keys/access-token}. Each rejection case has its own test; forged tokens are a real
+ * {@code /admin/keys/access-token} with a {@code verifier} API key, as an API holds one. Each rejection case has its own test; forged tokens are a real
  * token's claims changed and signed again with the real key, so only the one thing differs.
  */
 class TokenVerifierTest {
     private static Latchkey latchkey;
     private static Latchkey.Client client;
+    private static String verifierKey;
 
     private CountingHttpClient http;
     private TokenVerifier verifier;
@@ -33,6 +34,7 @@ class TokenVerifierTest {
     static void start() {
         latchkey = Latchkey.start();
         client = latchkey.createClient("TestSystem", "orders:read");
+        verifierKey = latchkey.createVerifierKey();
     }
 
     @AfterAll
@@ -48,7 +50,7 @@ class TokenVerifierTest {
 
     private TokenVerifier.Builder verifierBuilder() {
         return TokenVerifier.builder(latchkey.url()).issuer(latchkey.issuer())
-                .sharedKeysFromServer(Latchkey.ADMIN_KEY).clock(latchkey.clock()).httpClient(http);
+                .sharedKeysFromServer(verifierKey).clock(latchkey.clock()).httpClient(http);
     }
 
     private static ThrowingCallable verifying(TokenVerifier verifier, String token) {
@@ -261,6 +263,6 @@ class TokenVerifierTest {
 
     @Test
     void toStringShowsNoKey() {
-        assertThat(verifier.toString()).doesNotContain(Latchkey.ADMIN_KEY);
+        assertThat(verifier.toString()).doesNotContain(verifierKey);
     }
 }

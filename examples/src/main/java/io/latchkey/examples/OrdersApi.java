@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Run it against a Latchkey with HS256 tokens:
  * <pre>
- * LATCHKEY_URL=http://localhost:8080 LATCHKEY_ADMIN_API_KEY=lk_… \
+ * LATCHKEY_URL=http://localhost:8080 LATCHKEY_VERIFIER_API_KEY=lk_… \
  *   java -cp examples/target/latchkey-examples.jar io.latchkey.examples.OrdersApi
  * </pre>
- * {@code LATCHKEY_ADMIN_API_KEY} fetches the HS256 shared key; without it the API uses the public
- * JWKS (ES256, RS256, EdDSA). {@code ORDERS_API_CLIENT_ID}/{@code ORDERS_API_CLIENT_SECRET}, when
+ * {@code LATCHKEY_VERIFIER_API_KEY}, a {@code verifier} API key ({@code latchkey apikey create
+ * --role verifier}, never an admin key), fetches the HS256 shared key; without it the API uses the
+ * public JWKS (ES256, RS256, EdDSA), the choice when APIs are not all trusted alike. {@code ORDERS_API_CLIENT_ID}/{@code ORDERS_API_CLIENT_SECRET}, when
  * set, turn on introspection, so deleted clients are refused within seconds. {@code
  * ORDERS_API_AUDIENCE}, its identifier when registered as an API, refuses tokens for other APIs.
  */
@@ -85,7 +86,7 @@ public final class OrdersApi implements AutoCloseable {
         Env.optional("LATCHKEY_ISSUER").ifPresent(verifier::issuer);
         // Registered as an API (SPEC §6): accept only tokens asked for its identifier.
         Env.optional("ORDERS_API_AUDIENCE").ifPresent(verifier::audience);
-        Env.optional("LATCHKEY_ADMIN_API_KEY").ifPresent(verifier::sharedKeysFromServer);
+        Env.optional("LATCHKEY_VERIFIER_API_KEY").ifPresent(verifier::sharedKeysFromServer);
         Env.optional("ORDERS_API_CLIENT_ID").ifPresent(id -> verifier
                 .introspectAsClient(id, Env.require("ORDERS_API_CLIENT_SECRET"))
                 .introspectionCacheTtl(Duration.ofSeconds(5)));

@@ -11,21 +11,18 @@ import io.latchkey.client.TokenSourceListener;
 import io.latchkey.client.TokenVerifier;
 import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.testing.SettableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +36,7 @@ class EndToEndTest {
 
     @Test
     void credentialsCreatedTokensFetchedAndRefreshedCallsAcceptedUntilTheClientIsDeleted() throws Exception {
-        MovableClock clock = new MovableClock();
+        SettableClock clock = SettableClock.startingNow(); // the one clock of the server, the API and the partner
         ServerConfig config = ServerConfig.builder().port(0).host("127.0.0.1").adminApiKey(ADMIN_KEY)
                 .dataDir(Files.createTempDirectory("latchkey-examples")).accessTokenTtl(Duration.ofMinutes(10)).build();
         try (LatchkeyServer latchkey = LatchkeyServer.start(config, clock, new SecureRandom())) {
@@ -52,10 +49,11 @@ class EndToEndTest {
             Map<String, Object> apiCredentials = pipeline(server, Map.of(
                     "partnerId", "OrdersApi", "executionType", "create", "apikey", ADMIN_KEY));
             String clientId = (String) partnerCredentials.get("clientId");
+            String verifierKey = verifierKey(server);
 
             TokenVerifier verifier = TokenVerifier.builder(server).issuer(latchkey.issuer()).clock(clock)
                     .requiredScopes("orders:read")
-                    .sharedKeysFromServer(ADMIN_KEY)
+                    .sharedKeysFromServer(verifierKey)
                     .introspectAsClient((String) apiCredentials.get("clientId"), (String) apiCredentials.get("clientSecret"))
                     .introspectionCacheTtl(Duration.ofSeconds(5))
                     .build();
@@ -107,6 +105,16 @@ class EndToEndTest {
         }
     }
 
+    /** The API's own key for the shared HS256 key: a verifier key, as an API should hold. */
+    private String verifierKey(URI server) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve("/admin/api-keys"))
+                .header("X-API-Key", ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"orders-api\",\"role\":\"verifier\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return (String) JSONObjectUtils.parse(response.body()).get("apiKey");
+    }
+
     private Map<String, Object> pipeline(URI server, Map<String, Object> body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve("/pipeline/oauth2"))
                 .header("Content-Type", "application/json")
@@ -114,29 +122,5 @@ class EndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSONObjectUtils.parse(response.body());
-    }
-
-    /** The one clock of the server, the API and the partner. */
-    private static final class MovableClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-        void advance(Duration duration) {
-            now.updateAndGet(instant -> instant.plus(duration));
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

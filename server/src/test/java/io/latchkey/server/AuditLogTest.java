@@ -10,23 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The append-only audit log and {@code GET /admin/audit}. */
 class AuditLogTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(config -> config.authFailureBurst(3).authFailurePerMinute(1));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = TestServer.extension(config -> config.authFailureBurst(3).authFailurePerMinute(1));
 
     @Test
     void everyCredentialAndKeyChangeIsRecordedWithItsActorAndSourceButNoSecret() {

@@ -11,26 +11,16 @@ import io.latchkey.server.OAuthRequests.Tokens;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC §5: deleting a client takes effect at once: its secret fails, its refresh tokens fail,
  * introspection of its access tokens answers {@code active:false}.
  */
 class ClientDeletionTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void deletingThroughThePipelineEndsEverythingOfTheClientAtOnce() {

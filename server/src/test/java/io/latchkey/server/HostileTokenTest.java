@@ -43,6 +43,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,7 +73,8 @@ class HostileTokenTest {
      * need them. The expiry test moves its clock (30 days on, 2 ms back and forth): every test
      * makes its tokens after reading the clock, so none depends on where it stands.
      */
-    private static TestServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
     private static SigningKeysAtRest keys;
     /**
      * RS256, ES256 and EdDSA servers for algorithm confusion. Each has an issuer of its own, so they are
@@ -82,13 +84,11 @@ class HostileTokenTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
         keys = SigningKeysAtRest.of(server);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
         ASYMMETRIC.values().forEach(TestServer::close);
         ASYMMETRIC.clear();
     }

@@ -23,9 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 200 requests at once on four clients — client_credentials grants, refreshes (some tokens
@@ -49,19 +48,10 @@ class MixedConcurrencyTest {
     private static final int FAMILIES = 10;
     private static final long SEED = Long.getLong("latchkey.concurrency.seed", new SecureRandom().nextLong());
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServer server = TestServer.extension();
     private final HttpClient burstClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void twoHundredMixedRequestsOnFourClientsLeaveExactlyTheStateTheirAnswersImply() throws Exception {

@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /openapi.json}: a valid OpenAPI 3.1 document that describes exactly the routes the
@@ -41,20 +41,15 @@ class OpenApiDocumentTest {
     private static final Predicate<String> UNDOCUMENTED_ALLOWED =
             route -> route.startsWith("GET /console") || route.startsWith("HEAD /console");
 
-    private static TestServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
     private static HttpResponse<String> served;
     private static JsonNode document;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
         served = server.get("/openapi.json");
         document = TestServer.json(served);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -11,9 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failed authentication is rate limited per credential and source address (SPEC §2's 429 row);
@@ -25,18 +24,9 @@ class RateLimitTest {
     private static final String PARTNER = "198.51.100.9";
     private static final String METRICS_TOKEN = "metrics-token-0123456789abcdef";
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(config -> config.authFailureBurst(BURST).authFailurePerMinute(6)
+    @RegisterExtension
+    final TestServer server = TestServer.extension(config -> config.authFailureBurst(BURST).authFailurePerMinute(6)
                 .trustedProxies(Set.of("127.0.0.1")).metricsToken(METRICS_TOKEN));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aThousandWrongSecretsAreRefusedWith429AfterTheBurstWhileTheRightSecretWorksFromElsewhere() {

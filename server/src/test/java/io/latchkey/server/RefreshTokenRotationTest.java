@@ -19,9 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC §5: refresh tokens are single-use; reuse revokes the whole rotation family (RFC 9700
@@ -29,17 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class RefreshTokenRotationTest {
     private static final int RACERS = 50;
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void concurrentRefreshesOfOneTokenHaveExactlyOneWinner() throws Exception {

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzing of every request parser over real HTTP, against one started server: pipeline JSON
@@ -47,7 +48,8 @@ class RequestFuzzTest {
     private static final long SEED = Long.getLong("latchkey.fuzz.seed", new SecureRandom().nextLong());
     private static final AtomicLong INPUTS = new AtomicLong();
 
-    private static TestServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
     private static FuzzInputs inputs;
     /** A client whose secret the admin fuzzing rotates; never used to authenticate. */
     private static String rotatedClientId;
@@ -56,7 +58,6 @@ class RequestFuzzTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
         TestServer.Credentials steady = server.createClient("FuzzSteady", "orders:read");
         TestServer.Credentials exposed = server.createClient("FuzzExposed", "orders:read", "orders:write");
         rotatedClientId = server.createClient("FuzzRotated").clientId();
@@ -72,7 +73,6 @@ class RequestFuzzTest {
     @AfterAll
     static void stop() {
         System.out.printf("RequestFuzzTest: %d inputs tried, %d per property, seed %d%n", INPUTS.get(), TRIES, SEED);
-        server.close();
     }
 
     @Test

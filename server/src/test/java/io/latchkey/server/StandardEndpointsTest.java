@@ -42,9 +42,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -54,19 +54,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (RFC 7662), revocation (RFC 7009) and the authorization server metadata (RFC 8414).
  */
 class StandardEndpointsTest {
-    private static TestServer server;
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
     /** A resource server's own client, which introspects the tokens of the others. */
     private static Credentials resourceServer;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
         resourceServer = server.createClient("resource-server");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     // --- client_credentials grant -------------------------------------------------------------

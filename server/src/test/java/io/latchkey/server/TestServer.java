@@ -3,6 +3,7 @@ package io.latchkey.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.testing.SettableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,35 +16,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Latchkey on a random port and a temporary data dir, with a clock the test moves, and a
- * plain {@link HttpClient} to talk to it. Every test talks HTTP to it; nothing is mocked.
+ * plain {@link HttpClient} to talk to it. Every test talks HTTP to it; nothing is mocked. With
+ * {@code -Dlatchkey.test.store=postgres} (the surefire execution "postgres") it runs on a fresh
+ * PostgreSQL database instead of SQLite.
+ *
+ * <p>A test class that needs one server gets it as a JUnit extension, which starts and stops it:
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestServer server = TestServer.extension();   // one for the class
+ *
+ * &#64;RegisterExtension
+ * final TestServer server = TestServer.extension(config -&gt; config.authFailureBurst(3)); // one per test
+ * </pre>
+ * On a static field the server is started before the class's {@code @BeforeAll} methods and
+ * closed after its {@code @AfterAll} methods; on an instance field, around each test, before its
+ * {@code @BeforeEach} and after its {@code @AfterEach} methods. A test that starts servers of its
+ * own calls {@link #start} and closes them, try-with-resources.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer
+        implements AutoCloseable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dataDir;
-    private final MutableClock clock;
+    private final SettableClock clock = SettableClock.startingNow();
     private final Consumer<ServerConfig.Builder> customizer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path dataDir;
+    private String dbUrl;
     private LatchkeyServer server;
+    /** The unique id of the extension context (class or test) whose end closes this server. */
+    private String startedFor;
 
-    private final String dbUrl;
-
-    private TestServer(Path dataDir, MutableClock clock, Consumer<ServerConfig.Builder> customizer) {
-        this.dataDir = dataDir;
-        this.clock = clock;
+    private TestServer(Consumer<ServerConfig.Builder> customizer) {
         this.customizer = customizer;
-        // With -Dlatchkey.test.store=postgres the same suite runs on a fresh PostgreSQL database.
-        this.dbUrl = PostgresForTests.selected() ? PostgresForTests.newDatabase() : null;
-        this.server = LatchkeyServer.start(config(), clock, new SecureRandom());
     }
 
     public static TestServer start() {
@@ -52,10 +71,70 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with the defaults, {@link #ADMIN_KEY} as configured admin key, and {@code customizer}'s changes. */
     public static TestServer start(Consumer<ServerConfig.Builder> customizer) {
+        TestServer server = new TestServer(customizer);
+        server.startOnAFreshStore();
+        return server;
+    }
+
+    /** A server with the defaults, not started yet: for {@code @RegisterExtension} (see above). */
+    public static TestServer extension() {
+        return extension(builder -> { });
+    }
+
+    /** A server as {@link #start(Consumer)} would start it, not started yet: for {@code @RegisterExtension}. */
+    public static TestServer extension(Consumer<ServerConfig.Builder> customizer) {
+        return new TestServer(customizer);
+    }
+
+    private void startOnAFreshStore() {
         try {
-            return new TestServer(Files.createTempDirectory("latchkey-test"), MutableClock.startingNow(), customizer);
+            dataDir = Files.createTempDirectory("latchkey-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        dbUrl = PostgresForTests.selected() ? PostgresForTests.newDatabase() : null;
+        clock.set(Instant.now());
+        server = LatchkeyServer.start(config(), clock, new SecureRandom());
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        startOnceFor(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        startOnceFor(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        closeIfStartedFor(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        closeIfStartedFor(context);
+    }
+
+    /**
+     * The first callback starts the server: a static field's extension is called before all
+     * tests (then before each, and for nested classes, while it runs), an instance field's only
+     * before each test.
+     */
+    private void startOnceFor(ExtensionContext context) {
+        if (server == null) {
+            startOnAFreshStore();
+            startedFor = context.getUniqueId();
+        }
+    }
+
+    private void closeIfStartedFor(ExtensionContext context) {
+        if (server != null && context.getUniqueId().equals(startedFor)) {
+            LatchkeyServer started = server;
+            server = null; // a later test of a per-class test instance starts a fresh one
+            startedFor = null;
+            started.close();
         }
     }
 
@@ -84,7 +163,7 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
-    public MutableClock clock() {
+    public SettableClock clock() {
         return clock;
     }
 

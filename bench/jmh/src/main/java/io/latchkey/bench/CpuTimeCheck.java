@@ -1,6 +1,5 @@
 package io.latchkey.bench;
 
-import io.latchkey.server.http.RequestParsingBenchmark;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Keys fetched from the server as a JWK set: the public JWKS (RFC 7517, its URL from the
  * metadata's {@code jwks_uri}), or the shared access-token keys of
- * {@code GET /admin/keys/access-token} with an admin API key.
+ * {@code GET /admin/keys/access-token} with an API key (a {@code verifier} key is enough).
  *
  * <p>Fetched on first use, then only when a token names a {@code kid} the set lacks — a key
  * rotation — and such refetches at most once per {@code refetchInterval}, so a stream of tokens

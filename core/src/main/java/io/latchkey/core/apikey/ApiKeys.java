@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * once (read-your-writes), before the change feed says so.
  *
  * <p>A key given in {@code LATCHKEY_ADMIN_API_KEY} is accepted from the start but never stored;
- * it is listed as {@value #CONFIGURED_KEY_ID} and cannot be deleted through the API.
+ * it is listed as {@value #CONFIGURED_KEY_ID} and cannot be deleted through the API. It and the
+ * bootstrap key are {@link ApiKeyRole#ADMIN admin} keys; a created key has the role asked for.
  */
 public final class ApiKeys {
     public static final String CONFIGURED_KEY_ID = "configured";
@@ -44,7 +45,8 @@ public final class ApiKeys {
         this.clock = clock;
         this.auditor = auditor;
         this.configured = configuredKey == null || configuredKey.isBlank() ? null
-                : new ApiKey(CONFIGURED_KEY_ID, hasher.hash(configuredKey), "LATCHKEY_ADMIN_API_KEY", clock.instant());
+                : new ApiKey(CONFIGURED_KEY_ID, hasher.hash(configuredKey), "LATCHKEY_ADMIN_API_KEY", clock.instant(),
+                ApiKeyRole.ADMIN);
         reload();
     }
 
@@ -66,20 +68,21 @@ public final class ApiKeys {
         if (configured != null || !byHash.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(insert("bootstrap"));
+        return Optional.of(insert("bootstrap", ApiKeyRole.ADMIN));
     }
 
-    /** Creates a key, shown in the answer this once, and audits who did. */
-    public NewApiKey create(String name, Actor by) {
-        NewApiKey created = insert(name);
-        auditor.record(AuditAction.API_KEY_CREATED, by, null, "api key " + created.apiKey().id());
+    /** Creates a key of {@code role}, shown in the answer this once, and audits who did. */
+    public NewApiKey create(String name, ApiKeyRole role, Actor by) {
+        NewApiKey created = insert(name, role);
+        auditor.record(AuditAction.API_KEY_CREATED, by, null,
+                "api key " + created.apiKey().id() + " (" + role.storedName() + ")");
         return created;
     }
 
-    private NewApiKey insert(String name) {
+    private NewApiKey insert(String name, ApiKeyRole role) {
         String key = KEY_PREFIX + generator.secret();
         ApiKey apiKey = new ApiKey(generator.next(9), hasher.hash(key), name,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS), role);
         store.insert(apiKey);
         byHash.put(apiKey.keyHash(), apiKey);
         return new NewApiKey(apiKey, key);

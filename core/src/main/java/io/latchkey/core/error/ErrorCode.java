@@ -16,6 +16,8 @@ public enum ErrorCode {
     INVALID_API_KEY("invalid_api_key", 401),
     /** RFC 6750 §3.1: a bearer token that is missing, malformed or wrong. */
     INVALID_TOKEN("invalid_token", 401),
+    /** RFC 9110 §15.5.4: a valid API key whose role does not allow the request. */
+    FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
     /** What a request would create exists already (an API's identifier). */

@@ -73,6 +73,14 @@ public final class LatchkeyException extends RuntimeException {
         return new LatchkeyException(ErrorCode.INVALID_TOKEN, message, 0, true);
     }
 
+    /**
+     * A caller who authenticated but may not do this: not a failed authentication, so the
+     * limiter does not count it as a guess.
+     */
+    public static LatchkeyException forbidden(String message) {
+        return new LatchkeyException(ErrorCode.FORBIDDEN, message);
+    }
+
     public static LatchkeyException notFound(String message) {
         return new LatchkeyException(ErrorCode.NOT_FOUND, message);
     }

@@ -6,30 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
-import java.time.Clock;
+import io.latchkey.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class FailedAttemptLimiterTest {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private final SettableClock clock = SettableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void theCredentialIsRefusedFromTheFailingAddressOnlyAfterTheBurst() {
@@ -64,7 +47,7 @@ class FailedAttemptLimiterTest {
         limiter.recordFailure("10.0.0.1", "apikey");
         assertThatThrownBy(() -> limiter.check("10.0.0.1", "apikey")).isInstanceOf(LatchkeyException.class);
 
-        now = now.plus(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
 
         assertThatCode(() -> limiter.check("10.0.0.1", "apikey")).doesNotThrowAnyException();
     }
@@ -85,7 +68,7 @@ class FailedAttemptLimiterTest {
         for (int i = 0; i < 5; i++) {
             limiter.recordFailure("10.0.0." + i, null);
         }
-        now = now.plus(Duration.ofMinutes(1)); // every bucket has refilled: they are as good as absent
+        clock.advance(Duration.ofMinutes(1)); // every bucket has refilled: they are as good as absent
 
         limiter.recordFailure("10.0.1.1", null);
         limiter.recordFailure("10.0.1.1", "client:x");

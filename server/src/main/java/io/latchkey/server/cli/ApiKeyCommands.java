@@ -4,6 +4,7 @@ import static io.latchkey.server.cli.AdminClient.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.audit.Actor;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ApiKeyCommands.Create.class, ApiKeyCommands.ListKeys.class, ApiKeyCommands.Delete.class},
         footerHeading = "%nExamples:%n",
         footer = {"  latchkey apikey create --name ci",
+                "  latchkey apikey create --name orders-api --role verifier",
                 "  latchkey apikey list",
                 "  latchkey apikey create --offline --data-dir /var/lib/latchkey"})
 public final class ApiKeyCommands {
@@ -35,12 +37,15 @@ public final class ApiKeyCommands {
 
     @Command(name = "create", description = {
             "Create an admin API key, printed this once.",
+            "An admin key (the default) may do everything; a verifier key, for a protected API, may only read the "
+                    + "access-token verification keys and introspect tokens.",
             "With --offline, write it straight into the store instead of asking a running server: for recovery when "
                     + "every admin key is lost. It then takes the store options of 'latchkey serve' and their "
                     + "variables, and needs the store's master key."},
             footerHeading = "%nExamples:%n",
             footer = {"  latchkey apikey create --name ci",
                     "  latchkey apikey create --name deploy --json | jq -r .apiKey",
+                    "  latchkey apikey create --name orders-api --role verifier",
                     "  latchkey apikey create --offline --data-dir /var/lib/latchkey",
                     "  latchkey apikey create --offline --db-url jdbc:postgresql://db/lk"})
     static final class Create implements Callable<Integer> {
@@ -60,18 +65,23 @@ public final class ApiKeyCommands {
                 description = "What the key is for, such as the system that uses it")
         String name;
 
+        @Option(names = "--role", paramLabel = "<role>", preprocessor = LiteralValue.class,
+                description = "admin (the default: everything) or verifier (read verification keys, introspect)")
+        String role;
+
         @Option(names = "--offline", description = "Write the key into the store directly; no server needed")
         boolean offline;
 
         @Override
         public Integer call() throws IOException {
-            JsonNode created = offline ? createOffline() : admin.client().post("/admin/api-keys", nameBody());
+            JsonNode created = offline ? createOffline() : admin.client().post("/admin/api-keys", body());
             if (output.json()) {
                 output.print(created);
                 return 0;
             }
             PrintWriter out = output.out();
-            out.println("Created admin API key " + text(created, "id") + ". It is shown only this once: store it now.");
+            out.println("Created " + text(created, "role") + " API key " + text(created, "id")
+                    + ". It is shown only this once: store it now.");
             out.println();
             out.println("      " + text(created, "apiKey"));
             out.println();
@@ -81,8 +91,15 @@ public final class ApiKeyCommands {
             return 0;
         }
 
-        private Map<String, String> nameBody() {
-            return name == null ? null : Map.of("name", name);
+        private Map<String, String> body() {
+            Map<String, String> body = new java.util.LinkedHashMap<>();
+            if (name != null) {
+                body.put("name", name);
+            }
+            if (role != null) {
+                body.put("role", role);
+            }
+            return body.isEmpty() ? null : body;
         }
 
         /**
@@ -94,11 +111,13 @@ public final class ApiKeyCommands {
             ServerConfig config = masterKey.applyTo(store.applyTo(ServerConfig.builder())).build();
             try (Database database = StoreFactory.openDatabase(config)) {
                 ApiKeys apiKeys = Wiring.offlineApiKeys(config, database, Clock.systemUTC(), new SecureRandom());
-                NewApiKey created = apiKeys.create(name == null ? "offline" : name,
+                ApiKeyRole asked = role == null ? ApiKeyRole.ADMIN : ApiKeyRole.of(role);
+                NewApiKey created = apiKeys.create(name == null ? "offline" : name, asked,
                         Actor.offline(System.getProperty("user.name")));
                 ObjectNode answer = AdminClient.JSON.createObjectNode();
                 answer.put("id", created.apiKey().id());
                 answer.put("name", created.apiKey().name());
+                answer.put("role", created.apiKey().role().storedName());
                 answer.put("createdAt", created.apiKey().createdAt().toString());
                 answer.put("apiKey", created.key());
                 return answer;
@@ -106,7 +125,7 @@ public final class ApiKeyCommands {
         }
     }
 
-    @Command(name = "list", description = "List admin API keys (their ids and names; keys are stored only as hashes).",
+    @Command(name = "list", description = "List admin API keys (their ids, names and roles; keys are stored only as hashes).",
             footerHeading = "%nExamples:%n", footer = {"  latchkey apikey list", "  latchkey apikey list --json"})
     static final class ListKeys implements Callable<Integer> {
         @Mixin
@@ -122,9 +141,9 @@ public final class ApiKeyCommands {
                 output.print(answer);
                 return 0;
             }
-            Table table = new Table("ID", "NAME", "CREATED");
+            Table table = new Table("ID", "NAME", "ROLE", "CREATED");
             for (JsonNode key : answer.path("apiKeys")) {
-                table.row(text(key, "id"), text(key, "name"), text(key, "createdAt"));
+                table.row(text(key, "id"), text(key, "name"), text(key, "role"), text(key, "createdAt"));
             }
             table.print(output.out());
             return 0;

@@ -2,6 +2,7 @@ package io.latchkey.server.cli;
 
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.DataDirLock;
 import io.latchkey.server.LatchkeyServer;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.logging.LogFormat;
@@ -118,6 +119,11 @@ public final class ServeCommand implements Callable<Integer> {
      * this platform, which the launcher then names in {@code org.sqlite.lib.path} and
      * {@code org.sqlite.lib.name} ({@link SqliteLibraryCopy}).
      */
+    @Option(names = "--check", description = "Check the configuration, the store, the master key and the TLS files, "
+            + "print the effective configuration (secrets masked) and exit: 0 when all is well, else 1 with one line "
+            + "per problem. Starts nothing and writes nothing.")
+    boolean check;
+
     @Option(names = "--copy-sqlite-library", hidden = true)
     Path sqliteLibraryCopy;
 
@@ -136,7 +142,14 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("latchkey: " + e.getMessage());
             spec.commandLine().getErr().flush();
-            return 2;
+            return check ? 1 : 2;
+        }
+        if (check) {
+            return ConfigCheck.run(config, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (config.dbUrl() == null) {
+            // Held until the process ends: 'latchkey restore' refuses while it is.
+            dataDirLock = lockQuietly(config.dataDir());
         }
         LatchkeyServer server;
         try {
@@ -166,6 +179,17 @@ public final class ServeCommand implements Callable<Integer> {
         }, "latchkey-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The data dir's lock while this process serves it; a field, so that nothing collects it. */
+    private static DataDirLock dataDirLock;
+
+    private static DataDirLock lockQuietly(Path dataDir) {
+        try {
+            return DataDirLock.tryAcquire(dataDir);
+        } catch (java.io.IOException e) {
+            return null; // the store's own open reports an unusable data dir
+        }
     }
 
     private static java.util.Set<String> trimmed(java.util.List<String> values) {

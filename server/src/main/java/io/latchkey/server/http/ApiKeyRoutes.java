@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
@@ -8,7 +9,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code /admin/api-keys}: create (shown once), list and delete admin API keys (SPEC §4). */
+/**
+ * {@code /admin/api-keys}: create (shown once), list and delete admin API keys (SPEC §4), each
+ * {@code admin} or {@code verifier} ({@link ApiKeyRole}).
+ */
 final class ApiKeyRoutes {
     private final Services services;
     private final Operations operations;
@@ -27,8 +31,10 @@ final class ApiKeyRoutes {
     private void create(RoutingContext ctx) {
         JsonFields fields = AdminRequests.optionalJsonBody(ctx);
         String name = fields == null ? null : AdminRequests.optionalName(fields);
+        String roleName = fields == null ? null : fields.optionalText("role");
+        ApiKeyRole role = roleName == null ? ApiKeyRole.ADMIN : ApiKeyRole.of(roleName);
         operations.onWorker(ctx, () -> {
-            NewApiKey created = services.apiKeys().create(name, AdminRequests.actor(ctx));
+            NewApiKey created = services.apiKeys().create(name, role, AdminRequests.actor(ctx));
             Map<String, Object> body = view(created.apiKey());
             body.put("apiKey", created.key());
             return Reply.created(body).withNoStore();
@@ -57,6 +63,7 @@ final class ApiKeyRoutes {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", key.id());
         view.put("name", key.name());
+        view.put("role", key.role().storedName());
         view.put("createdAt", key.createdAt().toString());
         return view;
     }

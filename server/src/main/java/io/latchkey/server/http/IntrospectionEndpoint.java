@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * {@code POST /oauth2/introspect} (RFC 7662). The caller authenticates as a client or with an
- * admin API key in {@code X-API-Key}. Any token that is not active answers just
+ * API key in {@code X-API-Key} of either role: introspection reads and changes nothing, and a
+ * protected API holding a {@code verifier} key needs it for tokens it cannot verify offline
+ * (a refresh token, or a revocation it must not miss). Any token that is not active answers just
  * {@code {"active":false}} (§2.2), whatever the reason.
  */
 final class IntrospectionEndpoint {

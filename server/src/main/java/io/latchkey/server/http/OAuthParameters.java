@@ -38,7 +38,7 @@ final class OAuthParameters implements RequestFields {
         throw MediaTypes.unsupported("Send the parameters as application/x-www-form-urlencoded (or application/json).");
     }
 
-    // Package-private for the request-parsing benchmark (bench/jmh).
+    // Package-private for RequestParsers, through which the benchmarks reach it.
     static OAuthParameters fromForm(String body) {
         if (body.startsWith("=") || body.contains("&=")) {
             throw LatchkeyException.invalidRequest("The form body has a value without a name.");

@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.ErrorCode;
@@ -81,6 +82,7 @@ final class PipelineEndpoint {
     private void create(RoutingContext ctx, JsonFields fields) {
         var attempt = FrontDoor.begin(ctx, Credentials.PIPELINE_API_KEY, fields);
         operations.authenticated(ctx, attempt, () -> {
+            AdminAuthentication.requireRole(attempt, ApiKeyRole.ADMIN);
             String partnerId = fields.nonBlankText("partnerId", MAX_PARTNER_ID);
             String name = AdminRequests.optionalName(fields);
             List<String> scopes = fields.optionalTextList("scopes");
@@ -96,6 +98,7 @@ final class PipelineEndpoint {
     private void delete(RoutingContext ctx, JsonFields fields) {
         var attempt = FrontDoor.begin(ctx, Credentials.PIPELINE_API_KEY, fields);
         operations.authenticated(ctx, attempt, () -> {
+            AdminAuthentication.requireRole(attempt, ApiKeyRole.ADMIN);
             String clientId = fields.text("clientId");
             if (!ClientId.isWellFormed(clientId)) {
                 throw LatchkeyException.notFound("No client with that clientId.");

@@ -38,7 +38,8 @@ final class SigningKeyRoutes {
      * {@code GET /admin/keys/access-token}: what an API needs to verify access tokens offline, as a
      * JWK set (RFC 7517) — the current access-token key and the retired ones whose tokens may still
      * live. For HS256 that is the shared secret itself ({@code oct} keys): an API cannot check an HMAC
-     * without it, which is why this sits behind the admin API key and is never cached (RFC 6749 §5.1's
+     * without it, which is why this sits behind an API key — a {@code verifier} key is enough, the
+     * one route besides introspection it opens ({@link AdminAuthentication#VERIFIER_ROUTES}) — and is never cached (RFC 6749 §5.1's
      * {@code no-store}, as for any answer carrying a secret). For ES256, RS256 and EdDSA only the
      * public halves are given, the same as {@code /oauth2/jwks}.
      */

@@ -4,23 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.server.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code latchkey apikey create|list|delete} against a running server. */
 class CliApiKeyCommandsTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void createPrintsAKeyOnceThatTheAdminApiThenAccepts() {
@@ -63,6 +53,35 @@ class CliApiKeyCommandsTest {
         String error = Cli.admin(server, "apikey", "delete", "no-such-key").failedWith(1);
 
         assertThat(error).isEqualTo("latchkey: No API key with the id: no-such-key (not_found)");
+    }
+
+    @Test
+    void createWithRoleVerifierMakesAKeyThatReadsVerificationKeysAndNothingElse() {
+        Cli.Result created = Cli.admin(server, "apikey", "create", "--name", "orders-api", "--role", "verifier")
+                .succeeded();
+        String key = printedKey(created);
+
+        assertThat(created.out()).contains("Created verifier API key");
+        assertThat(server.get("/admin/keys/access-token", "X-API-Key", key).statusCode()).isEqualTo(200);
+        assertThat(Cli.as(server, key, "client", "list").failedWith(1)).contains("forbidden");
+        assertThat(Cli.admin(server, "apikey", "list").out().lines()
+                .filter(line -> line.contains("orders-api")).findFirst().orElseThrow()).contains("verifier");
+    }
+
+    @Test
+    void listShowsEachKeysRoleInItsOwnColumn() {
+        Cli.Result table = Cli.admin(server, "apikey", "list").succeeded();
+
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("ID", "NAME", "ROLE", "CREATED");
+        assertThat(table.out().lines().filter(line -> line.startsWith("configured")).findFirst().orElseThrow())
+                .contains("admin");
+    }
+
+    @Test
+    void createWithAnUnknownRoleFailsWithTheServersMessage() {
+        String error = Cli.admin(server, "apikey", "create", "--role", "root").failedWith(1);
+
+        assertThat(error).contains("role").contains("invalid_request");
     }
 
     /** The key line of {@code apikey create}: the only line that is just a key. */

@@ -8,9 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every failure is one line on standard error and a non-zero exit (1: the command could not do
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class CliFailuresTest {
     private static final String WRONG_KEY = "lk_wrong-key-that-must-not-be-printed-0123456789";
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void aWrongApiKeyFailsWithTheServersMessageAndWithoutTheKey() {

@@ -6,23 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.server.TestServer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code latchkey keys rotate} and {@code latchkey audit} against a running server. */
 class CliKeysAndAuditCommandsTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void keysRotatePrintsTheNewSigningKeysThatNewTokensCarry() {

@@ -11,23 +11,13 @@ import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.server.TestServer;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /admin/keys/access-token}: the keys an API needs to verify access tokens offline. */
 class SharedKeyEndpointTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.extension();
 
     @Test
     void accessTokenKeysRequireAnAdminApiKey() {

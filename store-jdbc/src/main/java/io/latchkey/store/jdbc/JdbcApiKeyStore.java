@@ -1,6 +1,7 @@
 package io.latchkey.store.jdbc;
 
 import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.apikey.ApiKeyStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Admin API keys in the {@code api_keys} table, by keyed hash only. */
+/** Admin API keys in the {@code api_keys} table, by keyed hash only, each with its role. */
 public final class JdbcApiKeyStore implements ApiKeyStore {
     private final Database database;
 
@@ -20,11 +21,12 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     public void insert(ApiKey key) {
         database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO api_keys (id, key_hash, name, created_at) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO api_keys (id, key_hash, name, created_at, role) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setString(1, key.id());
                 insert.setString(2, key.keyHash());
                 insert.setString(3, key.name());
                 Rows.setInstant(insert, 4, key.createdAt());
+                insert.setString(5, key.role().storedName());
                 insert.executeUpdate();
                 ChangeLog.append(connection, Change.Kind.API_KEYS, key.id(), null);
                 return null;
@@ -36,7 +38,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     public List<ApiKey> list() {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, key_hash, name, created_at FROM api_keys ORDER BY created_at, id");
+                    "SELECT id, key_hash, name, created_at, role FROM api_keys ORDER BY created_at, id");
                  ResultSet rows = select.executeQuery()) {
                 List<ApiKey> keys = new ArrayList<>();
                 while (rows.next()) {
@@ -51,7 +53,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     public Optional<ApiKey> findByHash(String keyHash) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, key_hash, name, created_at FROM api_keys WHERE key_hash = ?")) {
+                    "SELECT id, key_hash, name, created_at, role FROM api_keys WHERE key_hash = ?")) {
                 select.setString(1, keyHash);
                 try (ResultSet rows = select.executeQuery()) {
                     return rows.next() ? Optional.of(key(rows)) : Optional.<ApiKey>empty();
@@ -62,7 +64,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     private static ApiKey key(ResultSet rows) throws java.sql.SQLException {
         return new ApiKey(rows.getString("id"), rows.getString("key_hash"), rows.getString("name"),
-                Rows.instant(rows, "created_at"));
+                Rows.instant(rows, "created_at"), ApiKeyRole.stored(rows.getString("role")));
     }
 
     @Override

@@ -35,6 +35,7 @@ final class Migrations {
             "V1__initial_schema.sql",
             "V2__change_log_and_leases.sql",
             "V3__audit_log.sql",
+            "V5__api_key_roles.sql",
             "V6__apis.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */

@@ -2,6 +2,8 @@ package io.latchkey.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -66,6 +69,27 @@ class MigrationsTest {
         assertThat(version(dataSource)).isEqualTo(Migrations.LATEST_VERSION);
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SELECT count(*) FROM audit_events"); // a table of the newest migration
+        }
+    }
+
+    @Test
+    void anApiKeyStoredBeforeRolesExistedIsAnAdminKeyAfterTheMigration() throws SQLException {
+        SQLiteDataSource dataSource = dataSource();
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("3").load().migrate();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO api_keys (id, key_hash, name, created_at) VALUES ('old', 'h', 'ci', 0)");
+        }
+
+        Migrations.migrate(dataSource);
+
+        try (SqliteDatabase database = SqliteDatabase.open(tempDir.resolve("x.db"))) {
+            JdbcApiKeyStore keys = new JdbcApiKeyStore(database);
+            assertThat(keys.list()).singleElement().satisfies(key -> {
+                assertThat(key.id()).isEqualTo("old");
+                assertThat(key.role()).isEqualTo(ApiKeyRole.ADMIN);
+            });
+            keys.insert(new ApiKey("new", "h2", null, Instant.EPOCH, ApiKeyRole.VERIFIER));
+            assertThat(keys.findByHash("h2")).get().extracting(ApiKey::role).isEqualTo(ApiKeyRole.VERIFIER);
         }
     }
 

@@ -165,6 +165,12 @@ class PostgresRefreshBatcherTest {
     void aBatchChosenAsADeadlockVictimIsSentAgainAndCommits() throws Exception {
         try (Connection locker = DriverManager.getConnection(url, "postgres", null);
              Connection rival = DriverManager.getConnection(url, "postgres", null)) {
+            try (var statement = rival.createStatement()) {
+                // The deadlock is found by whichever waiter's deadlock_timeout expires first. The
+                // batch waits first, but on a loaded machine the two timers can fire out of order;
+                // a long timeout for the rival makes the batch the victim every time.
+                statement.execute("SET deadlock_timeout = '30s'");
+            }
             rival.setAutoCommit(false);
             insertUncommitted(rival, "deadlock-b");
             List<Future<ConsumeResult>> parked = parkEveryLane(locker);
@@ -177,8 +183,8 @@ class PostgresRefreshBatcherTest {
             }
             awaitTrue(() -> statementsWaitingOnALock() == 1);
 
-            // The rival now waits on deadlock-a: a cycle. The batch waited first, so its deadlock
-            // check runs first and rolls it back; the rival's insert then goes through.
+            // The rival now waits on deadlock-a: a cycle. The batch's deadlock check runs first (its
+            // timeout is the default 1 s, the rival's 30 s) and rolls it back; the rival's insert goes through.
             Future<?> rivalInsert = callers.submit(() -> {
                 insertUncommitted(rival, "deadlock-a");
                 return null;

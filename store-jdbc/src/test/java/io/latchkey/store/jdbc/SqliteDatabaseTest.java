@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyRole;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +97,8 @@ class SqliteDatabaseTest {
     void aCommittedTransactionIsVisibleAfterReopening() {
         Path file = tempDir.resolve("x.db");
         try (SqliteDatabase database = SqliteDatabase.open(file)) {
-            new JdbcApiKeyStore(database).insert(new ApiKey("k1", "hash", "n", Instant.ofEpochMilli(1_700_000_000_000L)));
+            new JdbcApiKeyStore(database).insert(new ApiKey("k1", "hash", "n", Instant.ofEpochMilli(1_700_000_000_000L),
+                    ApiKeyRole.ADMIN));
         }
         try (SqliteDatabase database = SqliteDatabase.open(file)) {
             assertThat(new JdbcApiKeyStore(database).list()).extracting(ApiKey::id)

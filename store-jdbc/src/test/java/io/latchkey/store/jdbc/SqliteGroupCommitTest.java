@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.core.apikey.ApiKey;
+import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.token.ConsumeResult;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -126,7 +127,7 @@ class SqliteGroupCommitTest {
         for (int i = 0; i < 64; i++) {
             String id = "k" + i;
             writes.add(callers.submit(() -> new JdbcApiKeyStore(database)
-                    .insert(new ApiKey(id, "hash-" + id, null, NOW))));
+                    .insert(new ApiKey(id, "hash-" + id, null, NOW, ApiKeyRole.ADMIN))));
         }
         awaitQueued(64);
         long commitsBefore = database.commits();

@@ -1,5 +1,6 @@
-package io.latchkey.server.http;
+package io.latchkey.bench;
 
+import io.latchkey.server.http.RequestParsers;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,10 +15,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Parsing a token request the way the server does it (in the server's package, to call its
- * parsers): the form body of {@code POST /oauth2/token} with {@link OAuthParameters}, and the JSON
- * body of {@code POST /pipeline/oauth2} with {@link Json} and {@link JsonFields}, each down to the
- * values the grant reads. Not counted: Vert.x reading the body, and its own form decoding.
+ * Parsing a token request the way the server does it, through {@link RequestParsers}, which runs
+ * the server's own parsers: the form body of {@code POST /oauth2/token} ({@code OAuthParameters}),
+ * and the JSON body of {@code POST /pipeline/oauth2} ({@code Json} and {@code JsonFields}), each
+ * down to the values the grant reads. Not counted: Vert.x reading the body, and its own form
+ * decoding.
  *
  * <p>Run: {@code java -jar bench/jmh/target/benchmarks.jar RequestParsingBenchmark}
  */
@@ -35,14 +37,14 @@ public class RequestParsingBenchmark {
 
     @Benchmark
     public String formBody() {
-        OAuthParameters parameters = OAuthParameters.fromForm(form);
-        return parameters.require("grant_type") + parameters.get("scope");
+        RequestParsers.Fields parameters = RequestParsers.form(form);
+        return parameters.required("grant_type") + parameters.optional("scope");
     }
 
     @Benchmark
     public String pipelineJsonBody() {
-        JsonFields fields = new JsonFields(Json.parseObject(pipelineJson));
-        return fields.text("grant_type") + fields.text("username") + fields.text("password")
-                + fields.optionalText("scope");
+        RequestParsers.Fields fields = RequestParsers.json(pipelineJson);
+        return fields.required("grant_type") + fields.required("username") + fields.required("password")
+                + fields.optional("scope");
     }
 }

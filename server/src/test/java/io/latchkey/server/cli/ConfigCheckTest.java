@@ -1,0 +1,64 @@
+package io.latchkey.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code latchkey serve --check}: every problem a start would hit, one line each, and nothing started or written. */
+@Tag("sqlite-only")
+class ConfigCheckTest {
+    private static final String ADMIN_KEY = "lk_config-check-admin-key-0123456789abcdef";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aGoodConfigurationPrintsItselfWithSecretsMaskedAndExitsZeroWritingNothing() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+                "--admin-api-key", ADMIN_KEY, "--port", "9123");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("port = 9123").contains("adminApiKey = (set, hidden)")
+                .contains("masterKey = (not set)").contains("Configuration OK.").doesNotContain(ADMIN_KEY);
+        assertThat(dataDir.resolve("new")).doesNotExist();
+    }
+
+    @Test
+    void aMasterKeyThatDoesNotUnsealTheStoreIsOneProblem() {
+        Cli.run("apikey", "create", "--offline", "--data-dir", dataDir.toString()).succeeded();
+        String otherKey = Base64.getEncoder().encodeToString(new byte[32]);
+
+        assertThat(Cli.run("serve", "--check", "--data-dir", dataDir.toString()).exitCode()).isZero();
+        Cli.Result wrong = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--master-key", otherKey);
+
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.err().lines()).singleElement().asString().contains("master key");
+        assertThat(wrong.out()).contains("masterKey = (set, hidden)").doesNotContain(otherKey);
+    }
+
+    @Test
+    void unreadableTlsFilesAndAnUnreachableDatabaseAreEachALine() throws Exception {
+        Path cert = Files.writeString(dataDir.resolve("cert.pem"), "not a certificate");
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(),
+                "--db-url", "jdbc:postgresql://127.0.0.1:1/latchkey", "--db-user", "latchkey",
+                "--tls-cert", cert.toString(), "--tls-key", dataDir.resolve("missing.key").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().lines()).hasSize(2).anySatisfy(line -> assertThat(line).contains("cannot be reached"))
+                .anySatisfy(line -> assertThat(line).contains("LATCHKEY_TLS_CERT"));
+    }
+
+    @Test
+    void anInvalidSettingIsOneLineAndExitsOne() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
+                "proxy.internal");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("not an IP address or CIDR range");
+    }
+}
