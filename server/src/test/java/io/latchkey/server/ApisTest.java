@@ -330,6 +330,8 @@ class ApisTest {
         assertThat(introspect(tokens.get("access_token").asText()).get("active").asBoolean()).isFalse();
         assertThat(introspect(tokens.get("refresh_token").asText()).get("active").asBoolean()).isFalse();
         assertOAuthError(refreshRequest(client, tokens.get("refresh_token").asText()), 400, "invalid_grant");
+        assertOAuthError(refreshRequest(client, tokens.get("refresh_token").asText(),
+                "resource", api.get("identifier").asText()), 400, "invalid_grant");
         assertThat(introspect(kept.get("access_token").asText()).get("active").asBoolean()).isTrue();
         assertThat(introspect(plain.get("access_token").asText()).get("active").asBoolean()).isTrue();
 
@@ -337,6 +339,8 @@ class ApisTest {
         server.clock().advance(Duration.ofSeconds(1));
         grant(client, api, "r");
         assertThat(introspect(tokens.get("access_token").asText()).get("active").asBoolean()).isFalse();
+        assertOAuthError(refreshRequest(client, tokens.get("refresh_token").asText(),
+                "resource", api.get("identifier").asText()), 400, "invalid_grant");
     }
 
     @Test

@@ -75,22 +75,22 @@ public final class RefreshTokenRotation {
         if (revocations.isFamilyRevoked(claims.familyId())) {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
-        ResourceIdentifier named = resource == null ? null : ResourceIdentifier.requested(resource);
+        // The refresh token's audience names the API it was issued for after this server, if any.
         String bound = claims.audience() != null && claims.audience().size() > 1 ? claims.audience().get(1) : null;
+        ResourceIdentifier named = resource != null ? ResourceIdentifier.requested(resource)
+                : bound != null ? new ResourceIdentifier(bound) : null;
         ApiAccess access = null;
         Scopes refreshScope = claims.scope();
         Scopes accessScope;
         if (named != null) {
-            access = apis.access(client.id(), named);
-            if (!named.value().equals(bound)) {
-                refreshScope = access.scopes(); // another API: what the client is granted of it
-            }
-            accessScope = within(refreshScope, access.scopes()).narrow(requestedScope);
-        } else if (bound != null) {
-            if (!apis.isGranted(client.id().value(), bound, claims.issuedAt())) {
+            if (named.value().equals(bound) && !apis.isGranted(client.id().value(), bound, claims.issuedAt())) {
+                // Withdrawn (or given again since): the tokens of that grant are over, as introspection says.
                 throw LatchkeyException.invalidGrant("The API of this refresh token is no longer granted to the client.");
             }
-            access = apis.access(client.id(), ResourceIdentifier.requested(bound));
+            access = apis.access(client.id(), named);
+            if (!named.value().equals(bound)) {
+                refreshScope = access.scopes(); // another API (RFC 8707 §2.2): what the client is granted of it
+            }
             accessScope = within(refreshScope, access.scopes()).narrow(requestedScope);
         } else {
             accessScope = claims.scope().narrow(requestedScope);
