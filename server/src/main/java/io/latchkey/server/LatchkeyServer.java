@@ -7,6 +7,8 @@ import io.latchkey.server.http.Routes;
 import io.latchkey.server.metrics.CountedClientStore;
 import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.latchkey.server.tracing.TracedDatabase;
+import io.latchkey.server.tracing.Tracing;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
@@ -55,10 +57,12 @@ public final class LatchkeyServer implements AutoCloseable {
     private final Optional<NewApiKey> generatedAdminKey;
     private final LatchkeyMetrics metrics;
     private final Router router;
+    private final Tracing tracing;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router) {
+                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router, Tracing tracing) {
         this.vertx = vertx;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.router = router;
         this.http = http;
@@ -76,7 +80,8 @@ public final class LatchkeyServer implements AutoCloseable {
     public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {
         Vertx vertx = Vertx.vertx();
         LatchkeyMetrics metrics = new LatchkeyMetrics();
-        RequestObserver observer = new RequestObserver(metrics, config.accessLog());
+        Tracing tracing = Tracing.fromEnvironment(System.getenv());
+        RequestObserver observer = new RequestObserver(metrics, config.accessLog(), tracing);
         AtomicReference<Router> active = new AtomicReference<>();
         AtomicBoolean ready = new AtomicBoolean();
         active.set(Routes.starting(vertx, config.tlsEnabled(), ready::get, observer));
@@ -84,7 +89,7 @@ public final class LatchkeyServer implements AutoCloseable {
         Database database = null;
         try {
             http = listen(vertx, httpOptions(config), EVENT_LOOPS, active);
-            database = StoreFactory.openDatabase(config);
+            database = TracedDatabase.of(StoreFactory.openDatabase(config), tracing);
             metrics.reportStore(database);
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
             clientStore.recount();
@@ -110,13 +115,17 @@ public final class LatchkeyServer implements AutoCloseable {
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
                     http.actualPort(), services.tokenSettings().issuer(), database.description(),
                     config.signingAlgorithm());
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router);
+            if (tracing.enabled()) {
+                LOG.info("Tracing on: spans go where the OTEL_* variables say");
+            }
+            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router, tracing);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
             }
             await(vertx.close());
             metrics.close();
+            tracing.close();
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         }
     }
@@ -208,6 +217,7 @@ public final class LatchkeyServer implements AutoCloseable {
         } finally {
             database.close();
             metrics.close();
+            tracing.close(); // flushes the spans still queued
         }
     }
 

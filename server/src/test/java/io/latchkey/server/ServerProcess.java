@@ -48,6 +48,12 @@ final class ServerProcess implements AutoCloseable {
     /** As {@link #start(Path, String, String...)}, with {@code jvmOptions} such as {@code -Xmx128m}. */
     static ServerProcess start(List<String> jvmOptions, Path dataDir, String adminKey, String... extraArgs)
             throws IOException {
+        return start(jvmOptions, java.util.Map.of(), dataDir, adminKey, extraArgs);
+    }
+
+    /** As above, with {@code environment} added to the process's variables. */
+    static ServerProcess start(List<String> jvmOptions, java.util.Map<String, String> environment, Path dataDir,
+                               String adminKey, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:TieredStopAtLevel=1")); // a short-lived server: start fast rather than peak
@@ -62,7 +68,8 @@ final class ServerProcess implements AutoCloseable {
         Path stderr = Files.createTempFile("latchkey-process", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         // Only the flags configure it: a LATCHKEY_* variable of the machine running the tests must not.
-        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_") || name.startsWith("OTEL_"));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> readStdout(process, listening), "latchkey-process-stdout");

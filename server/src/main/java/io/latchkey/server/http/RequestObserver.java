@@ -2,6 +2,8 @@ package io.latchkey.server.http;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.latchkey.server.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
@@ -35,11 +37,18 @@ public final class RequestObserver implements Handler<RoutingContext> {
 
     private final LatchkeyMetrics metrics;
     private final boolean accessLog;
+    private final Tracing tracing;
     private final ObservedRoute unmatched;
 
     public RequestObserver(LatchkeyMetrics metrics, boolean accessLog) {
+        this(metrics, accessLog, Tracing.OFF);
+    }
+
+    /** With {@code tracing} on, each request is also a span (and its worker steps run within it). */
+    public RequestObserver(LatchkeyMetrics metrics, boolean accessLog, Tracing tracing) {
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.tracing = tracing;
         this.unmatched = new ObservedRoute(metrics, "unmatched", "ANY");
     }
 
@@ -64,7 +73,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
             return;
         }
         String id = requestIdFrom(ctx.request().getHeader(HEADER));
-        Observation observation = new Observation(this, id, System.nanoTime());
+        Observation observation = new Observation(this, id, System.nanoTime(), tracing.enabled()
+                ? tracing.startRequest(ctx.request().method().name(), ctx.request()::getHeader) : Span.getInvalid());
         ctx.put(KEY, observation);
         ctx.response().putHeader(HEADER, id);
         ctx.addEndHandler(ended -> observation.finish(ctx));
@@ -135,11 +145,12 @@ public final class RequestObserver implements Handler<RoutingContext> {
             return work;
         }
         String id = observation.requestId;
+        Callable<T> inSpan = Tracing.within(observation.span, work);
         return () -> {
             String previous = MDC.get(MDC_KEY);
             MDC.put(MDC_KEY, id);
             try {
-                return work.call();
+                return inSpan.call();
             } finally {
                 exit(previous);
             }
@@ -234,13 +245,15 @@ public final class RequestObserver implements Handler<RoutingContext> {
         final RequestObserver observer;
         final String requestId;
         final long start;
+        final Span span;
         ObservedRoute route;
         String clientId;
 
-        Observation(RequestObserver observer, String requestId, long start) {
+        Observation(RequestObserver observer, String requestId, long start, Span span) {
             this.observer = observer;
             this.requestId = requestId;
             this.start = start;
+            this.span = span;
         }
 
         void finish(RoutingContext ctx) {
@@ -249,6 +262,7 @@ public final class RequestObserver implements Handler<RoutingContext> {
             int status = ctx.response().getStatusCode();
             answered.timer(status).record(nanos, TimeUnit.NANOSECONDS);
             observer.accessLog(ctx, this, answered, status, nanos);
+            Tracing.endRequest(span, ctx.request().method().name(), answered.template, status, clientId);
         }
     }
 

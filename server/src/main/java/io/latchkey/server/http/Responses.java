@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
     private static final String JSON = "application/json";
+    private static final String STORE_RETRY_AFTER_SECONDS = "5";
 
     private Responses() {
     }
@@ -67,6 +68,9 @@ final class Responses {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\", error=\"invalid_token\""); // RFC 6750 §3
         } else if (code == ErrorCode.TOO_MANY_REQUESTS) {
             response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds())); // RFC 9110 §10.2.3
+        } else if (code == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+            // An outage or a full disk: the store recovers by itself, so say when to look again.
+            response.putHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
         }
         response.setStatusCode(code.status())
                 .putHeader("Cache-Control", "no-store")
