@@ -8,6 +8,14 @@ import io.latchkey.store.jdbc.ChangeFeed;
  * Applies what other instances changed to this instance's in-memory state, so that N instances on
  * one store behave as one server: a deleted or re-keyed client leaves the cache, API keys and the
  * key ring are re-read, revocations are remembered, changed APIs and grants are read again.
+ *
+ * <p>What this instance caches, and what it does when changes may have been missed (stale):
+ * clients are dropped (each is read again when next used); stored API keys are dropped (answered
+ * 503 until the next reload, so a key deleted elsewhere stops working here); revocations are
+ * a deny-list, which cannot be dropped without accepting revoked tokens, so lookups that miss in
+ * memory ask the store until it has been read again. The key ring is kept: a key added elsewhere
+ * is fetched when a token names it, and a retired key keeps verifying until its tokens expire
+ * anyway, so nothing the ring holds grants what the store has taken away.
  */
 final class CacheCoherence implements ChangeFeed.Listener {
     private final Services services;
@@ -40,6 +48,8 @@ final class CacheCoherence implements ChangeFeed.Listener {
     @Override
     public void onStale() {
         services.clients().invalidateAll();
+        services.apiKeys().forget();
+        services.revocations().markStale();
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.latchkey.server.tracing.TracedDatabase;
 import io.latchkey.server.tracing.Tracing;
+import io.latchkey.server.transport.ConnectionGuard;
+import io.latchkey.server.transport.ConnectionLimits;
 import io.latchkey.store.jdbc.ChangeFeed;
 import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
@@ -16,6 +18,8 @@ import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -42,25 +46,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class LatchkeyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatchkeyServer.class);
-    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Duration CHANGE_POLL_INTERVAL = Duration.ofMillis(200);
-    private static final Duration CHANGE_WINDOW = Duration.ofSeconds(10);
     private static final Duration CLIENT_RECOUNT_INTERVAL = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final HttpServer http;
     private final Database database;
     private final ChangeFeed changeFeed;
+    private final Housekeeping housekeeping;
     private final Services services;
     private final Optional<NewApiKey> generatedAdminKey;
     private final LatchkeyMetrics metrics;
     private final Router router;
     private final Tracing tracing;
 
-    private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed, Services services,
-                           Optional<NewApiKey> generatedAdminKey, LatchkeyMetrics metrics, Router router, Tracing tracing) {
+    private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed,
+                           Housekeeping housekeeping, Services services, Optional<NewApiKey> generatedAdminKey,
+                           LatchkeyMetrics metrics, Router router, Tracing tracing) {
         this.vertx = vertx;
         this.tracing = tracing;
         this.metrics = metrics;
@@ -68,6 +72,7 @@ public final class LatchkeyServer implements AutoCloseable {
         this.http = http;
         this.database = database;
         this.changeFeed = changeFeed;
+        this.housekeeping = housekeeping;
         this.services = services;
         this.generatedAdminKey = generatedAdminKey;
     }
@@ -88,21 +93,30 @@ public final class LatchkeyServer implements AutoCloseable {
         HttpServer http;
         Database database = null;
         try {
-            http = listen(vertx, httpOptions(config), EVENT_LOOPS, active);
+            http = listen(vertx, httpOptions(config), EVENT_LOOPS, connectionGuard(config), active);
             database = TracedDatabase.of(StoreFactory.openDatabase(config), tracing);
             metrics.reportStore(database);
             CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
             clientStore.recount();
+            // Read before the caches load: whatever is logged after it reaches them through the feed.
+            ChangeLog changeLog = new ChangeLog(database);
+            long changesLoaded = changeLog.newest();
             Services services = Wiring.services(config, http.actualPort(), database, clock, random, clientStore,
                     new CountingAuditLog(new JdbcAuditLog(database), metrics), RequestObserver.onWorkers(vertx),
                     Routes.edgeAuthentications(config.metricsToken()));
+            metrics.reportRevocations(services.revocations());
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
-            ChangeFeed changeFeed = new ChangeFeed(new ChangeLog(database), new CacheCoherence(services),
-                    CHANGE_POLL_INTERVAL, CHANGE_WINDOW, Clock.systemUTC());
+            ChangeFeed changeFeed = new ChangeFeed(changeLog, new CacheCoherence(services), CHANGE_POLL_INTERVAL,
+                    changesLoaded, clock);
             changeFeed.start();
-            Housekeeping housekeeping = new Housekeeping(database, services.revocations(), random);
-            vertx.executeBlocking(housekeeping::run, false);
-            vertx.setPeriodic(PURGE_INTERVAL.toMillis(), id -> vertx.executeBlocking(housekeeping::run, false));
+            Housekeeping housekeeping = new Housekeeping(database, services.revocations(), clock, random);
+            vertx.executeBlocking(housekeeping::purge, false);
+            vertx.setPeriodic(Housekeeping.PURGE_INTERVAL.toMillis(),
+                    id -> vertx.executeBlocking(housekeeping::purge, false));
+            vertx.setPeriodic(Housekeeping.FORGET_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
+                housekeeping.forgetExpired();
+                return null;
+            }, false));
             // Clients created or deleted by other instances on the same store reach the gauge here.
             vertx.setPeriodic(CLIENT_RECOUNT_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 recountQuietly(clientStore);
@@ -118,7 +132,8 @@ public final class LatchkeyServer implements AutoCloseable {
             if (tracing.enabled()) {
                 LOG.info("Tracing on: spans go where the OTEL_* variables say");
             }
-            return new LatchkeyServer(vertx, http, database, changeFeed, services, generated, metrics, router, tracing);
+            return new LatchkeyServer(vertx, http, database, changeFeed, housekeeping, services, generated, metrics,
+                    router, tracing);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
@@ -137,22 +152,36 @@ public final class LatchkeyServer implements AutoCloseable {
      * thread's one sticky context, and so one event loop.) A random port is asked for as -1:
      * Vert.x then binds one port and shares it among the servers.
      */
-    static HttpServer listen(Vertx vertx, HttpServerOptions options, int eventLoops, AtomicReference<Router> active) {
+    static HttpServer listen(Vertx vertx, HttpServerOptions options, int eventLoops,
+                             Handler<HttpConnection> connections, AtomicReference<Router> active) {
         if (options.getPort() == 0) {
             options.setPort(-1);
         }
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
         await(vertx.deployVerticle(() -> context -> vertx.createHttpServer(options)
+                .connectionHandler(connections)
                 .requestHandler(request -> active.get().handle(request))
                 .listen()
                 .onSuccess(servers::add), new DeploymentOptions().setInstances(eventLoops)));
         return servers.get(0);
     }
 
+    /**
+     * The connection limits, shared by the servers of every event loop, and the read deadline.
+     * Trusted proxies are held to the total only: every partner behind one arrives from its address.
+     */
+    private static ConnectionGuard connectionGuard(ServerConfig config) {
+        return new ConnectionGuard(new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.trustedProxies()), config.readTimeout());
+    }
+
     private static HttpServerOptions httpOptions(ServerConfig config) {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
+                // Vert.x closes a connection with no byte read or written for this long.
+                .setIdleTimeout(Math.toIntExact(config.idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(8 * 1024)
                 .setMaxFormAttributeSize(config.maxBodyBytes())
                 // No HTTP/2 upgrade over cleartext (h2c): Vert.x answered an "Upgrade: h2c" request
@@ -207,6 +236,15 @@ public final class LatchkeyServer implements AutoCloseable {
     /** Reads the change log now instead of at the next tick (tests that want no wait). */
     public void pollChanges() {
         changeFeed.poll();
+    }
+
+    /**
+     * Runs housekeeping now instead of at the next tick (tests that moved the clock): forgets
+     * expired revocations and, holding the lease, purges the store; how many rows went.
+     */
+    public int housekeep() {
+        housekeeping.forgetExpired();
+        return housekeeping.purge();
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
+import io.latchkey.core.ratelimit.ClientRateLimiter;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -69,7 +70,7 @@ public final class Wiring {
         ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor);
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(revocationStore, clock);
+        RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
         ApiRegistry apis = new ApiRegistry(new JdbcApiStore(database), generator, clock, auditor);
         apis.load();
@@ -83,10 +84,10 @@ public final class Wiring {
         return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
                 new ClientCredentialsGrant(issuerOfTokens, apis),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, settings, clock,
-                        auditor, apis),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor, apis),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore, apis, settings),
-                new TokenRevocation(verifier, revocations, settings, clock),
+                new TokenRevocation(verifier, revocations,
+                        new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
                 revocations, limiter, auditor, apis);
     }
 

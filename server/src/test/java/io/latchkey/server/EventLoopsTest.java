@@ -29,7 +29,7 @@ class EventLoopsTest {
             Router router = Router.router(vertx);
             router.route().handler(ctx -> ctx.response().end(Thread.currentThread().getName()));
             HttpServer server = LatchkeyServer.listen(vertx, new HttpServerOptions().setHost("127.0.0.1").setPort(0),
-                    2, new AtomicReference<>(router));
+                    2, connection -> { }, new AtomicReference<>(router));
 
             Set<String> threads = new HashSet<>();
             for (int i = 0; i < 4; i++) {

@@ -30,12 +30,13 @@ import org.junit.jupiter.api.Test;
 class MultiInstanceTest {
     private static final Duration BOUND = Duration.ofSeconds(1);
 
+    private String url;
     private TestServer a;
     private TestServer b;
 
     @BeforeEach
     void startTwoInstancesOnOneDatabase() {
-        String url = PostgresForTests.newDatabase();
+        url = PostgresForTests.newDatabase();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String masterKey = Base64.getEncoder().encodeToString(key);
@@ -172,6 +173,55 @@ class MultiInstanceTest {
     private static int tokenStatus(TestServer server, Credentials client, JsonNode api) {
         return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
                 "resource", api.get("identifier").asText()), "Authorization", client.basic()).statusCode();
+    }
+
+    @Test
+    void aChangeWhoseReloadFailsIsRetriedSoAnApiKeyDeletedAtOneInstanceStillStopsWorkingAtTheOther()
+            throws Exception {
+        HttpResponse<String> created = a.admin("POST", "/admin/api-keys", "{\"name\":\"ops\"}");
+        String apiKey = TestServer.json(created).get("apiKey").asText();
+        String apiKeyId = TestServer.json(created).get("id").asText();
+        assertWithin(BOUND, () -> b.get("/admin/clients", "X-API-Key", apiKey).statusCode() == 200);
+
+        // Reading the keys fails from now on (the delete below does not read that column).
+        sql("ALTER TABLE api_keys RENAME COLUMN name TO name_away");
+        assertThat(a.admin("DELETE", "/admin/api-keys/" + apiKeyId, null).statusCode()).isEqualTo(200);
+        b.server().pollChanges(); // applying the delete reloads the keys, which fails
+
+        assertThat(b.get("/admin/clients", "X-API-Key", apiKey).statusCode()).isEqualTo(503);
+        assertThat(b.get("/health/ready").statusCode()).isEqualTo(503);
+        assertThat(b.get("/admin/clients", "X-API-Key", TestServer.ADMIN_KEY).statusCode()).isEqualTo(200);
+
+        sql("ALTER TABLE api_keys RENAME COLUMN name_away TO name");
+        assertWithin(BOUND, () -> b.get("/health/ready").statusCode() == 200);
+        assertThat(b.get("/admin/clients", "X-API-Key", apiKey).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void deletesReachTheOtherInstanceWhileOneClockRunsAMinuteAhead() {
+        a.clock().advance(Duration.ofSeconds(60));
+        Credentials client = b.createClient("acme");
+        assertThat(tokenStatus(b, client)).isEqualTo(200); // b caches it
+        HttpResponse<String> created = b.admin("POST", "/admin/api-keys", "{\"name\":\"ops\"}");
+        String apiKey = TestServer.json(created).get("apiKey").asText();
+        assertWithin(BOUND, () -> a.get("/admin/clients", "X-API-Key", apiKey).statusCode() == 200);
+
+        // The writer is ahead of the reader...
+        assertThat(a.admin("DELETE", "/admin/clients/" + client.clientId(), null).statusCode()).isEqualTo(200);
+        assertWithin(BOUND, () -> tokenStatus(b, client) == 401);
+
+        // ... and behind it.
+        String apiKeyId = TestServer.json(created).get("id").asText();
+        assertThat(b.admin("DELETE", "/admin/api-keys/" + apiKeyId, null).statusCode()).isEqualTo(200);
+        assertWithin(BOUND, () -> a.get("/admin/clients", "X-API-Key", apiKey).statusCode() == 401);
+    }
+
+    /** Runs {@code statement} on the database both instances share, as an operator (or a fault) would. */
+    private void sql(String statement) throws java.sql.SQLException {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, "postgres", null);
+             java.sql.Statement run = connection.createStatement()) {
+            run.execute(statement);
+        }
     }
 
     private static JsonNode introspect(TestServer server, String token) {

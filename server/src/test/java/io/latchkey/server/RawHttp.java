@@ -65,6 +65,34 @@ final class RawHttp {
 
     /** Sends {@code request} exactly as given and reads the whole answer until the server closes. */
     static Response exchange(int port, byte[] request, Duration deadline) {
+        return parse(readUntilClosed(port, request, deadline));
+    }
+
+    /**
+     * Sends {@code request} exactly as given (several pipelined requests, say) and reads until the
+     * server closes: every answer that came, in order.
+     */
+    static List<Response> exchangeAll(int port, byte[] request, Duration deadline) {
+        byte[] raw = readUntilClosed(port, request, deadline);
+        List<Response> responses = new java.util.ArrayList<>();
+        int at = 0;
+        while (at < raw.length) {
+            byte[] rest = java.util.Arrays.copyOfRange(raw, at, raw.length);
+            Response response = parse(rest);
+            responses.add(response);
+            at += lengthOf(rest, response);
+        }
+        return responses;
+    }
+
+    /** How many bytes of {@code raw} the answer at its start takes (Content-Length framed; else all). */
+    private static int lengthOf(byte[] raw, Response response) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int headEnd = text.indexOf("\r\n\r\n") + 4;
+        return response.header("content-length").map(length -> headEnd + Integer.parseInt(length)).orElse(raw.length);
+    }
+
+    private static byte[] readUntilClosed(int port, byte[] request, Duration deadline) {
         long until = System.nanoTime() + deadline.toNanos();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), (int) deadline.toMillis());
@@ -92,7 +120,7 @@ final class RawHttp {
                 }
                 answer.write(buffer, 0, read);
             }
-            return parse(answer.toByteArray());
+            return answer.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

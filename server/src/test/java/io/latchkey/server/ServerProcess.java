@@ -32,15 +32,20 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path stderr;
+    private final List<String> stdout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServerProcess(Process process, int port, Path stderr) {
+    private ServerProcess(Process process, int port, Path stderr, List<String> stdout) {
         this.process = process;
         this.port = port;
         this.stderr = stderr;
+        this.stdout = stdout;
     }
 
-    /** Starts {@code serve} on a random port and returns once it printed that it listens. */
+    /**
+     * Starts {@code serve} on a random port and returns once it printed that it listens; with
+     * {@code adminKey} null, none is configured.
+     */
     static ServerProcess start(Path dataDir, String adminKey, String... extraArgs) throws IOException {
         return start(List.of(), dataDir, adminKey, extraArgs);
     }
@@ -62,8 +67,10 @@ final class ServerProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve",
                 "--port", "0", "--host", "127.0.0.1",
-                "--data-dir", dataDir.toString(),
-                "--admin-api-key", adminKey));
+                "--data-dir", dataDir.toString()));
+        if (adminKey != null) {
+            command.addAll(List.of("--admin-api-key", adminKey));
+        }
         command.addAll(List.of(extraArgs));
         Path stderr = Files.createTempFile("latchkey-process", ".err");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
@@ -72,11 +79,13 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         Process process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readStdout(process, listening), "latchkey-process-stdout");
+        List<String> stdout = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> readStdout(process, stdout, listening), "latchkey-process-stdout");
         reader.setDaemon(true);
         reader.start();
         try {
-            return new ServerProcess(process, listening.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), stderr);
+            return new ServerProcess(process, listening.get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS), stderr,
+                    stdout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
@@ -87,12 +96,13 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Reads stdout to its end: completes {@code listening} with the port, and keeps draining the pipe. */
-    private static void readStdout(Process process, CompletableFuture<Integer> listening) {
+    /** Reads stdout to its end, keeping its lines: completes {@code listening} with the port. */
+    private static void readStdout(Process process, List<String> stdout, CompletableFuture<Integer> listening) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
+                stdout.add(line);
                 Matcher matcher = LISTENING.matcher(line);
                 if (matcher.find()) {
                     listening.complete(Integer.parseInt(matcher.group(1)));
@@ -134,6 +144,11 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("no heap figures in: " + text);
         }
         return kilobytes * 1024;
+
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL, and wait until the process is gone. */
@@ -182,6 +197,11 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The lines it printed on standard output so far. */
+    List<String> stdout() {
+        return List.copyOf(stdout);
     }
 
     String stderr() {

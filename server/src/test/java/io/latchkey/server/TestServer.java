@@ -142,7 +142,9 @@ public final class TestServer
         ServerConfig.Builder builder = ServerConfig.builder().port(0).host("127.0.0.1").dataDir(dataDir)
                 .adminApiKey(ADMIN_KEY).dbUrl(dbUrl).dbUser("postgres")
                 // Suites fail on purpose thousands of times from one address; RateLimitTest sets its own.
-                .authFailureBurst(1_000_000).authFailurePerMinute(1_000_000);
+                .authFailureBurst(1_000_000).authFailurePerMinute(1_000_000)
+                // Likewise for revocations; RevocationLimitsTest sets its own.
+                .revocationsPerMinute(1_000_000);
         customizer.accept(builder);
         return builder.build();
     }

@@ -118,12 +118,12 @@ public class RefreshBenchmark {
                 ids, clock, auditor);
         client = clients.create("bench", null, Scopes.of(List.of("orders:read")), BENCH).client();
         store = new JdbcRevocationStore(database);
-        RevocationList revocations = new RevocationList(store, clock);
-        revocations.load();
         TokenSettings settings = new TokenSettings(ISSUER, List.of(ISSUER), accessTtl, refreshTtl);
+        RevocationList revocations = new RevocationList(store, settings, clock);
+        revocations.load();
         issuer = new TokenIssuer(keys, settings, ids, clock);
         rotation = new RefreshTokenRotation(clients, issuer, new TokenVerifier(keys, ISSUER, clock), revocations,
-                store, settings, clock, auditor, new ApiRegistry(new JdbcApiStore(database), ids, clock, auditor));
+                store, auditor, new ApiRegistry(new JdbcApiStore(database), ids, clock, auditor));
     }
 
     @TearDown(Level.Trial)

@@ -42,8 +42,7 @@ final class SignatureChecks {
                 return alg.startsWith("HS") ? Optional.of(new HmacCheck(alg, oct.toByteArray())) : Optional.empty();
             }
             if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve()) && matches(declared, "ES256")) {
-                return Optional.of(new JcaSignatureCheck("ES256", "SHA256withECDSAinP1363Format",
-                        ec.toECPublicKey(), 64));
+                return Optional.of(JcaSignatureCheck.es256(ec.toECPublicKey()));
             }
             if (jwk instanceof RSAKey rsa && matches(declared, "RS256")) {
                 RSAPublicKey key = rsa.toRSAPublicKey();

@@ -7,7 +7,7 @@ import java.time.format.DateTimeParseException;
 /**
  * An access-token lifetime as an API or a client states it: an ISO-8601 duration
  * ({@code PT5M}, {@code PT1H}, {@code P1D}) of whole seconds, positive, at most a year. The server
- * never issues a token outliving its refresh-token lifetime, whatever is set here.
+ * never issues an access token outliving its own access-token lifetime, whatever is set here.
  */
 public final class TokenLifetime {
     static final Duration MAX = Duration.ofDays(365);

@@ -3,6 +3,7 @@ package io.latchkey.core.apikey;
 import io.latchkey.core.audit.Actor;
 import io.latchkey.core.audit.AuditAction;
 import io.latchkey.core.audit.Auditor;
+import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
@@ -36,6 +37,8 @@ public final class ApiKeys {
     private final Auditor auditor;
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
     private final ApiKey configured;
+    /** False after {@link #forget()}: the index must be read again before it answers. */
+    private volatile boolean known;
 
     public ApiKeys(ApiKeyStore store, SecretHasher hasher, SecretGenerator generator, Clock clock, Auditor auditor,
                    String configuredKey) {
@@ -58,6 +61,18 @@ public final class ApiKeys {
         }
         byHash.keySet().retainAll(fresh.keySet());
         byHash.putAll(fresh);
+        known = true;
+    }
+
+    /**
+     * Drops the stored keys from memory: changes made elsewhere may have been missed (the change
+     * log was unreadable), and a key deleted there must not keep working here. Until the next
+     * {@link #reload()}, a stored key is answered {@code temporarily_unavailable} (checking one
+     * reads no store: it happens on the event loop); the configured key keeps working.
+     */
+    public synchronized void forget() {
+        known = false;
+        byHash.clear();
     }
 
     /**
@@ -109,6 +124,10 @@ public final class ApiKeys {
         String hash = hasher.hash(presented);
         if (configured != null && SecretHasher.sameHash(hash, configured.keyHash())) {
             return configured;
+        }
+        if (!known) {
+            throw new LatchkeyException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "The admin API keys are being read again; try again shortly.");
         }
         ApiKey key = byHash.get(hash);
         if (key == null) {

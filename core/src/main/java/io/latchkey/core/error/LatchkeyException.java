@@ -47,6 +47,11 @@ public final class LatchkeyException extends RuntimeException {
                 "Too many failed attempts; retry after " + retryAfterSeconds + " seconds.", retryAfterSeconds, false);
     }
 
+    /** A caller that authenticated but asks too often ({@code message} says what and for how long). */
+    public static LatchkeyException tooManyRequests(String message, long retryAfterSeconds) {
+        return new LatchkeyException(ErrorCode.TOO_MANY_REQUESTS, message, retryAfterSeconds, false);
+    }
+
     public static LatchkeyException invalidRequest(String message) {
         return new LatchkeyException(ErrorCode.INVALID_REQUEST, message);
     }

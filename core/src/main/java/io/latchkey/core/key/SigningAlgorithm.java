@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -72,7 +70,7 @@ public enum SigningAlgorithm {
     JWSSigner signer(JWK jwk) throws JOSEException {
         return switch (this) {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
-            case ES256 -> new ECDSASigner((ECKey) jwk);
+            case ES256 -> new Es256Jws((ECKey) jwk);
             case RS256 -> new RSASSASigner((RSAKey) jwk);
             case EdDSA -> new Ed25519Jws((OctetKeyPair) jwk);
         };
@@ -81,7 +79,7 @@ public enum SigningAlgorithm {
     JWSVerifier verifier(JWK jwk) throws JOSEException {
         return switch (this) {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
-            case ES256 -> new ECDSAVerifier(((ECKey) jwk).toPublicJWK());
+            case ES256 -> new Es256Jws(((ECKey) jwk).toPublicJWK());
             case RS256 -> new RSASSAVerifier(((RSAKey) jwk).toPublicJWK());
             case EdDSA -> new Ed25519Jws(((OctetKeyPair) jwk).toPublicJWK());
         };

@@ -18,6 +18,16 @@ final class TokenBucket {
         return hadOne && tokens < 1;
     }
 
+    /** Takes one token if there is one (0), or says how many nanoseconds until there is. */
+    synchronized long takeOrWait(long now, double capacity, double refillPerNano) {
+        refill(now, capacity, refillPerNano);
+        if (tokens >= 1) {
+            tokens -= 1;
+            return 0;
+        }
+        return (long) Math.ceil((1 - tokens) / refillPerNano);
+    }
+
     /** Nanoseconds until one token is available; 0 if one is now. */
     synchronized long nanosUntilAvailable(long now, double capacity, double refillPerNano) {
         refill(now, capacity, refillPerNano);

@@ -12,7 +12,6 @@ import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.LatchkeyException;
-import java.time.Clock;
 
 /**
  * RFC 6749 §6 with the rotation of RFC 9700 §4.14.2: every refresh token is single-use. Using one
@@ -26,22 +25,18 @@ public final class RefreshTokenRotation {
     private final TokenVerifier verifier;
     private final RevocationList revocations;
     private final RevocationStore store;
-    private final TokenSettings settings;
-    private final Clock clock;
     private final Auditor auditor;
     private final ApiRegistry apis;
 
     public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
-                                RevocationList revocations, RevocationStore store, TokenSettings settings,
-                                Clock clock, Auditor auditor, ApiRegistry apis) {
+                                RevocationList revocations, RevocationStore store, Auditor auditor,
+                                ApiRegistry apis) {
         this.apis = apis;
         this.clients = clients;
         this.issuer = issuer;
         this.verifier = verifier;
         this.revocations = revocations;
         this.store = store;
-        this.settings = settings;
-        this.clock = clock;
         this.auditor = auditor;
     }
 
@@ -100,8 +95,11 @@ public final class RefreshTokenRotation {
             case FAMILY_REVOKED -> throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
             case ALREADY_USED -> {
                 // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
-                revocations.revokeFamily(claims.familyId(), claims.clientId(),
-                        clock.instant().plus(settings.longestTtl()));
+                // Memory forgets a revoked family once its access tokens have expired, so a reuse
+                // may find it revoked only in the store: then it is no news.
+                if (!revocations.revokeFamily(claims.familyId(), claims.clientId())) {
+                    throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
+                }
                 auditor.record(AuditAction.REFRESH_TOKEN_REUSE_DETECTED, "client:" + claims.clientId(), by.source(),
                         claims.clientId(), "family " + claims.familyId());
                 throw LatchkeyException.invalidGrant(

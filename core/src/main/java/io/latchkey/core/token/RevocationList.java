@@ -1,67 +1,135 @@
 package io.latchkey.core.token;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The revocations in force, in memory, so that introspecting or refreshing checks them without a
- * database read. Writes go to the store first and reach memory only once durable; the sets hold
- * only unexpired entries and are purged together with the store.
+ * The revocations in force, in memory, so that introspecting an access token or refreshing checks
+ * them without a database read. Writes go to the store first and reach memory only once durable.
+ *
+ * <p>Memory holds an entry only while a token it covers can still be accepted from memory alone:
+ * a revoked access token until its {@code exp}; a revoked family until the last access token
+ * issued in it has expired, which is one access-token lifetime after the revocation, since no
+ * token of the family is issued after it (plus {@link #FAMILY_MARGIN}, for a refresh consumed
+ * just before the revocation and signed just after it, or an issuing instance whose clock runs a
+ * little ahead). A family's refresh tokens live much longer
+ * (30 days by default), but every refresh consumes its token in the store, which refuses a token
+ * of a revoked family, and introspecting a refresh token asks the store too
+ * ({@link RevocationStore#isRefreshTokenSpent}): the store keeps the family's row for as long as
+ * one of its tokens can live, memory need not. Entries are compact ({@link RevokedIds}: 20 bytes
+ * a slot).
+ *
+ * <p>When the instance can no longer learn of other instances' revocations (the change log is
+ * unreadable: {@link #markStale()}), what memory does not hold may have been revoked elsewhere, so
+ * lookups that miss ask the store until {@link #load()} has read everything again.
  */
 public final class RevocationList {
+    /** How long after its access-token lifetime a revoked family is still remembered. */
+    static final Duration FAMILY_MARGIN = Duration.ofMinutes(5);
+
     private final RevocationStore store;
     private final Clock clock;
-    private final Map<String, Instant> families = new ConcurrentHashMap<>();
-    private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
+    private final Duration accessTokenTtl;
+    private final Duration longestTtl;
+    private final RevokedIds families = new RevokedIds();
+    private final RevokedIds accessTokens = new RevokedIds();
+    private volatile boolean stale;
 
-    public RevocationList(RevocationStore store, Clock clock) {
+    public RevocationList(RevocationStore store, TokenSettings settings, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.accessTokenTtl = settings.accessTokenTtl();
+        this.longestTtl = settings.longestTtl();
     }
 
-    /** Loads the revocations in force from the store (start-up). */
+    /** Reads the revocations in force from the store: at start-up, and to resynchronise. */
     public void load() {
         Instant now = clock.instant();
-        families.putAll(store.revokedFamilies(now));
-        accessTokens.putAll(store.revokedAccessTokens(now));
+        store.forEachRevokedAccessToken(now, accessTokens::add);
+        store.forEachRevokedFamily(now.minus(accessTokenTtl).minus(FAMILY_MARGIN),
+                (familyId, revokedAt) -> families.add(familyId, accessTokensExpired(revokedAt)));
+        stale = false;
     }
 
+    /**
+     * Whether the family is revoked as far as its access tokens go. A refresh token of the family
+     * may outlive the entry: {@link RevocationStore#isRefreshTokenSpent} answers for those.
+     */
     public boolean isFamilyRevoked(String familyId) {
-        return families.containsKey(familyId);
+        return families.contains(familyId) || (stale && store.isFamilyRevoked(familyId));
     }
 
     public boolean isAccessTokenRevoked(String jti) {
-        return accessTokens.containsKey(jti);
+        return accessTokens.contains(jti) || (stale && store.isAccessTokenRevoked(jti));
     }
 
-    public void revokeFamily(String familyId, String clientId, Instant expiresAt) {
-        store.revokeFamily(familyId, clientId, clock.instant(), expiresAt);
-        families.put(familyId, expiresAt);
+    /**
+     * Revokes a rotation family now: the store keeps it until every token of the family has
+     * expired, memory until its access tokens have. Whether this call recorded it (false: it
+     * already was).
+     */
+    public boolean revokeFamily(String familyId, String clientId) {
+        Instant now = clock.instant();
+        boolean recorded = store.revokeFamily(familyId, clientId, now, now.plus(longestTtl));
+        families.add(familyId, accessTokensExpired(now));
+        return recorded;
     }
 
+    /** Revokes one access token until {@code expiresAt}, its {@code exp}. */
     public void revokeAccessToken(String jti, String clientId, Instant expiresAt) {
         store.revokeAccessToken(jti, clientId, expiresAt);
-        accessTokens.put(jti, expiresAt);
+        accessTokens.add(jti, expiresAt);
     }
 
-    /** Remembers a family another instance revoked (learnt from the change log). */
+    /**
+     * Remembers a family another instance revoked (learnt from the change log), until its access
+     * tokens have expired. The store keeps the family until {@code expiresAt}, the revocation
+     * plus the longest token lifetime, which every instance of a deployment shares; so the
+     * revocation was at {@code expiresAt} minus that, whenever this instance learns of it.
+     */
     public void rememberFamily(String familyId, Instant expiresAt) {
-        families.put(familyId, expiresAt);
+        addUnexpired(families, familyId, accessTokensExpired(expiresAt.minus(longestTtl)));
     }
 
     /** Remembers an access token another instance revoked (learnt from the change log). */
     public void rememberAccessToken(String jti, Instant expiresAt) {
-        accessTokens.put(jti, expiresAt);
+        addUnexpired(accessTokens, jti, expiresAt);
+    }
+
+    /** Learnt late (the change log is read some time after the write), it may need no entry at all. */
+    private void addUnexpired(RevokedIds ids, String id, Instant expiresAt) {
+        if (expiresAt.isAfter(clock.instant())) {
+            ids.add(id, expiresAt);
+        }
+    }
+
+    /** Revocations made elsewhere may be missing from memory: ask the store until {@link #load()}. */
+    public void markStale() {
+        stale = true;
     }
 
     /** Forgets what has expired, in memory; with {@code inStore}, in the store too. */
     public int purgeExpired(boolean inStore) {
         Instant now = clock.instant();
         int purged = inStore ? store.purgeExpired(now) : 0;
-        families.values().removeIf(expiry -> !expiry.isAfter(now));
-        accessTokens.values().removeIf(expiry -> !expiry.isAfter(now));
+        families.removeExpired(now);
+        accessTokens.removeExpired(now);
         return purged;
+    }
+
+    /** When the last access token of a family revoked at {@code revokedAt} has surely expired. */
+    private Instant accessTokensExpired(Instant revokedAt) {
+        return revokedAt.plus(accessTokenTtl).plus(FAMILY_MARGIN);
+    }
+
+    /** How many revocations are in memory (families and access tokens). */
+    public int remembered() {
+        return families.size() + accessTokens.size();
+    }
+
+    /** The bytes memory holds for them: the tables' arrays, at most three quarters full. */
+    public long footprintBytes() {
+        return families.footprintBytes() + accessTokens.footprintBytes();
     }
 }

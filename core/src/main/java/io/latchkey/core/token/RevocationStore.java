@@ -1,7 +1,7 @@
 package io.latchkey.core.token;
 
 import java.time.Instant;
-import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Durable record of what ended before its expiry: consumed refresh tokens, revoked rotation
@@ -19,15 +19,24 @@ public interface RevocationStore {
 
     boolean isRefreshTokenConsumed(String jti);
 
-    void revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt);
+    /** Whether the refresh token {@code jti} was consumed or its family revoked: one read. */
+    boolean isRefreshTokenSpent(String jti, String familyId);
 
-    void revokeAccessToken(String jti, String clientId, Instant expiresAt);
+    /** Records the revocation unless the family already is revoked; whether it recorded it. */
+    boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt);
 
-    /** Revoked families whose tokens may still be unexpired at {@code now}, with that expiry. */
-    Map<String, Instant> revokedFamilies(Instant now);
+    /** Records the revocation unless the token already is revoked; whether it recorded it. */
+    boolean revokeAccessToken(String jti, String clientId, Instant expiresAt);
 
-    /** Revoked access tokens not yet expired at {@code now}, with their expiry. */
-    Map<String, Instant> revokedAccessTokens(Instant now);
+    boolean isFamilyRevoked(String familyId);
+
+    boolean isAccessTokenRevoked(String jti);
+
+    /** Hands every family revoked after {@code revokedAfter} to {@code each}, with when it was revoked. */
+    void forEachRevokedFamily(Instant revokedAfter, BiConsumer<String, Instant> each);
+
+    /** Hands every revoked access token not yet expired at {@code now} to {@code each}, with its expiry. */
+    void forEachRevokedAccessToken(Instant now, BiConsumer<String, Instant> each);
 
     /** Deletes every entry whose tokens have all expired by {@code now}; how many went. */
     int purgeExpired(Instant now);

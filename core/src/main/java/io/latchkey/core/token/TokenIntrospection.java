@@ -35,8 +35,10 @@ public final class TokenIntrospection {
         if (access.isPresent()) {
             return access.filter(c -> !revocations.isAccessTokenRevoked(c.jti()) && stillValid(c));
         }
+        // Memory remembers a revoked family only while its access tokens live; the store, for as
+        // long as its refresh tokens do.
         return verifier.verify(token, TokenKind.REFRESH)
-                .filter(c -> stillValid(c) && !store.isRefreshTokenConsumed(c.jti()));
+                .filter(c -> stillValid(c) && !store.isRefreshTokenSpent(c.jti(), c.familyId()));
     }
 
     private boolean stillValid(TokenClaims claims) {

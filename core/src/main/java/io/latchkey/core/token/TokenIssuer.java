@@ -78,14 +78,15 @@ public final class TokenIssuer {
 
     /**
      * SPEC §6: the API's lifetime, else the server's, capped by the client's; and never beyond the
-     * refresh-token lifetime, which is how long a revocation is remembered.
+     * server's access-token lifetime, which is how long {@link RevocationList} remembers what a
+     * revoked family's access tokens need (so an API may ask for shorter tokens, not longer).
      */
     Duration accessTokenTtl(Client client, Api api) {
         Duration ttl = api != null && api.accessTokenTtl() != null ? api.accessTokenTtl() : settings.accessTokenTtl();
         if (client.accessTokenTtl() != null && client.accessTokenTtl().compareTo(ttl) < 0) {
             ttl = client.accessTokenTtl();
         }
-        Duration longest = settings.longestTtl();
+        Duration longest = settings.accessTokenTtl();
         return ttl.compareTo(longest) > 0 ? longest : ttl;
     }
 

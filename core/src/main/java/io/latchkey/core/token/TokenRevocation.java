@@ -1,6 +1,7 @@
 package io.latchkey.core.token;
 
 import io.latchkey.core.client.Client;
+import io.latchkey.core.ratelimit.ClientRateLimiter;
 import java.util.Optional;
 
 /**
@@ -9,23 +10,25 @@ import java.util.Optional;
  * token ends that token. An invalid or expired token, or one of another client, is left alone
  * and still answered with success (§2.2), so the endpoint tells a caller nothing about tokens
  * that are not its own.
+ *
+ * <p>Every revocation is a row in the store and an entry in every instance's memory for as long
+ * as the token can live, so each client may ask only so often ({@link ClientRateLimiter}); beyond
+ * that it is answered {@code too_many_requests} (RFC 6585 §4) before its token is even read.
  */
 public final class TokenRevocation {
     private final TokenVerifier verifier;
     private final RevocationList revocations;
-    private final TokenSettings settings;
-    private final java.time.Clock clock;
+    private final ClientRateLimiter limiter;
 
-    public TokenRevocation(TokenVerifier verifier, RevocationList revocations, TokenSettings settings,
-                           java.time.Clock clock) {
+    public TokenRevocation(TokenVerifier verifier, RevocationList revocations, ClientRateLimiter limiter) {
         this.verifier = verifier;
         this.revocations = revocations;
-        this.settings = settings;
-        this.clock = clock;
+        this.limiter = limiter;
     }
 
     public void revoke(Client caller, String token) {
         String callerId = caller.id().value();
+        limiter.acquire(callerId);
         Optional<TokenClaims> access = verifier.verify(token, TokenKind.ACCESS);
         if (access.isPresent()) {
             TokenClaims claims = access.get();
@@ -37,7 +40,6 @@ public final class TokenRevocation {
         verifier.verify(token, TokenKind.REFRESH)
                 .filter(claims -> claims.clientId().equals(callerId))
                 .filter(claims -> !revocations.isFamilyRevoked(claims.familyId()))
-                .ifPresent(claims -> revocations.revokeFamily(claims.familyId(), callerId,
-                        clock.instant().plus(settings.longestTtl())));
+                .ifPresent(claims -> revocations.revokeFamily(claims.familyId(), callerId));
     }
 }

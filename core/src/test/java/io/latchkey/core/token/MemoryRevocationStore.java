@@ -2,25 +2,25 @@ package io.latchkey.core.token;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
-/**
- * The server's {@link RevocationStore} minus the database, with the same contract: consuming a
- * refresh token is atomic, a token of a family the store holds as revoked is spent but not
- * consumed, and purging drops what expired at or before the given instant. Writes can be made to
- * fail, as a store that is down would.
- */
-public final class MemoryRevocationStore implements RevocationStore {
-    private final Map<String, Instant> consumed = new HashMap<>();
-    private final Map<String, Instant> families = new HashMap<>();
+/** The server's {@link RevocationStore} minus the database, counting the reads it is asked for. */
+final class MemoryRevocationStore implements RevocationStore {
+    private record Family(Instant revokedAt, Instant expiresAt) {
+    }
+
+    private final Set<String> consumed = new HashSet<>();
+    private final Map<String, Family> families = new HashMap<>();
     private final Map<String, Instant> accessTokens = new HashMap<>();
-    private volatile boolean down;
+    int reads;
 
     @Override
     public synchronized ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId,
-                                                          Instant expiresAt) {
-        failIfDown();
-        if (consumed.putIfAbsent(jti, expiresAt) != null) {
+                                                         Instant expiresAt) {
+        if (!consumed.add(jti)) {
             return ConsumeResult.ALREADY_USED;
         }
         return families.containsKey(familyId) ? ConsumeResult.FAMILY_REVOKED : ConsumeResult.CONSUMED;
@@ -28,58 +28,66 @@ public final class MemoryRevocationStore implements RevocationStore {
 
     @Override
     public synchronized boolean isRefreshTokenConsumed(String jti) {
-        return consumed.containsKey(jti);
+        reads++;
+        return consumed.contains(jti);
     }
 
     @Override
-    public synchronized void revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
-        failIfDown();
-        families.merge(familyId, expiresAt, (old, fresh) -> old.isAfter(fresh) ? old : fresh);
+    public synchronized boolean isRefreshTokenSpent(String jti, String familyId) {
+        reads++;
+        return consumed.contains(jti) || families.containsKey(familyId);
     }
 
     @Override
-    public synchronized void revokeAccessToken(String jti, String clientId, Instant expiresAt) {
-        failIfDown();
-        accessTokens.put(jti, expiresAt);
+    public synchronized boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
+        return families.putIfAbsent(familyId, new Family(revokedAt, expiresAt)) == null;
     }
 
     @Override
-    public synchronized Map<String, Instant> revokedFamilies(Instant now) {
-        return unexpired(families, now);
+    public synchronized boolean revokeAccessToken(String jti, String clientId, Instant expiresAt) {
+        return accessTokens.putIfAbsent(jti, expiresAt) == null;
     }
 
     @Override
-    public synchronized Map<String, Instant> revokedAccessTokens(Instant now) {
-        return unexpired(accessTokens, now);
+    public synchronized boolean isFamilyRevoked(String familyId) {
+        reads++;
+        return families.containsKey(familyId);
+    }
+
+    @Override
+    public synchronized boolean isAccessTokenRevoked(String jti) {
+        reads++;
+        return accessTokens.containsKey(jti);
+    }
+
+    @Override
+    public synchronized void forEachRevokedFamily(Instant revokedAfter, BiConsumer<String, Instant> each) {
+        families.forEach((id, family) -> {
+            if (family.revokedAt().isAfter(revokedAfter)) {
+                each.accept(id, family.revokedAt());
+            }
+        });
+    }
+
+    @Override
+    public synchronized void forEachRevokedAccessToken(Instant now, BiConsumer<String, Instant> each) {
+        accessTokens.forEach((jti, expiresAt) -> {
+            if (expiresAt.isAfter(now)) {
+                each.accept(jti, expiresAt);
+            }
+        });
     }
 
     @Override
     public synchronized int purgeExpired(Instant now) {
-        int before = consumed.size() + families.size() + accessTokens.size();
-        consumed.values().removeIf(expiry -> !expiry.isAfter(now));
-        families.values().removeIf(expiry -> !expiry.isAfter(now));
-        accessTokens.values().removeIf(expiry -> !expiry.isAfter(now));
-        return before - consumed.size() - families.size() - accessTokens.size();
+        int before = families.size() + accessTokens.size();
+        families.values().removeIf(family -> !family.expiresAt().isAfter(now));
+        accessTokens.values().removeIf(expiresAt -> !expiresAt.isAfter(now));
+        return before - families.size() - accessTokens.size();
     }
 
-    /** From now on every write fails (or, with false, succeeds again). */
-    public void down(boolean down) {
-        this.down = down;
-    }
-
-    private void failIfDown() {
-        if (down) {
-            throw new IllegalStateException("the store is unavailable");
-        }
-    }
-
-    private static Map<String, Instant> unexpired(Map<String, Instant> entries, Instant now) {
-        Map<String, Instant> result = new HashMap<>();
-        entries.forEach((key, expiry) -> {
-            if (expiry.isAfter(now)) {
-                result.put(key, expiry);
-            }
-        });
-        return result;
+    /** A revocation another instance made: in the store, not in this instance's memory. */
+    synchronized void revokedElsewhere(String jti, Instant expiresAt) {
+        accessTokens.put(jti, expiresAt);
     }
 }

@@ -1,109 +1,126 @@
 package io.latchkey.core.token;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.latchkey.testing.SettableClock;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.core.secret.SecretGenerator;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RevocationListTest {
-    private final SettableClock clock = SettableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    private static final Duration ACCESS_TTL = Duration.ofHours(1);
+    private static final Duration REFRESH_TTL = Duration.ofDays(30);
+    private final SettableClock clock = SettableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
     private final MemoryRevocationStore store = new MemoryRevocationStore();
-    private final RevocationList revocations = new RevocationList(store, clock);
+    private final TokenSettings settings = new TokenSettings("https://issuer.test", List.of("api"), ACCESS_TTL,
+            REFRESH_TTL);
+    private final RevocationList list = new RevocationList(store, settings, clock);
+    private final SecretGenerator ids = new SecretGenerator(new SecureRandom());
 
     @Test
-    void aRevocationIsInForceInMemoryAndInTheStoreOnceItReturns() {
-        Instant expiry = clock.instant().plus(Duration.ofHours(1));
+    void aRevokedAccessTokenIsRememberedUntilItsExpThenForgotten() {
+        String jti = ids.timeOrderedId(clock.instant());
+        list.revokeAccessToken(jti, "client", clock.instant().plus(Duration.ofMinutes(10)));
+        assertThat(list.isAccessTokenRevoked(jti)).isTrue();
 
-        revocations.revokeFamily("family-1", "client-1", expiry);
-        revocations.revokeAccessToken("jti-1", "client-1", expiry);
+        clock.advance(Duration.ofMinutes(10).minusSeconds(1));
+        list.purgeExpired(false);
+        assertThat(list.isAccessTokenRevoked(jti)).isTrue();
 
-        assertThat(revocations.isFamilyRevoked("family-1")).isTrue();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isTrue();
-        assertThat(store.revokedFamilies(clock.instant())).containsEntry("family-1", expiry);
-        assertThat(store.revokedAccessTokens(clock.instant())).containsEntry("jti-1", expiry);
-        assertThat(revocations.isFamilyRevoked("family-2")).isFalse();
-        assertThat(revocations.isAccessTokenRevoked("jti-2")).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        list.purgeExpired(false);
+        assertThat(list.isAccessTokenRevoked(jti)).isFalse();
+        assertThat(list.remembered()).isZero();
     }
 
     @Test
-    void aRevocationTheStoreDidNotTakeIsNotInForce() {
-        store.down(true);
-        Instant expiry = clock.instant().plus(Duration.ofHours(1));
+    void aRevokedFamilyIsRememberedWhileItsAccessTokensLiveAndKeptInTheStoreForItsRefreshTokens() {
+        String family = ids.id();
+        assertThat(list.revokeFamily(family, "client")).isTrue();
+        assertThat(list.revokeFamily(family, "client")).isFalse();
 
-        assertThatThrownBy(() -> revocations.revokeFamily("family-1", "client-1", expiry))
-                .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> revocations.revokeAccessToken("jti-1", "client-1", expiry))
-                .isInstanceOf(IllegalStateException.class);
+        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN).minusSeconds(1));
+        list.purgeExpired(true);
+        assertThat(list.isFamilyRevoked(family)).isTrue();
 
-        // In force in memory but not durable, it would vanish at the next restart.
-        assertThat(revocations.isFamilyRevoked("family-1")).isFalse();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        list.purgeExpired(true);
+        assertThat(list.isFamilyRevoked(family)).isFalse();
+        assertThat(list.remembered()).isZero();
+        assertThat(store.isRefreshTokenSpent(ids.timeOrderedId(clock.instant()), family)).isTrue();
+
+        clock.advance(REFRESH_TTL);
+        list.purgeExpired(true);
+        assertThat(store.isFamilyRevoked(family)).isFalse(); // every token of the family has expired
     }
 
     @Test
-    void loadingAtStartUpBringsBackOnlyTheRevocationsStillInForce() {
-        store.revokeFamily("expired-family", "client-1", clock.instant(), clock.instant());
-        store.revokeFamily("family", "client-1", clock.instant(), clock.instant().plusSeconds(1));
-        store.revokeAccessToken("expired-jti", "client-1", clock.instant().minusSeconds(1));
-        store.revokeAccessToken("jti", "client-1", clock.instant().plusSeconds(1));
+    void aFamilyLearntFromTheChangeLogIsRememberedForTheAccessTokenLifetimeAfterItsRevocationOnly() {
+        String family = ids.id();
+        Instant revokedAt = clock.instant();
+        clock.advance(Duration.ofMinutes(30)); // however late this instance learns of it
+        list.rememberFamily(family, revokedAt.plus(REFRESH_TTL));
 
-        revocations.load();
+        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN).minusMinutes(30).minusSeconds(1));
+        list.purgeExpired(false);
+        assertThat(list.isFamilyRevoked(family)).isTrue();
 
-        assertThat(revocations.isFamilyRevoked("family")).isTrue();
-        assertThat(revocations.isAccessTokenRevoked("jti")).isTrue();
-        assertThat(revocations.isFamilyRevoked("expired-family")).isFalse();
-        assertThat(revocations.isAccessTokenRevoked("expired-jti")).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        list.purgeExpired(false);
+        assertThat(list.isFamilyRevoked(family)).isFalse();
     }
 
     @Test
-    void aRevocationIsForgottenOnlyOnceTheTokensItCoversHaveExpired() {
-        Instant expiry = clock.instant().plus(Duration.ofHours(1));
-        revocations.revokeFamily("family-1", "client-1", expiry);
-        revocations.revokeAccessToken("jti-1", "client-1", expiry);
+    void aRevocationLearntOnlyOnceItsTokensHaveExpiredIsNotRemembered() {
+        Instant revokedAt = clock.instant();
+        clock.advance(ACCESS_TTL.plus(RevocationList.FAMILY_MARGIN));
 
-        clock.advance(Duration.ofHours(1).minusMillis(1));
-        assertThat(revocations.purgeExpired(true)).isZero();
-        assertThat(revocations.isFamilyRevoked("family-1")).isTrue();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isTrue();
+        list.rememberAccessToken(ids.timeOrderedId(revokedAt), revokedAt.plus(ACCESS_TTL));
+        list.rememberFamily(ids.id(), revokedAt.plus(REFRESH_TTL));
 
-        clock.advance(Duration.ofMillis(1));
-        assertThat(revocations.purgeExpired(true)).isEqualTo(2);
-        assertThat(revocations.isFamilyRevoked("family-1")).isFalse();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isFalse();
-        assertThat(store.revokedFamilies(Instant.EPOCH)).isEmpty();
-        assertThat(store.revokedAccessTokens(Instant.EPOCH)).isEmpty();
+        assertThat(list.remembered()).isZero();
     }
 
     @Test
-    void purgingOnlyInMemoryLeavesTheStoreToTheInstanceThatPurgesIt() {
-        Instant expiry = clock.instant().plus(Duration.ofHours(1));
-        revocations.revokeFamily("family-1", "client-1", expiry);
-        clock.advance(Duration.ofHours(2));
+    void loadingReadsTheUnexpiredAccessTokensAndTheFamiliesWhoseAccessTokensMayLive() {
+        String oldFamily = ids.id();
+        String recentFamily = ids.id();
+        String liveToken = ids.timeOrderedId(clock.instant());
+        String expiredToken = ids.timeOrderedId(clock.instant());
+        Instant now = clock.instant();
+        store.revokeFamily(oldFamily, "client", now.minus(ACCESS_TTL).minus(RevocationList.FAMILY_MARGIN),
+                now.plus(REFRESH_TTL));
+        store.revokeFamily(recentFamily, "client", now.minusSeconds(60), now.plus(REFRESH_TTL));
+        store.revokeAccessToken(liveToken, "client", now.plusSeconds(1));
+        store.revokeAccessToken(expiredToken, "client", now);
 
-        assertThat(revocations.purgeExpired(false)).isZero();
+        list.load();
 
-        assertThat(revocations.isFamilyRevoked("family-1")).isFalse();
-        assertThat(store.revokedFamilies(Instant.EPOCH)).containsKey("family-1");
+        assertThat(list.isFamilyRevoked(recentFamily)).isTrue();
+        assertThat(list.isFamilyRevoked(oldFamily)).isFalse();
+        assertThat(list.isAccessTokenRevoked(liveToken)).isTrue();
+        assertThat(list.isAccessTokenRevoked(expiredToken)).isFalse();
+        assertThat(list.remembered()).isEqualTo(2);
     }
 
     @Test
-    void aRevocationLearntFromAnotherInstanceIsInForceWithoutWritingTheStore() {
-        Instant expiry = clock.instant().plus(Duration.ofHours(1));
+    void whileStaleALookupThatMissesInMemoryAsksTheStoreUntilTheNextLoad() {
+        String revokedElsewhere = ids.timeOrderedId(clock.instant());
+        store.revokedElsewhere(revokedElsewhere, clock.instant().plusSeconds(60));
+        assertThat(list.isAccessTokenRevoked(revokedElsewhere)).isFalse();
+        assertThat(store.reads).isZero();
 
-        revocations.rememberFamily("family-1", expiry);
-        revocations.rememberAccessToken("jti-1", expiry);
+        list.markStale();
+        assertThat(list.isAccessTokenRevoked(revokedElsewhere)).isTrue();
+        assertThat(list.isFamilyRevoked(ids.id())).isFalse();
+        assertThat(store.reads).isEqualTo(2);
 
-        assertThat(revocations.isFamilyRevoked("family-1")).isTrue();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isTrue();
-        assertThat(store.revokedFamilies(Instant.EPOCH)).isEmpty();
-        assertThat(store.revokedAccessTokens(Instant.EPOCH)).isEmpty();
-
-        clock.advance(Duration.ofHours(1));
-        revocations.purgeExpired(false);
-        assertThat(revocations.isFamilyRevoked("family-1")).isFalse();
-        assertThat(revocations.isAccessTokenRevoked("jti-1")).isFalse();
+        list.load();
+        assertThat(list.isAccessTokenRevoked(revokedElsewhere)).isTrue();
+        assertThat(list.isAccessTokenRevoked(ids.timeOrderedId(clock.instant()))).isFalse();
+        assertThat(store.reads).isEqualTo(2); // from memory again
     }
 }

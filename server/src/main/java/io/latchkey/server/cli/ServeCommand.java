@@ -58,6 +58,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Failed authentications regained per minute (LATCHKEY_AUTH_FAILURE_PER_MINUTE, default ${DEFAULT-VALUE})")
     int authFailurePerMinute;
 
+    @Option(names = "--revocations-per-minute", defaultValue = "${env:LATCHKEY_REVOCATIONS_PER_MINUTE:-"
+            + ServerConfig.DEFAULT_REVOCATIONS_PER_MINUTE + "}",
+            description = "Token revocations one client may ask for at once, and regains per minute; beyond, 429 "
+                    + "(LATCHKEY_REVOCATIONS_PER_MINUTE, default ${DEFAULT-VALUE})")
+    int revocationsPerMinute;
+
     @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
             description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
     Path tlsCert;
@@ -79,7 +85,8 @@ public final class ServeCommand implements Callable<Integer> {
     String audience;
 
     @Option(names = "--admin-api-key", defaultValue = "${env:LATCHKEY_ADMIN_API_KEY}",
-            description = "An admin API key accepted from the start (LATCHKEY_ADMIN_API_KEY)")
+            description = "An admin API key accepted from the start, at least "
+                    + ServerConfig.MIN_ADMIN_API_KEY_LENGTH + " characters (LATCHKEY_ADMIN_API_KEY)")
     String adminApiKey;
 
     @Option(names = "--access-token-ttl", defaultValue = "${env:LATCHKEY_ACCESS_TOKEN_TTL:-PT1H}",
@@ -97,6 +104,31 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
             description = "Bearer token GET /metrics asks for; unset, /metrics is open (LATCHKEY_METRICS_TOKEN)")
     String metricsToken;
+
+    @Option(names = "--idle-timeout",
+            defaultValue = "${env:LATCHKEY_IDLE_TIMEOUT:-PT" + ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS + "S}",
+            description = "Close a connection with no byte either way for this long, ISO-8601 "
+                    + "(LATCHKEY_IDLE_TIMEOUT, default ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
+    @Option(names = "--read-timeout",
+            defaultValue = "${env:LATCHKEY_READ_TIMEOUT:-PT" + ServerConfig.DEFAULT_READ_TIMEOUT_SECONDS + "S}",
+            description = "Close a connection whose request, head and body, has not arrived this long after "
+                    + "its first byte, ISO-8601 (LATCHKEY_READ_TIMEOUT, default ${DEFAULT-VALUE})")
+    Duration readTimeout;
+
+    @Option(names = "--max-connections",
+            defaultValue = "${env:LATCHKEY_MAX_CONNECTIONS:-" + ServerConfig.DEFAULT_MAX_CONNECTIONS + "}",
+            description = "Open connections in all; more are answered 503 and closed "
+                    + "(LATCHKEY_MAX_CONNECTIONS, default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address",
+            defaultValue = "${env:LATCHKEY_MAX_CONNECTIONS_PER_ADDRESS:-"
+                    + ServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "}",
+            description = "Open connections from one source address, trusted proxies excepted "
+                    + "(LATCHKEY_MAX_CONNECTIONS_PER_ADDRESS, default ${DEFAULT-VALUE})")
+    int maxConnectionsPerAddress;
 
     @Option(names = "--access-log", arity = "0..1", fallbackValue = "true",
             defaultValue = "${env:LATCHKEY_ACCESS_LOG:-false}",
@@ -136,9 +168,12 @@ public final class ServeCommand implements Callable<Integer> {
                     .issuer(issuer).audience(audience).adminApiKey(adminApiKey)
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
+                    .revocationsPerMinute(revocationsPerMinute)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
-                    .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog).build();
+                    .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog)
+                    .idleTimeout(idleTimeout).readTimeout(readTimeout).maxConnections(maxConnections)
+                    .maxConnectionsPerAddress(maxConnectionsPerAddress).build();
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("latchkey: " + e.getMessage());
             spec.commandLine().getErr().flush();

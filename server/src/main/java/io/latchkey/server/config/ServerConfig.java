@@ -35,10 +35,35 @@ public record ServerConfig(
         Path tlsKey,
         String tlsKeyPassword,
         String metricsToken,
-        boolean accessLog) {
+        boolean accessLog,
+        Duration idleTimeout,
+        Duration readTimeout,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        int revocationsPerMinute) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * The shortest admin API key accepted from configuration: 32 random base64url characters carry
+     * 192 bits (a generated key has 43 after its {@code lk_}, 256 bits). Guessing is rate limited,
+     * but a short key chosen by hand is the one credential here an attacker could enumerate.
+     */
+    public static final int MIN_ADMIN_API_KEY_LENGTH = 32;
+    /** A connection that neither sends nor receives a byte for this long is closed. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+    /** A request must arrive whole, head and body, within this long of its first byte. */
+    public static final int DEFAULT_READ_TIMEOUT_SECONDS = 10;
+    /**
+     * Open connections in all. Each holds about 9 KiB of heap and a file descriptor, plus the body
+     * arriving on it (up to the body limit): 2,048 of them, every one mid-body, fit the launcher's
+     * 128 MiB heap. Raise it together with the heap.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 2_048;
+    /** Open connections from one source address (trusted proxies are not held to it). */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+    /** Revocation requests one client may make at once, and regains per minute. */
+    public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -48,6 +73,8 @@ public record ServerConfig(
         Objects.requireNonNull(signingAlgorithm, "signingAlgorithm");
         Objects.requireNonNull(dbTimeout, "dbTimeout");
         Objects.requireNonNull(dbStartupTimeout, "dbStartupTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
         }
@@ -69,6 +96,9 @@ public record ServerConfig(
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
         }
+        if (revocationsPerMinute < 1) {
+            throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
+        }
         if (tlsCert != null && tlsKey == null && !isPkcs12(tlsCert)) {
             throw new IllegalArgumentException("LATCHKEY_TLS_CERT is a PEM certificate: LATCHKEY_TLS_KEY must name its key");
         }
@@ -77,6 +107,20 @@ public record ServerConfig(
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
+        }
+        if (!positive(idleTimeout) || !positive(readTimeout) || idleTimeout.compareTo(Duration.ofDays(1)) > 0
+                || readTimeout.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_IDLE_TIMEOUT and LATCHKEY_READ_TIMEOUT must be positive durations of at most a day");
+        }
+        if (maxConnections < 1 || maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_MAX_CONNECTIONS and LATCHKEY_MAX_CONNECTIONS_PER_ADDRESS must be at least 1");
+        }
+        adminApiKey = adminApiKey == null || adminApiKey.isBlank() ? null : adminApiKey;
+        if (adminApiKey != null && adminApiKey.length() < MIN_ADMIN_API_KEY_LENGTH) {
+            throw new IllegalArgumentException("LATCHKEY_ADMIN_API_KEY must be at least " + MIN_ADMIN_API_KEY_LENGTH
+                    + " characters long");
         }
         metricsToken = metricsToken == null || metricsToken.isBlank() ? null : metricsToken;
         if (metricsToken != null && metricsToken.length() < 16) {
@@ -121,7 +165,9 @@ public record ServerConfig(
                 + ", db=" + (dbUrl == null ? "embedded" : "configured") + ", issuer=" + issuer
                 + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
                 + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled()
-                + ", metricsToken=" + (metricsToken == null ? "none" : "set") + ", accessLog=" + accessLog + "]";
+                + ", metricsToken=" + (metricsToken == null ? "none" : "set") + ", accessLog=" + accessLog
+                + ", idleTimeout=" + idleTimeout + ", readTimeout=" + readTimeout + ", maxConnections=" + maxConnections
+                + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "]";
     }
 
     /** Builds a {@link ServerConfig}; every field starts at its SPEC default. */
@@ -151,6 +197,40 @@ public record ServerConfig(
         private String tlsKeyPassword;
         private String metricsToken;
         private boolean accessLog;
+        private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
+        private Duration readTimeout = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+
+        /** How long a connection may stay without a byte in either direction before it is closed. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** How long a request may take to arrive, from its first byte to its last. */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        private int revocationsPerMinute = DEFAULT_REVOCATIONS_PER_MINUTE;
+
+        /** Revocation requests per client: at once, and regained per minute. */
+        public Builder revocationsPerMinute(int revocationsPerMinute) {
+            this.revocationsPerMinute = revocationsPerMinute;
+            return this;
+        }
 
         /** When set, {@code GET /metrics} asks for {@code Authorization: Bearer <token>}. */
         public Builder metricsToken(String metricsToken) {
@@ -283,7 +363,8 @@ public record ServerConfig(
             return new ServerConfig(port, host, dataDir, dbUrl, dbUser, dbPassword, issuer, audience, adminApiKey,
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
-                    tlsKeyPassword, metricsToken, accessLog);
+                    tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
+                    maxConnectionsPerAddress, revocationsPerMinute);
         }
     }
 }

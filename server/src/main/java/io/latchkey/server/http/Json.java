@@ -38,9 +38,13 @@ final class Json {
         if (body == null || body.length() == 0) {
             throw LatchkeyException.invalidRequest("The request body is empty; a JSON object is required.");
         }
+        byte[] bytes = body.getBytes();
+        if (!startsAsUtf8(bytes)) {
+            throw LatchkeyException.invalidRequest("The request body must be JSON in UTF-8.");
+        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(body.getBytes());
+            node = MAPPER.readTree(bytes);
         } catch (IOException e) {
             // Jackson's message may quote the input, which may hold a secret: never echo it.
             throw LatchkeyException.invalidRequest("The request body is not valid JSON.");
@@ -49,6 +53,18 @@ final class Json {
             throw LatchkeyException.invalidRequest("The request body must be a JSON object.");
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * RFC 8259 §8.1: JSON exchanged between systems MUST be UTF-8. Jackson detects UTF-16 and
+     * UTF-32 by a byte order mark or by the zero bytes that ASCII takes in them, and reads them;
+     * a filter in front that reads UTF-8 would see other text. JSON in UTF-8 never starts with a
+     * zero byte in its first two (U+0000 is escaped, and JSON starts with ASCII) nor with 0xFE or
+     * 0xFF, which UTF-8 never uses; UTF-16 and UTF-32 always do one or the other.
+     */
+    private static boolean startsAsUtf8(byte[] bytes) {
+        int first = bytes[0] & 0xff;
+        return first != 0 && first < 0xfe && (bytes.length < 2 || bytes[1] != 0);
     }
 
     static Buffer write(Object value) {

@@ -9,7 +9,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads a request's body into memory, up to a limit, and nothing more.
+ * Reads a request's body into memory, up to a limit, and nothing more. Memory is taken as the
+ * bytes arrive, not when a {@code Content-Length} announces them.
  *
  * <p>Vert.x Web's {@code BodyHandler} also has Vert.x decode every form body as it arrives; when a
  * form does not decode, Netty's complaint quotes the body, client secret included, and Vert.x logs
@@ -48,26 +49,38 @@ final class RequestBody implements Handler<RoutingContext> {
             }
             ctx.response().writeContinue();
         }
-        Buffer body = Buffer.buffer((int) Math.max(0, Math.min(declared < 0 ? INITIAL_CAPACITY : declared, limit)));
-        boolean[] tooLarge = {false};
+        Collected collected = new Collected();
         request.handler(chunk -> {
-            if (tooLarge[0]) {
+            if (collected.tooLarge) {
                 return;
             }
-            if (body.length() + chunk.length() > limit) {
-                tooLarge[0] = true;
+            Buffer body = collected.body;
+            int length = body == null ? 0 : body.length();
+            if (length + chunk.length() > limit) {
+                collected.tooLarge = true;
                 ctx.fail(413);
                 return;
+            }
+            if (body == null) {
+                // Sized by what arrived, never by what was declared: a Content-Length costs
+                // nothing until its bytes come (a typical form arrives in one chunk, sized exactly).
+                body = collected.body = Buffer.buffer(Math.max(chunk.length(), (int) Math.min(declared, INITIAL_CAPACITY)));
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(done -> {
-            if (!tooLarge[0]) {
-                ctx.put(KEY, body);
+            if (!collected.tooLarge) {
+                ctx.put(KEY, collected.body == null ? Buffer.buffer(0) : collected.body);
                 ctx.next();
             }
         });
         request.resume();
+    }
+
+    /** The body so far (null until its first bytes) of one request. */
+    private static final class Collected {
+        Buffer body;
+        boolean tooLarge;
     }
 
     /** The Content-Length header's value; -1 when absent (chunked), past the limit when unreadable. */

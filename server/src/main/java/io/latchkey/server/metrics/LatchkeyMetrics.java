@@ -2,6 +2,7 @@ package io.latchkey.server.metrics;
 
 import io.latchkey.core.error.ErrorCode;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.latchkey.core.token.RevocationList;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.PoolUsage;
 import io.micrometer.core.instrument.Counter;
@@ -103,6 +104,15 @@ public final class LatchkeyMetrics implements AutoCloseable {
         storeGauge(database, "waiting", usage -> usage.waiting());
         storeGauge(database, "max", usage -> usage.max());
         database.reportPoolMetrics(new MicrometerMetricsTrackerFactory(registry));
+    }
+
+    /** Reports how many revocations {@code revocations} holds in memory, and in how many bytes. */
+    public void reportRevocations(RevocationList revocations) {
+        Gauge.builder("latchkey.revocations.remembered", revocations, RevocationList::remembered)
+                .description("Revoked access tokens and families held in memory until their tokens expire")
+                .register(registry);
+        Gauge.builder("latchkey.revocations.memory", revocations, RevocationList::footprintBytes)
+                .description("Bytes of memory the revocations take").baseUnit("bytes").register(registry);
     }
 
     private void storeGauge(Database database, String state, ToDoubleFunction<PoolUsage> value) {

@@ -43,6 +43,12 @@ public final class TracedDatabase implements Database {
     }
 
     @Override
+    public io.latchkey.store.jdbc.RefreshTokenConsumer refreshTokenConsumer() {
+        // The store's own way (PostgreSQL batches refreshes): tracing must not change how it writes.
+        return database.refreshTokenConsumer();
+    }
+
+    @Override
     public PoolUsage poolUsage() {
         return database.poolUsage();
     }

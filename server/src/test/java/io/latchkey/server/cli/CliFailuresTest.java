@@ -49,6 +49,15 @@ class CliFailuresTest {
     }
 
     @Test
+    void serveRefusesAnAdminApiKeyShorterThan32CharactersBeforeStarting() {
+        Cli.Result result = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> Cli.run("serve", "--port", "0", "--admin-api-key", "a".repeat(31)));
+
+        assertThat(result.failedWith(2)).isEqualTo("latchkey: LATCHKEY_ADMIN_API_KEY must be at least 32 characters long");
+        assertThat(result.err()).doesNotContain("a".repeat(31));
+    }
+
+    @Test
     void anUnknownClientFailsWithTheServersMessage() {
         String unknown = "AAAAAAAAAAAAAAAAAAAAAA";
 

@@ -13,13 +13,18 @@ final class Batches {
     }
 
     static int deleteAll(Database database, String table, String key, String condition, Instant bound, int batch) {
+        return deleteAll(database, table, key, condition, bound.toEpochMilli(), batch);
+    }
+
+    /** The same, with a number for the one parameter of {@code condition} (Instants are epoch milliseconds). */
+    static int deleteAll(Database database, String table, String key, String condition, long bound, int batch) {
         String sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table
                 + " WHERE " + condition + " LIMIT " + batch + ")";
         int total = 0;
         while (true) {
             int deleted = database.transaction(connection -> {
                 try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                    Rows.setInstant(delete, 1, bound);
+                    delete.setLong(1, bound);
                     return delete.executeUpdate();
                 }
             });

@@ -3,10 +3,10 @@ package io.latchkey.store.jdbc;
 import java.time.Instant;
 
 /**
- * One entry of the change log: what changed ({@code kind}), which one ({@code subject}) and, for
- * revocations, until when it matters.
+ * One entry of the change log: its place in the log ({@code seq}), what changed ({@code kind}),
+ * which one ({@code subject}) and, for revocations, until when it matters.
  */
-public record Change(String id, Kind kind, String subject, Instant expiresAt, Instant createdAt) {
+public record Change(long seq, Kind kind, String subject, Instant expiresAt) {
     /** The kinds of change an instance reacts to. */
     public enum Kind {
         /** A client was deleted or its secret rotated: drop it from caches. */

@@ -3,9 +3,6 @@ package io.latchkey.store.jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,20 +11,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an instance's caches exact while other instances write to the same store: polls the
- * change log every {@code interval} and hands each new entry to a {@link Listener} once.
+ * change log every {@code interval} and hands each entry after the last one applied to a
+ * {@link Listener}, in the log's order.
  *
- * <p>Why a time window and not "entries after the last id": entries commit out of order (a
- * transaction that started first may commit last), so the feed re-reads the whole last
- * {@code window} each time and remembers which entries it has already handled. An entry is
- * therefore seen as long as its transaction commits within the window of being written. Polling
- * alone, without {@code LISTEN/NOTIFY}, keeps the SQL portable to PostgreSQL-compatible
- * distributed databases; at the default 200 ms interval a change reaches every instance well
- * within a second.
+ * <p>The log's numbers have no gaps and commit in order ({@link ChangeLog}), so "the entries after
+ * the last one applied" is exact, whatever the instances' clocks say. Polling alone, without
+ * {@code LISTEN/NOTIFY}, keeps the SQL portable to PostgreSQL-compatible distributed databases; at
+ * the default 200 ms interval a change reaches every instance well within a second.
  *
- * <p>When a poll fails (the database is unreachable), the instance can no longer know what
- * others change, so the listener is told to drop what it caches ({@link Listener#onStale()});
- * when polling resumes after a gap longer than the window may cover, it is told to reload
- * everything ({@link Listener#onResync()}).
+ * <p>An entry counts as applied only once its listener returned. When the log cannot be read, or
+ * a listener throws (a reload that failed), the instance no longer knows what others changed: the
+ * listener is told to drop everything it caches ({@link Listener#onStale()}) and, at the next poll
+ * that reads the log, to reload everything ({@link Listener#onResync()}), which is retried until
+ * it succeeds. It is also told to reload when it fell so far behind that entries it needs were
+ * purged, or more than {@link ChangeLog#RETAINED} are new at once.
  */
 public final class ChangeFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -36,34 +33,39 @@ public final class ChangeFeed implements AutoCloseable {
     public interface Listener {
         void onChange(Change change);
 
-        /** Polling failed: cached state may be stale from now on. */
+        /** Changes may have been missed: drop (or stop trusting) everything cached. */
         void onStale();
 
-        /** Polling resumed after a gap: reload everything cached. */
+        /** Reload everything cached from the store; throws if it could not. */
         void onResync();
     }
 
     private final ChangeLog log;
     private final Listener listener;
     private final Duration interval;
-    private final Duration window;
-    private final Clock wallClock;
-    private final Map<String, Instant> handled = new HashMap<>();
+    private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "latchkey-change-feed");
         thread.setDaemon(true);
         return thread;
     });
+    private long applied;
+    private boolean resyncDue;
+    private volatile boolean failing;
     private volatile Instant lastSuccess;
-    private boolean failing;
 
-    public ChangeFeed(ChangeLog log, Listener listener, Duration interval, Duration window, Clock wallClock) {
+    /**
+     * @param applied the newest entry whose change the caches already hold: {@link ChangeLog#newest()}
+     *                read before they were loaded
+     * @param clock   only for {@link #isHealthy()}: how long ago the last poll succeeded
+     */
+    public ChangeFeed(ChangeLog log, Listener listener, Duration interval, long applied, Clock clock) {
         this.log = log;
         this.listener = listener;
         this.interval = interval;
-        this.window = window;
-        this.wallClock = wallClock;
-        this.lastSuccess = wallClock.instant();
+        this.applied = applied;
+        this.clock = clock;
+        this.lastSuccess = clock.instant();
     }
 
     public void start() {
@@ -72,41 +74,57 @@ public final class ChangeFeed implements AutoCloseable {
 
     /** Whether the last poll succeeded recently: the store is reachable and caches are current. */
     public boolean isHealthy() {
-        return !failing && lastSuccess.isAfter(wallClock.instant().minus(interval.multipliedBy(10).plusSeconds(1)));
+        return !failing && lastSuccess.isAfter(clock.instant().minus(interval.multipliedBy(10).plusSeconds(1)));
     }
 
     /** One poll; called by the scheduler, and by tests that want one now. */
     public synchronized void poll() {
-        Instant now = wallClock.instant();
-        Instant since = now.minus(window);
-        boolean gap = failing || lastSuccess.isBefore(now.minus(window.dividedBy(2)));
-        List<Change> changes;
+        ChangeLog.Batch batch;
         try {
-            changes = log.since(since);
-            if (gap) {
-                LOG.info("Change log reachable again; reloading cached state");
-                listener.onResync();
-            }
+            batch = log.after(applied, ChangeLog.RETAINED);
         } catch (RuntimeException e) {
-            if (!failing) {
-                LOG.warn("Cannot read the change log; dropping cached state until it is back: {}", e.getMessage());
-                failing = true;
-            }
-            listener.onStale();
+            becomeStale("Cannot read the change log; dropping cached state until it is back", e);
             return;
         }
-        failing = false;
-        for (Change change : changes) {
-            if (handled.putIfAbsent(change.id(), change.createdAt()) == null) {
+        if (resyncDue || !batch.complete()) {
+            try {
+                listener.onResync();
+            } catch (RuntimeException e) {
+                becomeStale("Cannot reload cached state", e);
+                return;
+            }
+            // The reload read the store after the batch's newest entry had committed.
+            applied = batch.newest();
+            resyncDue = false;
+            LOG.info("Reloaded cached state (change log at {})", applied);
+        } else {
+            for (Change change : batch.changes()) {
                 try {
                     listener.onChange(change);
                 } catch (RuntimeException e) {
-                    LOG.warn("Could not apply change {} {}: {}", change.kind(), change.id(), e.getMessage());
+                    becomeStale("Could not apply change " + change.kind() + " " + change.seq()
+                            + "; dropping cached state and reloading it", e);
+                    return;
                 }
+                applied = change.seq();
             }
+            applied = batch.newest(); // past entries of newer kinds, which were not ours
         }
-        handled.values().removeIf(createdAt -> createdAt.isBefore(since));
-        lastSuccess = now;
+        failing = false;
+        lastSuccess = clock.instant();
+    }
+
+    private void becomeStale(String why, RuntimeException e) {
+        if (!failing) {
+            LOG.warn("{}: {}", why, e.getMessage());
+            failing = true;
+        }
+        resyncDue = true;
+        try {
+            listener.onStale();
+        } catch (RuntimeException dropping) {
+            LOG.warn("Could not drop cached state: {}", dropping.getMessage());
+        }
     }
 
     private void pollQuietly() {

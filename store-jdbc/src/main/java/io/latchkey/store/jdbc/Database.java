@@ -36,6 +36,14 @@ public interface Database extends AutoCloseable {
         return read(Migrations::currentVersion);
     }
 
+    /**
+     * Where refresh-token consumptions go: one transaction each, unless the database groups
+     * concurrent ones into one statement (PostgreSQL). Asked once, by the revocation store.
+     */
+    default RefreshTokenConsumer refreshTokenConsumer() {
+        return new TransactionalRefreshConsumer(this);
+    }
+
     /** The connections' use now, for the store gauges of {@code /metrics}; cheap and non-blocking. */
     PoolUsage poolUsage();
 

@@ -7,53 +7,29 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Consumed refresh tokens and revocations. Consumption is one {@code INSERT … ON CONFLICT DO
  * NOTHING} on the token's {@code jti}, the primary key: the database, not the application,
  * decides which of two concurrent refreshes wins. Consumptions are group-committed on both
- * stores: SQLite's writer batches every transaction, and on PostgreSQL the concurrent
- * consumptions go to the database as one statement ({@link PostgresRefreshBatcher}).
+ * stores, each database's way ({@link Database#refreshTokenConsumer()}): SQLite's writer batches
+ * every transaction, and on PostgreSQL the concurrent consumptions go to the database as one
+ * statement ({@link PostgresRefreshBatcher}).
  */
 public final class JdbcRevocationStore implements RevocationStore {
     private static final int PURGE_BATCH = 1_000;
     private final Database database;
+    private final RefreshTokenConsumer consumer;
 
     public JdbcRevocationStore(Database database) {
         this.database = database;
+        this.consumer = database.refreshTokenConsumer();
     }
 
     @Override
     public ConsumeResult consumeRefreshToken(String jti, String familyId, String clientId, Instant expiresAt) {
-        if (database instanceof PostgresDatabase postgres) {
-            return postgres.refreshBatcher().consume(jti, familyId, clientId, expiresAt);
-        }
-        return database.transaction(connection -> {
-            // The write comes first: a transaction that reads and then writes would have to upgrade
-            // its SQLite lock, which fails outright under contention instead of waiting.
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO consumed_refresh_tokens (jti, family_id, client_id, expires_at) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (jti) DO NOTHING")) {
-                insert.setString(1, jti);
-                insert.setString(2, familyId);
-                insert.setString(3, clientId);
-                Rows.setInstant(insert, 4, expiresAt);
-                if (insert.executeUpdate() == 0) {
-                    return ConsumeResult.ALREADY_USED;
-                }
-            }
-            // Another instance may have revoked the family a moment ago; its change-log entry may
-            // not have reached this instance yet, the row has. (The token is spent either way.)
-            try (PreparedStatement revoked = connection.prepareStatement(
-                    "SELECT 1 FROM revoked_families WHERE family_id = ?")) {
-                revoked.setString(1, familyId);
-                try (ResultSet rows = revoked.executeQuery()) {
-                    return rows.next() ? ConsumeResult.FAMILY_REVOKED : ConsumeResult.CONSUMED;
-                }
-            }
-        });
+        return consumer.consume(jti, familyId, clientId, expiresAt);
     }
 
     @Override
@@ -70,8 +46,8 @@ public final class JdbcRevocationStore implements RevocationStore {
     }
 
     @Override
-    public void revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
-        database.transaction(connection -> {
+    public boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
+        return database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO revoked_families (family_id, client_id, revoked_at, expires_at) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT (family_id) DO NOTHING")) {
@@ -79,41 +55,70 @@ public final class JdbcRevocationStore implements RevocationStore {
                 insert.setString(2, clientId);
                 Rows.setInstant(insert, 3, revokedAt);
                 Rows.setInstant(insert, 4, expiresAt);
-                if (insert.executeUpdate() == 1) {
-                    ChangeLog.append(connection, Change.Kind.FAMILY_REVOKED, familyId, expiresAt);
+                if (insert.executeUpdate() == 0) {
+                    return false;
                 }
-                return null;
+                ChangeLog.append(connection, Change.Kind.FAMILY_REVOKED, familyId, expiresAt);
+                return true;
             }
         });
     }
 
     @Override
-    public void revokeAccessToken(String jti, String clientId, Instant expiresAt) {
-        database.transaction(connection -> {
+    public boolean revokeAccessToken(String jti, String clientId, Instant expiresAt) {
+        return database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO revoked_access_tokens (jti, client_id, expires_at) VALUES (?, ?, ?) "
                             + "ON CONFLICT (jti) DO NOTHING")) {
                 insert.setString(1, jti);
                 insert.setString(2, clientId);
                 Rows.setInstant(insert, 3, expiresAt);
-                if (insert.executeUpdate() == 1) {
-                    ChangeLog.append(connection, Change.Kind.ACCESS_TOKEN_REVOKED, jti, expiresAt);
+                if (insert.executeUpdate() == 0) {
+                    return false;
                 }
-                return null;
+                ChangeLog.append(connection, Change.Kind.ACCESS_TOKEN_REVOKED, jti, expiresAt);
+                return true;
             }
         });
     }
 
     @Override
-    public Map<String, Instant> revokedFamilies(Instant now) {
-        return database.read(connection ->
-                unexpired(connection, "SELECT family_id, expires_at FROM revoked_families WHERE expires_at > ?", now));
+    public boolean isRefreshTokenSpent(String jti, String familyId) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT 1 FROM consumed_refresh_tokens WHERE jti = ? "
+                            + "UNION ALL SELECT 1 FROM revoked_families WHERE family_id = ?")) {
+                select.setString(1, jti);
+                select.setString(2, familyId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
+                }
+            }
+        });
     }
 
     @Override
-    public Map<String, Instant> revokedAccessTokens(Instant now) {
-        return database.read(connection ->
-                unexpired(connection, "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > ?", now));
+    public boolean isFamilyRevoked(String familyId) {
+        return exists("SELECT 1 FROM revoked_families WHERE family_id = ?", familyId);
+    }
+
+    @Override
+    public boolean isAccessTokenRevoked(String jti) {
+        return exists("SELECT 1 FROM revoked_access_tokens WHERE jti = ?", jti);
+    }
+
+    @Override
+    public void forEachRevokedFamily(Instant revokedAfter, BiConsumer<String, Instant> each) {
+        // Indexed by revoked_at: memory wants the families of the last access-token lifetime,
+        // not the month of rows kept for their refresh tokens.
+        database.read(connection -> each(connection,
+                "SELECT family_id, revoked_at FROM revoked_families WHERE revoked_at > ?", revokedAfter, each));
+    }
+
+    @Override
+    public void forEachRevokedAccessToken(Instant now, BiConsumer<String, Instant> each) {
+        database.read(connection -> each(connection,
+                "SELECT jti, expires_at FROM revoked_access_tokens WHERE expires_at > ?", now, each));
     }
 
     @Override
@@ -123,16 +128,29 @@ public final class JdbcRevocationStore implements RevocationStore {
                 + Batches.deleteAll(database, "revoked_access_tokens", "jti", "expires_at <= ?", now, PURGE_BATCH);
     }
 
-    private static Map<String, Instant> unexpired(Connection connection, String sql, Instant now) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            Rows.setInstant(select, 1, now);
-            Map<String, Instant> entries = new HashMap<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    entries.put(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)));
+    private boolean exists(String sql, String key) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, key);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next();
                 }
             }
-            return entries;
+        });
+    }
+
+    /** Streams the rows: a million revocations never sit in memory twice (as rows and as a map). */
+    private static Void each(Connection connection, String sql, Instant bound, BiConsumer<String, Instant> each)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setFetchSize(1_000); // PostgreSQL streams only with a fetch size (and outside auto-commit)
+            Rows.setInstant(select, 1, bound);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    each.accept(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)));
+                }
+            }
+            return null;
         }
     }
 }

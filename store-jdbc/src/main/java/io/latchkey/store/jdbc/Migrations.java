@@ -35,6 +35,7 @@ final class Migrations {
             "V1__initial_schema.sql",
             "V2__change_log_and_leases.sql",
             "V3__audit_log.sql",
+            "V4__change_log_sequence.sql",
             "V5__api_key_roles.sql",
             "V6__apis.sql");
 

@@ -124,6 +124,11 @@ public final class PostgresDatabase implements Database {
         return refreshBatcher;
     }
 
+    @Override
+    public RefreshTokenConsumer refreshTokenConsumer() {
+        return refreshBatcher;
+    }
+
     /**
      * Reports the pool's usage (active, idle, pending connections, acquisition time) through
      * {@code factory}; HikariCP accepts this once, on a running pool.

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * <p>The SQL is plain SQL:2003 plus {@code ON CONFLICT … DO NOTHING} and {@code RETURNING} in a
  * {@code WITH}, all three of which PostgreSQL, CockroachDB and YugabyteDB accept.
  */
-final class PostgresRefreshBatcher implements AutoCloseable {
+final class PostgresRefreshBatcher implements RefreshTokenConsumer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresRefreshBatcher.class);
 
     /** Most consumptions in one statement: bounds its size (four parameters each) and its latency. */
@@ -83,7 +83,8 @@ final class PostgresRefreshBatcher implements AutoCloseable {
     }
 
     /** Consumes {@code jti} in the next batch; returns once that batch committed. */
-    ConsumeResult consume(String jti, String familyId, String clientId, Instant expiresAt) {
+    @Override
+    public ConsumeResult consume(String jti, String familyId, String clientId, Instant expiresAt) {
         if (closed) {
             throw closedError();
         }

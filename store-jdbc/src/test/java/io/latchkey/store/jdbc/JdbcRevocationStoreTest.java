@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -111,26 +113,57 @@ class JdbcRevocationStoreTest {
     }
 
     @Test
-    void revocationsAreListedUntilTheyExpire() {
-        store.revokeFamily("fam-live", "client", NOW, NOW.plusSeconds(60));
-        store.revokeFamily("fam-gone", "client", NOW.minusSeconds(120), NOW.minusSeconds(1));
+    void accessTokensAreListedUntilTheyExpireAndFamiliesByWhenTheyWereRevoked() {
+        store.revokeFamily("fam-recent", "client", NOW, NOW.plusSeconds(60));
+        store.revokeFamily("fam-older", "client", NOW.minusSeconds(120), NOW.plusSeconds(60));
         store.revokeAccessToken("at-live", "client", NOW.plusSeconds(60));
         store.revokeAccessToken("at-gone", "client", NOW);
 
-        assertThat(store.revokedFamilies(NOW)).containsOnlyKeys("fam-live")
-                .containsEntry("fam-live", NOW.plusSeconds(60));
-        assertThat(store.revokedAccessTokens(NOW)).containsOnlyKeys("at-live");
+        assertThat(families(NOW.minusSeconds(60))).containsOnlyKeys("fam-recent").containsEntry("fam-recent", NOW);
+        assertThat(families(NOW.minusSeconds(180))).containsOnlyKeys("fam-recent", "fam-older");
+        assertThat(accessTokens(NOW)).containsOnlyKeys("at-live").containsEntry("at-live", NOW.plusSeconds(60));
     }
 
     @Test
     void revokingTwiceKeepsTheFirstRevocation() {
-        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60));
-        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(600));
-        store.revokeAccessToken("at", "client", NOW.plusSeconds(60));
-        store.revokeAccessToken("at", "client", NOW.plusSeconds(600));
+        assertThat(store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60))).isTrue();
+        assertThat(store.revokeFamily("fam", "client", NOW.plusSeconds(1), NOW.plusSeconds(600))).isFalse();
+        assertThat(store.revokeAccessToken("at", "client", NOW.plusSeconds(60))).isTrue();
+        assertThat(store.revokeAccessToken("at", "client", NOW.plusSeconds(600))).isFalse();
 
-        assertThat(store.revokedFamilies(NOW)).containsOnlyKeys("fam");
-        assertThat(store.revokedAccessTokens(NOW)).containsOnlyKeys("at");
+        assertThat(families(NOW.minusSeconds(1))).containsOnlyKeys("fam").containsEntry("fam", NOW);
+        assertThat(accessTokens(NOW)).containsOnlyKeys("at").containsEntry("at", NOW.plusSeconds(60));
+    }
+
+    @Test
+    void aRefreshTokenIsSpentWhenConsumedOrWhenItsFamilyIsRevoked() {
+        store.consumeRefreshToken("rt-used", "fam-a", "client", NOW.plusSeconds(60));
+        store.revokeFamily("fam-b", "client", NOW, NOW.plusSeconds(60));
+
+        assertThat(store.isRefreshTokenSpent("rt-used", "fam-a")).isTrue();
+        assertThat(store.isRefreshTokenSpent("rt-fresh", "fam-b")).isTrue();
+        assertThat(store.isRefreshTokenSpent("rt-fresh", "fam-a")).isFalse();
+        assertThat(store.isFamilyRevoked("fam-b")).isTrue();
+        assertThat(store.isFamilyRevoked("fam-a")).isFalse();
+    }
+
+    @Test
+    void eachRevocationIsAppendedToTheChangeLogOnceInOrder() {
+        ChangeLog log = new ChangeLog(database);
+        long before = log.newest();
+        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60));
+        store.revokeFamily("fam", "client", NOW, NOW.plusSeconds(60));
+        store.revokeAccessToken("at", "client", NOW.plusSeconds(30));
+
+        ChangeLog.Batch batch = log.after(before, 100);
+
+        assertThat(batch.complete()).isTrue();
+        assertThat(batch.newest()).isEqualTo(before + 2);
+        assertThat(batch.changes()).extracting(Change::seq, Change::kind, Change::subject, Change::expiresAt)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(before + 1, Change.Kind.FAMILY_REVOKED, "fam", NOW.plusSeconds(60)),
+                        org.assertj.core.groups.Tuple.tuple(before + 2, Change.Kind.ACCESS_TOKEN_REVOKED, "at",
+                                NOW.plusSeconds(30)));
     }
 
     @Test
@@ -149,8 +182,8 @@ class JdbcRevocationStoreTest {
         assertThat(store.isRefreshTokenConsumed("rt-expired")).isFalse();
         assertThat(store.isRefreshTokenConsumed("rt-at-now")).isFalse();
         assertThat(store.isRefreshTokenConsumed("rt-live")).isTrue();
-        assertThat(store.revokedFamilies(NOW.minusSeconds(30))).containsOnlyKeys("fam-live");
-        assertThat(store.revokedAccessTokens(NOW.minusSeconds(30))).containsOnlyKeys("at-live");
+        assertThat(families(NOW.minusSeconds(90))).containsOnlyKeys("fam-live");
+        assertThat(accessTokens(NOW.minusSeconds(30))).containsOnlyKeys("at-live");
         assertThat(store.purgeExpired(NOW)).isZero();
     }
 
@@ -167,8 +200,8 @@ class JdbcRevocationStoreTest {
         assertThat(store.isRefreshTokenConsumed("rt")).isTrue();
         assertThat(store.consumeRefreshToken("rt", "fam", "client", NOW.plusSeconds(60)))
                 .isEqualTo(ConsumeResult.ALREADY_USED);
-        assertThat(store.revokedFamilies(NOW)).containsOnlyKeys("fam");
-        assertThat(store.revokedAccessTokens(NOW)).containsOnlyKeys("at");
+        assertThat(families(NOW.minusSeconds(1))).containsOnlyKeys("fam");
+        assertThat(accessTokens(NOW)).containsOnlyKeys("at");
     }
 
     @Test
@@ -177,5 +210,17 @@ class JdbcRevocationStoreTest {
 
         assertThat(store.consumeRefreshToken("jti-r", "fam-r", "client", NOW.plusSeconds(60)))
                 .isEqualTo(ConsumeResult.FAMILY_REVOKED);
+    }
+
+    private Map<String, Instant> families(Instant revokedAfter) {
+        Map<String, Instant> families = new HashMap<>();
+        store.forEachRevokedFamily(revokedAfter, families::put);
+        return families;
+    }
+
+    private Map<String, Instant> accessTokens(Instant now) {
+        Map<String, Instant> tokens = new HashMap<>();
+        store.forEachRevokedAccessToken(now, tokens::put);
+        return tokens;
     }
 }
