@@ -157,13 +157,20 @@ public final class ApiKeys {
             throw LatchkeyException.invalidRequest(
                     "The key from LATCHKEY_ADMIN_API_KEY cannot be deleted; unset the variable instead.");
         }
-        String hash = store.list().stream().filter(key -> key.id().equals(id)).map(ApiKey::keyHash)
-                .findFirst().orElseThrow(() -> LatchkeyException.notFound("No API key with the id: " + id));
+        // Under the index entry's lock when this instance knows the key, so that a load racing the
+        // delete cannot put it back; a key never used here is only in the store, and any load of it
+        // racing this delete is undone by the change feed, which reloads on this very change.
+        String hash = byHash.values().stream().filter(key -> key.id().equals(id)).map(ApiKey::keyHash)
+                .findFirst().orElse(null);
         boolean[] deleted = new boolean[1];
-        byHash.compute(hash, (h, old) -> {
+        if (hash == null) {
             deleted[0] = store.delete(id);
-            return null;
-        });
+        } else {
+            byHash.compute(hash, (h, old) -> {
+                deleted[0] = store.delete(id);
+                return null;
+            });
+        }
         if (!deleted[0]) {
             throw LatchkeyException.notFound("No API key with the id: " + id);
         }
