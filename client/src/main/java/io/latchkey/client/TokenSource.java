@@ -103,6 +103,7 @@ public final class TokenSource {
         private final String clientSecret;
         private TokenEndpointStyle style = TokenEndpointStyle.STANDARD;
         private String scope;
+        private String resource;
         private Duration refreshLeadTime;
         private Duration waitTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
@@ -127,6 +128,15 @@ public final class TokenSource {
         /** The scope to ask for (space-delimited, RFC 6749 §3.3); default: the client's own scopes. */
         public Builder scope(String scope) {
             this.scope = scope;
+            return this;
+        }
+
+        /**
+         * The API to ask tokens for (RFC 8707 {@code resource}): the identifier it is registered
+         * with, which its tokens then carry as {@code aud}. Default: none, the server's own audience.
+         */
+        public Builder resource(String resource) {
+            this.resource = resource;
             return this;
         }
 
@@ -188,8 +198,8 @@ public final class TokenSource {
                             pipeline ? EndpointLocator.PIPELINE_PATH : EndpointLocator.STANDARD_PATH))
                     : EndpointLocator.fromMetadata(http, metadataUrl, pipeline);
             TokenGrants grants = pipeline
-                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, clock)
-                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, clock);
+                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock)
+                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock);
             Retrier retrier = new Retrier(retryPolicy, sleeper, () -> ThreadLocalRandom.current().nextDouble(),
                     listener);
             TokenCache cache = new TokenCache(grants, retrier, clock, refreshLeadTime, waitTimeout, listener, clientId);

@@ -108,6 +108,28 @@ final class Latchkey implements AutoCloseable {
         return json(send(request, 200));
     }
 
+    /** Registers an API (SPEC §6) and grants {@code client} all its scopes; the API's id. */
+    String createApiFor(Client client, String identifier, String... scopes) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("identifier", identifier);
+        body.put("scopes", List.of(scopes));
+        String id = (String) json(admin("POST", "/admin/apis", JSONObjectUtils.toJSONString(body), 201)).get("id");
+        admin("PUT", "/admin/clients/" + client.id() + "/apis/" + id,
+                JSONObjectUtils.toJSONString(Map.of("scopes", List.of(scopes))), 200);
+        return id;
+    }
+
+    /** A client_credentials grant for the API named {@code resource} (RFC 8707): the access token. */
+    String accessToken(Client client, String resource) {
+        HttpRequest request = HttpRequest.newBuilder(url().resolve("/oauth2/token")).timeout(TIMEOUT)
+                .header("Authorization", client.basic())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&resource="
+                        + java.net.URLEncoder.encode(resource, java.nio.charset.StandardCharsets.UTF_8)))
+                .build();
+        return (String) json(send(request, 200)).get("access_token");
+    }
+
     /** RFC 7009 revocation of {@code token} by the client it was issued to. */
     void revoke(Client client, String token) {
         HttpRequest request = HttpRequest.newBuilder(url().resolve("/oauth2/revoke")).timeout(TIMEOUT)

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code LATCHKEY_VERIFIER_API_KEY}, a {@code verifier} API key ({@code latchkey apikey create
  * --role verifier}, never an admin key), fetches the HS256 shared key; without it the API uses the
  * public JWKS (ES256, RS256, EdDSA), the choice when APIs are not all trusted alike. {@code ORDERS_API_CLIENT_ID}/{@code ORDERS_API_CLIENT_SECRET}, when
- * set, turn on introspection, so deleted clients are refused within seconds.
+ * set, turn on introspection, so deleted clients are refused within seconds. {@code
+ * ORDERS_API_AUDIENCE}, its identifier when registered as an API, refuses tokens for other APIs.
  */
 public final class OrdersApi implements AutoCloseable {
     static final String REALM = "orders";
@@ -83,6 +84,8 @@ public final class OrdersApi implements AutoCloseable {
         URI latchkey = URI.create(Env.require("LATCHKEY_URL"));
         TokenVerifier.Builder verifier = TokenVerifier.builder(latchkey).requiredScopes("orders:read");
         Env.optional("LATCHKEY_ISSUER").ifPresent(verifier::issuer);
+        // Registered as an API (SPEC §6): accept only tokens asked for its identifier.
+        Env.optional("ORDERS_API_AUDIENCE").ifPresent(verifier::audience);
         Env.optional("LATCHKEY_VERIFIER_API_KEY").ifPresent(verifier::sharedKeysFromServer);
         Env.optional("ORDERS_API_CLIENT_ID").ifPresent(id -> verifier
                 .introspectAsClient(id, Env.require("ORDERS_API_CLIENT_SECRET"))

@@ -36,8 +36,10 @@ public final class Partner {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        TokenSource tokens = TokenSource.builder(URI.create(Env.require("LATCHKEY_URL")),
-                Env.require("CLIENT_ID"), Env.require("CLIENT_SECRET")).build();
+        TokenSource.Builder builder = TokenSource.builder(URI.create(Env.require("LATCHKEY_URL")),
+                Env.require("CLIENT_ID"), Env.require("CLIENT_SECRET"));
+        Env.optional("RESOURCE").ifPresent(builder::resource); // the registered API the tokens are for
+        TokenSource tokens = builder.build();
         Partner partner = new Partner(tokens, HttpClient.newHttpClient(), URI.create(Env.require("ORDERS_API_URL")));
         int calls = Integer.parseInt(Env.optional("CALLS").orElse("5"));
         for (int i = 1; i <= calls; i++) {

@@ -7,7 +7,7 @@ import io.latchkey.store.jdbc.ChangeFeed;
 /**
  * Applies what other instances changed to this instance's in-memory state, so that N instances on
  * one store behave as one server: a deleted or re-keyed client leaves the cache, API keys and the
- * key ring are re-read, revocations are remembered.
+ * key ring are re-read, revocations are remembered, changed APIs and grants are read again.
  *
  * <p>What this instance caches, and what it does when changes may have been missed (stale):
  * clients are dropped (each is read again when next used); stored API keys are dropped (answered
@@ -36,6 +36,12 @@ final class CacheCoherence implements ChangeFeed.Listener {
             case SIGNING_KEYS -> services.keys().reload();
             case FAMILY_REVOKED -> services.revocations().rememberFamily(change.subject(), change.expiresAt());
             case ACCESS_TOKEN_REVOKED -> services.revocations().rememberAccessToken(change.subject(), change.expiresAt());
+            case API -> services.apis().reloadApi(change.subject());
+            case API_GRANTS -> {
+                if (ClientId.isWellFormed(change.subject())) {
+                    services.apis().reloadGrants(new ClientId(change.subject()));
+                }
+            }
         }
     }
 
@@ -49,6 +55,7 @@ final class CacheCoherence implements ChangeFeed.Listener {
     @Override
     public void onResync() {
         services.clients().invalidateAll();
+        services.apis().load();
         services.apiKeys().reload();
         services.keys().reload();
         services.revocations().load();

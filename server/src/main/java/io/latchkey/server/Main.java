@@ -1,6 +1,7 @@
 package io.latchkey.server;
 
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.server.cli.ApiCommands;
 import io.latchkey.server.cli.ApiKeyCommands;
 import io.latchkey.server.cli.AuditCommand;
 import io.latchkey.server.cli.BackupCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionCommand.class,
         description = "OAuth2 authorization server for machine-to-machine integrations.",
         subcommands = {ServeCommand.class, MigrateCommand.class, VersionCommand.class, ClientCommands.class,
-                ApiKeyCommands.class, KeysCommands.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class,
+                ApiKeyCommands.class, ApiCommands.class, KeysCommands.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nThe management commands (client, apikey, keys, audit) talk to a running server: set "
                 + "LATCHKEY_URL (default http://localhost:8080) and LATCHKEY_API_KEY, or pass --url and --api-key.%n"

@@ -1,5 +1,6 @@
 package io.latchkey.server;
 
+import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.auth.CallerAuthentication;
@@ -30,5 +31,6 @@ public record Services(
         TokenRevocation revocation,
         RevocationList revocations,
         FailedAttemptLimiter failedAttempts,
-        Auditor auditor) {
+        Auditor auditor,
+        ApiRegistry apis) {
 }

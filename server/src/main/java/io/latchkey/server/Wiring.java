@@ -1,5 +1,6 @@
 package io.latchkey.server;
 
+import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.Auditor;
@@ -28,6 +29,7 @@ import io.latchkey.server.config.ServerConfig;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.JdbcAssertionReplayStore;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
+import io.latchkey.store.jdbc.JdbcApiStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
 import java.io.IOException;
@@ -73,6 +75,8 @@ public final class Wiring {
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
         RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
+        ApiRegistry apis = new ApiRegistry(new JdbcApiStore(database), generator, clock, auditor);
+        apis.load();
         TokenIssuer issuerOfTokens = new TokenIssuer(keys, settings, generator, clock);
         TokenVerifier verifier = new TokenVerifier(keys, issuer, clock);
         FailedAttemptLimiter limiter = new FailedAttemptLimiter(clock, config.authFailureBurst(),
@@ -84,12 +88,12 @@ public final class Wiring {
         methods.addAll(extraMethods);
         return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
-                new ClientCredentialsGrant(issuerOfTokens),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor),
-                new TokenIntrospection(verifier, clients, revocations, revocationStore),
+                new ClientCredentialsGrant(issuerOfTokens, apis),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor, apis),
+                new TokenIntrospection(verifier, clients, revocations, revocationStore, apis, settings),
                 new TokenRevocation(verifier, revocations,
                         new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
-                revocations, limiter, auditor);
+                revocations, limiter, auditor, apis);
     }
 
     /**

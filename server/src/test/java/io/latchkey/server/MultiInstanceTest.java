@@ -150,6 +150,32 @@ class MultiInstanceTest {
     }
 
     @Test
+    void aGrantWithdrawnOrAnApiDeletedAtOneInstanceRefusesItsTokensAtTheOtherWithinOneSecond() {
+        JsonNode orders = ApisTest.createApi(a, ApisTest.uniqueIdentifier(), null, "r");
+        JsonNode invoices = ApisTest.createApi(a, ApisTest.uniqueIdentifier(), null, "i");
+        Credentials client = a.createClient("acme");
+        ApisTest.grant(a, client, orders, "r");
+        ApisTest.grant(a, client, invoices, "i");
+        // B learns of the API and the grants through the change feed, then issues for them.
+        assertWithin(BOUND, () -> tokenStatus(b, client, orders) == 200 && tokenStatus(b, client, invoices) == 200);
+        String forOrders = b.token(client, "resource", orders.get("identifier").asText()).get("access_token").asText();
+        String forInvoices = b.token(client, "resource", invoices.get("identifier").asText()).get("access_token").asText();
+        assertThat(introspect(b, forOrders).get("active").asBoolean()).isTrue();
+
+        a.admin("DELETE", ApisTest.apisOf(client, orders), null);
+        assertWithin(BOUND, () -> !introspect(b, forOrders).get("active").asBoolean());
+        assertThat(tokenStatus(b, client, orders)).isEqualTo(400);
+
+        a.admin("DELETE", "/admin/apis/" + invoices.get("id").asText(), null);
+        assertWithin(BOUND, () -> !introspect(b, forInvoices).get("active").asBoolean());
+    }
+
+    private static int tokenStatus(TestServer server, Credentials client, JsonNode api) {
+        return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "resource", api.get("identifier").asText()), "Authorization", client.basic()).statusCode();
+    }
+
+    @Test
     void aChangeWhoseReloadFailsIsRetriedSoAnApiKeyDeletedAtOneInstanceStillStopsWorkingAtTheOther()
             throws Exception {
         HttpResponse<String> created = a.admin("POST", "/admin/api-keys", "{\"name\":\"ops\"}");

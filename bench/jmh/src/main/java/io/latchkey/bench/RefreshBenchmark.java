@@ -1,5 +1,6 @@
 package io.latchkey.bench;
 
+import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.audit.Actor;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.auth.Caller;
@@ -17,6 +18,7 @@ import io.latchkey.core.token.RevocationList;
 import io.latchkey.core.token.TokenIssuer;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
+import io.latchkey.store.jdbc.JdbcApiStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.latchkey.store.jdbc.JdbcKeyStore;
@@ -121,7 +123,7 @@ public class RefreshBenchmark {
         revocations.load();
         issuer = new TokenIssuer(keys, settings, ids, clock);
         rotation = new RefreshTokenRotation(clients, issuer, new TokenVerifier(keys, ISSUER, clock), revocations,
-                store, auditor);
+                store, auditor, new ApiRegistry(new JdbcApiStore(database), ids, clock, auditor));
     }
 
     @TearDown(Level.Trial)

@@ -20,10 +20,12 @@ public final class PipelineTokenGrants implements TokenGrants {
     private final String clientId;
     private final String clientSecret;
     private final String scope;
+    private final String resource;
     private final Clock clock;
 
     public PipelineTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
-                               String scope, Clock clock) {
+                               String scope, String resource, Clock clock) {
+        this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
         this.clientId = clientId;
@@ -40,6 +42,9 @@ public final class PipelineTokenGrants implements TokenGrants {
         body.put("grant_type", "client_credentials");
         if (scope != null) {
             body.put("scope", scope);
+        }
+        if (resource != null) {
+            body.put("resource", resource); // RFC 8707; a refresh stays with it
         }
         return post(body);
     }

@@ -22,10 +22,12 @@ public final class StandardTokenGrants implements TokenGrants {
     private final EndpointLocator endpoint;
     private final String basicAuthorization;
     private final String scope;
+    private final String resource;
     private final Clock clock;
 
     public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
-                               String scope, Clock clock) {
+                               String scope, String resource, Clock clock) {
+        this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
         this.basicAuthorization = basic(clientId, clientSecret);
@@ -39,6 +41,9 @@ public final class StandardTokenGrants implements TokenGrants {
         form.put("grant_type", "client_credentials");
         if (scope != null) {
             form.put("scope", scope);
+        }
+        if (resource != null) {
+            form.put("resource", resource); // RFC 8707; a refresh stays with it
         }
         return post(form);
     }

@@ -7,21 +7,28 @@ public enum AuditAction {
     CLIENT_CREATED,
     CLIENT_DELETED,
     CLIENT_SECRET_ROTATED,
+    CLIENT_UPDATED,
     API_KEY_CREATED,
     API_KEY_DELETED,
     SIGNING_KEYS_ROTATED,
     REFRESH_TOKEN_REUSE_DETECTED,
-    RATE_LIMIT_LOCKED;
+    RATE_LIMIT_LOCKED,
+    API_CREATED,
+    API_UPDATED,
+    API_DELETED,
+    API_GRANTED,
+    API_GRANT_REVOKED;
 
     /** The name in the API and the store: {@code client.created}, {@code refresh_token.reuse_detected}, … */
     public String wireName() {
         String lower = name().toLowerCase(Locale.ROOT);
         int split = switch (this) {
-            case CLIENT_CREATED, CLIENT_DELETED, CLIENT_SECRET_ROTATED -> "client".length();
+            case CLIENT_CREATED, CLIENT_DELETED, CLIENT_SECRET_ROTATED, CLIENT_UPDATED -> "client".length();
             case API_KEY_CREATED, API_KEY_DELETED -> "api_key".length();
             case SIGNING_KEYS_ROTATED -> "signing_keys".length();
             case REFRESH_TOKEN_REUSE_DETECTED -> "refresh_token".length();
             case RATE_LIMIT_LOCKED -> "rate_limit".length();
+            case API_CREATED, API_UPDATED, API_DELETED, API_GRANTED, API_GRANT_REVOKED -> "api".length();
         };
         return lower.substring(0, split) + "." + lower.substring(split + 1);
     }

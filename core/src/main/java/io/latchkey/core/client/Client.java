@@ -1,10 +1,13 @@
 package io.latchkey.core.client;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * A registered client as stored: its secret only as a keyed hash. During a secret rotation's
  * grace period the previous secret's hash is kept with the instant it stops working.
+ *
+ * @param accessTokenTtl the longest its access tokens may live, or null for no cap of its own
  */
 public record Client(
         ClientId id,
@@ -14,11 +17,25 @@ public record Client(
         String secretHash,
         String previousSecretHash,
         Instant previousSecretExpiresAt,
-        Instant createdAt) {
+        Instant createdAt,
+        Duration accessTokenTtl) {
+
+    /** A client without a lifetime cap of its own. */
+    public Client(ClientId id, String partnerId, String name, Scopes scopes, String secretHash,
+                  String previousSecretHash, Instant previousSecretExpiresAt, Instant createdAt) {
+        this(id, partnerId, name, scopes, secretHash, previousSecretHash, previousSecretExpiresAt, createdAt, null);
+    }
 
     /** A copy with a new secret, the current one kept until {@code graceUntil} (or dropped). */
     public Client withRotatedSecret(String newSecretHash, Instant graceUntil) {
         return new Client(id, partnerId, name, scopes, newSecretHash,
-                graceUntil == null ? null : secretHash, graceUntil, createdAt);
+                graceUntil == null ? null : secretHash, graceUntil, createdAt, accessTokenTtl);
+    }
+
+    /** A copy with the fields of an update, each kept when null; {@code clearTtl} drops the cap. */
+    public Client changed(String newName, Scopes newScopes, Duration newTtl, boolean clearTtl) {
+        return new Client(id, partnerId, newName != null ? newName : name, newScopes != null ? newScopes : scopes,
+                secretHash, previousSecretHash, previousSecretExpiresAt, createdAt,
+                clearTtl ? null : newTtl != null ? newTtl : accessTokenTtl);
     }
 }

@@ -171,6 +171,27 @@ public final class ClientRegistry {
         }
     }
 
+    /**
+     * Changes a client's name, scopes or access-token lifetime cap (each null is kept; {@code
+     * clearTtl} drops the cap). Its tokens already issued keep what they say.
+     */
+    public Client update(ClientId id, String name, Scopes scopes, Duration accessTokenTtl, boolean clearTtl, Actor by) {
+        while (true) {
+            // Compare-and-set on the secret hash, like rotateSecret: a rotation in between is kept.
+            Client current = store.find(id).orElseThrow(() -> unknown(id));
+            Client changed = current.changed(name, scopes, accessTokenTtl, clearTtl);
+            boolean[] replaced = {false};
+            cache.compute(id.value(), (key, old) -> {
+                replaced[0] = store.updateSettings(changed, current.secretHash());
+                return replaced[0] ? changed : null;
+            });
+            if (replaced[0]) {
+                auditor.record(AuditAction.CLIENT_UPDATED, by, id.value(), null);
+                return changed;
+            }
+        }
+    }
+
     /** Drops one client from memory: another instance changed or deleted it. */
     public void invalidate(ClientId id) {
         cache.remove(id.value());

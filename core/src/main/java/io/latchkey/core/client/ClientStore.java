@@ -32,6 +32,13 @@ public interface ClientStore {
      */
     boolean updateSecret(Client client, String expectedSecretHash);
 
+    /**
+     * Replaces name, scopes and access-token lifetime of an existing client, if its secret hash is
+     * still {@code expectedSecretHash} (so a concurrent rotation is not undone); false if the
+     * client is gone or was changed.
+     */
+    boolean updateSettings(Client client, String expectedSecretHash);
+
     /** Removes the client, and its keys if it has any; false if there was none. */
     boolean delete(ClientId id);
 

@@ -10,6 +10,8 @@ public enum ErrorCode {
     INVALID_CLIENT("invalid_client", 401),
     INVALID_GRANT("invalid_grant", 400),
     INVALID_SCOPE("invalid_scope", 400),
+    /** RFC 8707 §2: the {@code resource} is not one the client may ask a token for. */
+    INVALID_TARGET("invalid_target", 400),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_API_KEY("invalid_api_key", 401),
     /** RFC 6750 §3.1: a bearer token that is missing, malformed or wrong. */
@@ -20,6 +22,8 @@ public enum ErrorCode {
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** What a request would create exists already (an API's identifier). */
+    CONFLICT("conflict", 409),
     REQUEST_TOO_LARGE("request_too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
     TOO_MANY_REQUESTS("too_many_requests", 429),

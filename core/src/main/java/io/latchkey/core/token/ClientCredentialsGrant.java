@@ -1,5 +1,8 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.api.ApiAccess;
+import io.latchkey.core.api.ApiRegistry;
+import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.client.Client;
 
 /**
@@ -8,9 +11,11 @@ import io.latchkey.core.client.Client;
  */
 public final class ClientCredentialsGrant {
     private final TokenIssuer issuer;
+    private final ApiRegistry apis;
 
-    public ClientCredentialsGrant(TokenIssuer issuer) {
+    public ClientCredentialsGrant(TokenIssuer issuer, ApiRegistry apis) {
         this.issuer = issuer;
+        this.apis = apis;
     }
 
     /**
@@ -20,5 +25,18 @@ public final class ClientCredentialsGrant {
      */
     public IssuedTokens grant(Client client, String requestedScope) {
         return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope));
+    }
+
+    /**
+     * Issues the tokens of a client that has authenticated, for the API named {@code resource}
+     * (RFC 8707 §2), or as {@link #grant(Client, String)} when it is null: the scope is narrowed
+     * within the client's grant for that API, not its own scopes.
+     */
+    public IssuedTokens grant(Client client, String requestedScope, String resource) {
+        if (resource == null) {
+            return grant(client, requestedScope);
+        }
+        ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
+        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api());
     }
 }

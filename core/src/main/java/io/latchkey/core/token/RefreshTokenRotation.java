@@ -1,5 +1,8 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.api.ApiAccess;
+import io.latchkey.core.api.ApiRegistry;
+import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.audit.Actor;
 import io.latchkey.core.audit.AuditAction;
 import io.latchkey.core.audit.Auditor;
@@ -23,9 +26,12 @@ public final class RefreshTokenRotation {
     private final RevocationList revocations;
     private final RevocationStore store;
     private final Auditor auditor;
+    private final ApiRegistry apis;
 
     public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
-                                RevocationList revocations, RevocationStore store, Auditor auditor) {
+                                RevocationList revocations, RevocationStore store, Auditor auditor,
+                                ApiRegistry apis) {
+        this.apis = apis;
         this.clients = clients;
         this.issuer = issuer;
         this.verifier = verifier;
@@ -43,6 +49,15 @@ public final class RefreshTokenRotation {
      * @param requestedScope an optional narrower scope for the new access token
      */
     public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope) {
+        return refresh(refreshToken, by, requestedScope, null);
+    }
+
+    /**
+     * As {@link #refresh(String, Actor, String)}, for the API named {@code resource}: RFC 8707
+     * §2.2 lets a refresh ask for any API the client is granted. Without one, a refresh token
+     * issued for an API stays with it (its audience names it after the issuer).
+     */
+    public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (by.caller() instanceof Caller.ClientCaller authenticated
@@ -55,7 +70,26 @@ public final class RefreshTokenRotation {
         if (revocations.isFamilyRevoked(claims.familyId())) {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
-        Scopes accessScope = claims.scope().narrow(requestedScope);
+        // The refresh token's audience names the API it was issued for after this server, if any.
+        String bound = claims.audience() != null && claims.audience().size() > 1 ? claims.audience().get(1) : null;
+        ResourceIdentifier named = resource != null ? ResourceIdentifier.requested(resource)
+                : bound != null ? new ResourceIdentifier(bound) : null;
+        ApiAccess access = null;
+        Scopes refreshScope = claims.scope();
+        Scopes accessScope;
+        if (named != null) {
+            if (named.value().equals(bound) && !apis.isGranted(client.id().value(), bound, claims.issuedAt())) {
+                // Withdrawn (or given again since): the tokens of that grant are over, as introspection says.
+                throw LatchkeyException.invalidGrant("The API of this refresh token is no longer granted to the client.");
+            }
+            access = apis.access(client.id(), named);
+            if (!named.value().equals(bound)) {
+                refreshScope = access.scopes(); // another API (RFC 8707 §2.2): what the client is granted of it
+            }
+            accessScope = within(refreshScope, access.scopes()).narrow(requestedScope);
+        } else {
+            accessScope = claims.scope().narrow(requestedScope);
+        }
         switch (store.consumeRefreshToken(claims.jti(), claims.familyId(), claims.clientId(), claims.expiresAt())) {
             case CONSUMED -> { }
             case FAMILY_REVOKED -> throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
@@ -72,6 +106,11 @@ public final class RefreshTokenRotation {
                         "The refresh token was already used; every token of its family is now revoked.");
             }
         }
-        return issuer.issue(client, accessScope, claims.scope(), claims.familyId());
+        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api());
+    }
+
+    /** The scopes of {@code scope} that {@code granted} still has: a grant may have narrowed since. */
+    private static Scopes within(Scopes scope, Scopes granted) {
+        return Scopes.of(scope.values().stream().filter(granted.values()::contains).toList());
     }
 }

@@ -1,21 +1,28 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.client.ClientRegistry;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * RFC 7662: whether a token is active, and what it says. A token is active when it verifies, has
  * not expired, its client still exists, its family is not revoked, and it was not itself revoked
- * (an access token) or consumed (a refresh token).
+ * (an access token) or consumed (a refresh token). A token for a registered API (SPEC §6) is
+ * active only while the API exists and the client's grant for it stands.
  */
 public final class TokenIntrospection {
     private final TokenVerifier verifier;
     private final ClientRegistry clients;
     private final RevocationList revocations;
     private final RevocationStore store;
+    private final ApiRegistry apis;
+    private final TokenSettings settings;
 
     public TokenIntrospection(TokenVerifier verifier, ClientRegistry clients, RevocationList revocations,
-                              RevocationStore store) {
+                              RevocationStore store, ApiRegistry apis, TokenSettings settings) {
+        this.apis = apis;
+        this.settings = settings;
         this.verifier = verifier;
         this.clients = clients;
         this.revocations = revocations;
@@ -53,6 +60,31 @@ public final class TokenIntrospection {
     }
 
     private boolean stillValid(TokenClaims claims) {
-        return !revocations.isFamilyRevoked(claims.familyId()) && clients.exists(claims.clientId());
+        return !revocations.isFamilyRevoked(claims.familyId()) && clients.exists(claims.clientId())
+                && audienceStillGranted(claims);
+    }
+
+    /**
+     * An access token for the server's own audience, or a refresh token naming only the issuer,
+     * concerns no API. Any other audience must be an API the client is still granted, by a grant
+     * no younger than the token. In memory.
+     */
+    private boolean audienceStillGranted(TokenClaims claims) {
+        List<String> audience = claims.audience() == null ? List.of() : claims.audience();
+        List<String> ours = claims.kind() == TokenKind.ACCESS ? settings.audience() : List.of(settings.issuer());
+        if (audience.equals(ours)) {
+            return true;
+        }
+        List<String> apiAudience = claims.kind() == TokenKind.ACCESS ? audience
+                : audience.isEmpty() ? audience : audience.subList(1, audience.size());
+        if (apiAudience.isEmpty()) {
+            return false;
+        }
+        for (String identifier : apiAudience) {
+            if (!apis.isGranted(claims.clientId(), identifier, claims.issuedAt())) {
+                return false;
+            }
+        }
+        return true;
     }
 }

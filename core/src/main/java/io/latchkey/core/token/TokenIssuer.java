@@ -1,5 +1,6 @@
 package io.latchkey.core.token;
 
+import io.latchkey.core.api.Api;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.key.KeyService;
@@ -41,20 +42,52 @@ public final class TokenIssuer {
         return issue(client, scope, scope, ids.id());
     }
 
+    /** Starts a new rotation family for one API ({@code api} null: for the server's own audience). */
+    public IssuedTokens issueNewFamily(Client client, Scopes scope, Api api) {
+        return issue(client, scope, scope, ids.id(), api);
+    }
+
     /**
      * An access token for {@code accessScope} and a refresh token for {@code refreshScope}, both
      * in {@code familyId}. RFC 6749 §6: a refresh token keeps the scope it was granted even when
      * the access token is narrowed.
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId) {
+        return issue(client, accessScope, refreshScope, familyId, null);
+    }
+
+    /**
+     * As {@link #issue(Client, Scopes, Scopes, String)}, for {@code api} when not null (RFC 8707):
+     * the access token's {@code aud} is the API's identifier, and the refresh token's audience
+     * names it after this server, so that a refresh that names no resource stays with that API.
+     */
+    public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId, Api api) {
         // JWT times are whole seconds; truncating keeps iat/exp exactly as the receiver reads them.
         Instant exact = clock.instant();
         Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
-        String access = sign(TokenKind.ACCESS, client, accessScope, familyId, settings.audience(),
-                ids.timeOrderedId(exact), now, now.plus(settings.accessTokenTtl()));
-        String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, List.of(settings.issuer()),
+        Duration ttl = accessTokenTtl(client, api);
+        List<String> accessAudience = api == null ? settings.audience() : List.of(api.identifier().value());
+        List<String> refreshAudience = api == null ? List.of(settings.issuer())
+                : List.of(settings.issuer(), api.identifier().value());
+        String access = sign(TokenKind.ACCESS, client, accessScope, familyId, accessAudience,
+                ids.timeOrderedId(exact), now, now.plus(ttl));
+        String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, refreshAudience,
                 ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()));
-        return new IssuedTokens(access, refresh, settings.accessTokenTtl(), accessScope);
+        return new IssuedTokens(access, refresh, ttl, accessScope);
+    }
+
+    /**
+     * SPEC §6: the API's lifetime, else the server's, capped by the client's; and never beyond the
+     * server's access-token lifetime, which is how long {@link RevocationList} remembers what a
+     * revoked family's access tokens need (so an API may ask for shorter tokens, not longer).
+     */
+    Duration accessTokenTtl(Client client, Api api) {
+        Duration ttl = api != null && api.accessTokenTtl() != null ? api.accessTokenTtl() : settings.accessTokenTtl();
+        if (client.accessTokenTtl() != null && client.accessTokenTtl().compareTo(ttl) < 0) {
+            ttl = client.accessTokenTtl();
+        }
+        Duration longest = settings.accessTokenTtl();
+        return ttl.compareTo(longest) > 0 ? longest : ttl;
     }
 
     public Duration accessTokenTtl() {

@@ -61,6 +61,11 @@ public final class MemoryClientStore implements ClientStore {
     }
 
     @Override
+    public synchronized boolean updateSettings(Client client, String expectedSecretHash) {
+        return updateSecret(client, expectedSecretHash);
+    }
+
+    @Override
     public synchronized boolean delete(ClientId id) {
         return clients.remove(id) != null;
     }

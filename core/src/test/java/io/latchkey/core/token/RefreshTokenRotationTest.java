@@ -1,6 +1,8 @@
 package io.latchkey.core.token;
 
 import io.latchkey.core.auth.Caller;
+import io.latchkey.core.api.ApiRegistry;
+import io.latchkey.core.api.MemoryApiStore;
 import io.latchkey.core.audit.Actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,8 +59,10 @@ class RefreshTokenRotationTest {
                 new Auditor(new MemoryAuditLog(), ids, clock));
         issuer = new TokenIssuer(keys, settings, ids, clock);
         verifier = new TokenVerifier(keys, ISSUER, clock);
-        introspection = new TokenIntrospection(verifier, clients, revocations, store);
-        rotation = new RefreshTokenRotation(clients, issuer, verifier, revocations, store, new Auditor(audit, ids, clock));
+        ApiRegistry apis = new ApiRegistry(new MemoryApiStore(), ids, clock, new Auditor(audit, ids, clock));
+        introspection = new TokenIntrospection(verifier, clients, revocations, store, apis, settings);
+        rotation = new RefreshTokenRotation(clients, issuer, verifier, revocations, store, new Auditor(audit, ids, clock),
+                apis);
         client = clients.create("TestSystem", null, Scopes.of(List.of("orders:read", "orders:write")), OPERATOR).client();
     }
 

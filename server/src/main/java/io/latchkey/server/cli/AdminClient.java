@@ -77,13 +77,22 @@ final class AdminClient {
 
     /** POSTs {@code body} as JSON, or nothing when it is {@code null}. */
     JsonNode post(String path, Object body) {
+        return withBody("POST", path, body);
+    }
+
+    /** PUTs {@code body} as JSON. */
+    JsonNode put(String path, Object body) {
+        return withBody("PUT", path, body);
+    }
+
+    private JsonNode withBody(String method, String path, Object body) {
         HttpRequest.Builder request = request(path);
         if (body == null) {
-            return send(request.POST(HttpRequest.BodyPublishers.noBody()));
+            return send(request.method(method, HttpRequest.BodyPublishers.noBody()));
         }
         try {
             return send(request.header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the request body", e);
         }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code latchkey client …}: the partners' client credentials, through the admin API (SPEC §4). */
 @Command(name = "client", description = "Create, list, show and delete clients; rotate their secrets.",
         subcommands = {ClientCommands.Create.class, ClientCommands.ListClients.class, ClientCommands.Get.class,
-                ClientCommands.Delete.class, ClientCommands.RotateSecret.class},
+                ClientCommands.Delete.class, ClientCommands.RotateSecret.class, ClientCommands.Grant.class,
+                ClientCommands.RevokeGrant.class},
         footerHeading = "%nExamples:%n",
         footer = {"  latchkey client create --partner Acme --scope orders:read",
                 "  latchkey client list --partner Acme",
@@ -242,6 +243,74 @@ public final class ClientCommands {
             String previousUntil = text(rotated, "previousSecretExpiresAt");
             details.put("Old secret", previousUntil == null ? "no longer works" : "works until " + previousUntil);
             Table.details(out, details);
+            return 0;
+        }
+    }
+
+    @Command(name = "grant", description = "Grant the client access to a registered API with some of its scopes "
+            + "(SPEC §6); replaces an earlier grant.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  latchkey client grant Smn-BntlvbiGriYh-xuYlA q3V9xN2sTbK0mYw7cE1uRg --scope orders:read"})
+    static final class Grant implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Parameters(index = "0", paramLabel = "<clientId>", preprocessor = LiteralValue.class, description = "The client's id")
+        String clientId;
+
+        @Parameters(index = "1", paramLabel = "<apiId>", preprocessor = LiteralValue.class,
+                description = "The API's id, as 'latchkey api list' shows it")
+        String apiId;
+
+        @Option(names = "--scope", split = ",", paramLabel = "<scope>",
+                description = "A scope of the API the client gets; repeat it or separate scopes with commas")
+        List<String> scopes;
+
+        @Override
+        public Integer call() {
+            JsonNode grant = admin.client().put("/admin/clients/" + AdminClient.segment(clientId) + "/apis/"
+                    + AdminClient.segment(apiId), Map.of("scopes", scopes == null ? List.of() : scopes));
+            if (output.json()) {
+                output.print(grant);
+                return 0;
+            }
+            output.out().println("Granted the client " + clientId + " the API " + apiId + " with scopes: "
+                    + words(grant.path("scopes")) + ".");
+            output.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke-grant", description = "Withdraw the client's grant of an API: its tokens for that API "
+            + "stop working at once.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  latchkey client revoke-grant Smn-BntlvbiGriYh-xuYlA q3V9xN2sTbK0mYw7cE1uRg"})
+    static final class RevokeGrant implements Callable<Integer> {
+        @Mixin
+        AdminOptions admin;
+
+        @Mixin
+        Output output;
+
+        @Parameters(index = "0", paramLabel = "<clientId>", preprocessor = LiteralValue.class, description = "The client's id")
+        String clientId;
+
+        @Parameters(index = "1", paramLabel = "<apiId>", preprocessor = LiteralValue.class, description = "The API's id")
+        String apiId;
+
+        @Override
+        public Integer call() {
+            JsonNode answer = admin.client().delete("/admin/clients/" + AdminClient.segment(clientId) + "/apis/"
+                    + AdminClient.segment(apiId));
+            if (output.json()) {
+                output.print(answer);
+            } else {
+                output.out().println("Withdrew the grant of the API " + apiId + " from the client " + clientId + ".");
+                output.out().flush();
+            }
             return 0;
         }
     }

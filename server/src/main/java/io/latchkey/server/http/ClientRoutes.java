@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.client.Client;
+import io.latchkey.core.api.TokenLifetime;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
@@ -14,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /admin/clients}: register, list, show, delete and re-key clients (SPEC §4). Views: {@link ClientViews}. */
+/**
+ * {@code /admin/clients}: register, list, show, change, delete and re-key clients (SPEC §4, §6).
+ * Views: {@link ClientViews}.
+ */
 final class ClientRoutes {
     private final Services services;
     private final Operations operations;
@@ -28,6 +32,7 @@ final class ClientRoutes {
         table.post("/admin/clients", this::create);
         table.get("/admin/clients", this::list);
         table.get("/admin/clients/:clientId", this::get);
+        table.patch("/admin/clients/:clientId", this::update);
         table.delete("/admin/clients/:clientId", this::delete);
         table.post("/admin/clients/:clientId/secret", this::rotateSecret);
     }
@@ -90,6 +95,20 @@ final class ClientRoutes {
 
     private Map<String, Object> view(Client client) {
         return ClientViews.of(client, services.clients().keys(client.id()).orElse(null));
+    }
+
+    /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */
+    private void update(RoutingContext ctx) {
+        ClientId id = AdminRequests.clientId(ctx);
+        JsonFields fields = AdminRequests.jsonBody(ctx);
+        String name = AdminRequests.optionalName(fields);
+        List<String> scopes = fields.optionalTextList("scopes");
+        Scopes changed = scopes == null ? null : Scopes.of(scopes);
+        String ttl = fields.optionalText("accessTokenTtl");
+        Duration cap = ttl == null ? null : TokenLifetime.parse("accessTokenTtl", ttl);
+        boolean clearCap = fields.has("accessTokenTtl") && ttl == null;
+        operations.onWorker(ctx, () -> Reply.ok(view(
+                services.clients().update(id, name, changed, cap, clearCap, AdminRequests.actor(ctx)))));
     }
 
     private void delete(RoutingContext ctx) {

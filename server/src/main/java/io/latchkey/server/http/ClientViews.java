@@ -28,6 +28,9 @@ final class ClientViews {
         }
         view.put("scopes", client.scopes().asList());
         view.put("createdAt", client.createdAt().toString());
+        if (client.accessTokenTtl() != null) {
+            view.put("accessTokenTtl", client.accessTokenTtl().toString());
+        }
         if (client.previousSecretExpiresAt() != null) {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }

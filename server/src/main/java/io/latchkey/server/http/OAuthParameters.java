@@ -52,6 +52,9 @@ final class OAuthParameters implements RequestFields {
         Map<String, String> values = new HashMap<>();
         for (Map.Entry<String, List<String>> entry : decoded.entrySet()) {
             if (entry.getValue().size() > 1) {
+                if (TokenGrants.RESOURCE_PARAMETERS.contains(entry.getKey())) {
+                    throw TokenGrants.oneResourceOnly();
+                }
                 throw LatchkeyException.invalidRequest("The parameter '" + printable(entry.getKey())
                         + "' must not be given more than once.");
             }
@@ -64,6 +67,9 @@ final class OAuthParameters implements RequestFields {
         Map<String, String> values = new HashMap<>();
         for (Map.Entry<String, JsonNode> field : body.properties()) {
             if (!field.getValue().isTextual()) {
+                if (field.getValue().isArray() && TokenGrants.RESOURCE_PARAMETERS.contains(field.getKey())) {
+                    throw TokenGrants.oneResourceOnly();
+                }
                 throw LatchkeyException.invalidRequest("The parameter '" + printable(field.getKey())
                         + "' must be a string.");
             }

@@ -53,12 +53,13 @@ final class PipelineEndpoint {
             switch (grantType) {
                 case "client_credentials" -> {
                     var attempt = FrontDoor.begin(ctx, Credentials.PIPELINE_CLIENT, fields);
-                    grants.clientCredentials(ctx, attempt, fields.optionalText("scope"));
+                    grants.clientCredentials(ctx, attempt, fields.optionalText("scope"), resource(body, fields));
                 }
                 case "refresh_token" -> {
                     String refreshToken = fields.text("refresh_token");
                     String scope = fields.optionalText("scope");
-                    grants.refresh(ctx, FrontDoor.begin(ctx, Credentials.NOTHING, fields), refreshToken, scope);
+                    String resource = resource(body, fields);
+                    grants.refresh(ctx, FrontDoor.begin(ctx, Credentials.NOTHING, fields), refreshToken, scope, resource);
                 }
                 default -> throw new LatchkeyException(ErrorCode.UNSUPPORTED_GRANT_TYPE,
                         "Unsupported grant_type; use \"client_credentials\" or \"refresh_token\".");
@@ -66,6 +67,16 @@ final class PipelineEndpoint {
             return;
         }
         throw LatchkeyException.invalidRequest("The body must carry executionType or grant_type.");
+    }
+
+    /** The JSON field {@code resource} (or {@code audience}): a string; an array of them is more than one. */
+    private static String resource(ObjectNode body, JsonFields fields) {
+        for (String name : TokenGrants.RESOURCE_PARAMETERS) {
+            if (body.has(name) && body.get(name).isArray()) {
+                throw TokenGrants.oneResourceOnly();
+            }
+        }
+        return TokenGrants.resource(fields);
     }
 
     private void create(RoutingContext ctx, JsonFields fields) {

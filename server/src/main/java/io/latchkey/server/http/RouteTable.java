@@ -27,6 +27,10 @@ final class RouteTable {
         route(HttpMethod.POST, path, handler);
     }
 
+    void put(String path, Handler<RoutingContext> handler) {
+        route(HttpMethod.PUT, path, handler);
+    }
+
     void patch(String path, Handler<RoutingContext> handler) {
         route(HttpMethod.PATCH, path, handler);
     }

@@ -63,6 +63,7 @@ public final class Routes {
         pipelineStyle.before("/admin/*", new AdminAuthentication(operations)::handle);
         new ClientRoutes(services, operations).register(pipelineStyle);
         new ApiKeyRoutes(services, operations).register(pipelineStyle);
+        new ApiRoutes(services, operations).register(pipelineStyle);
         new SigningKeyRoutes(services, operations).register(pipelineStyle);
         new AuditRoutes(services, operations).register(pipelineStyle);
 

@@ -2,11 +2,14 @@ package io.latchkey.server.http;
 
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.auth.Caller;
+import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.token.IssuedTokens;
 import io.latchkey.server.Services;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -15,6 +18,9 @@ import java.util.function.Function;
  * answer: authenticate the caller, run the grant, count the token.
  */
 final class TokenGrants {
+    /** RFC 8707 §2's {@code resource}, and {@code audience}, the name other servers give it (SPEC §6). */
+    static final List<String> RESOURCE_PARAMETERS = List.of("resource", "audience");
+
     private final Services services;
     private final Operations operations;
     private final Function<IssuedTokens, Reply> answer;
@@ -30,11 +36,29 @@ final class TokenGrants {
         this.refreshIssued = metrics.tokensIssued(endpoint, "refresh_token");
     }
 
-    /** RFC 6749 §4.4, on the event loop when the client is in memory. */
-    void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope) {
+    /**
+     * The API a token request names (RFC 8707 §2), or null: {@code resource} or {@code audience},
+     * one value at most ({@code invalid_target} otherwise, RFC 8707 §2: this server issues tokens
+     * for one API at a time).
+     */
+    static String resource(RequestFields fields) {
+        String resource = fields.value("resource");
+        String audience = fields.value("audience");
+        if (resource != null && audience != null) {
+            throw oneResourceOnly();
+        }
+        return resource != null ? resource : audience;
+    }
+
+    static LatchkeyException oneResourceOnly() {
+        return new LatchkeyException(ErrorCode.INVALID_TARGET, "Name at most one resource (or audience) per token request.");
+    }
+
+    /** RFC 6749 §4.4, on the event loop when the client is in memory (APIs and grants always are). */
+    void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope, String resource) {
         operations.run(ctx, attempt.inMemory(), () -> {
             Caller.ClientCaller client = (Caller.ClientCaller) attempt.caller();
-            Reply reply = answer.apply(services.clientCredentials().grant(client.client(), scope));
+            Reply reply = answer.apply(services.clientCredentials().grant(client.client(), scope, resource));
             clientCredentialsIssued.increment();
             RequestObserver.authenticated(ctx, client.client().id().value());
             return reply;
@@ -42,9 +66,11 @@ final class TokenGrants {
     }
 
     /** RFC 6749 §6: consumes the refresh token in the store, so always on a worker. */
-    void refresh(RoutingContext ctx, CallerAuthentication.Attempt attempt, String refreshToken, String scope) {
+    void refresh(RoutingContext ctx, CallerAuthentication.Attempt attempt, String refreshToken, String scope,
+                 String resource) {
         operations.onWorker(ctx, () -> {
-            Reply reply = answer.apply(services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope));
+            Reply reply = answer.apply(services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope,
+                    resource));
             refreshIssued.increment();
             if (attempt.caller() instanceof Caller.ClientCaller client) {
                 RequestObserver.authenticated(ctx, client.client().id().value());

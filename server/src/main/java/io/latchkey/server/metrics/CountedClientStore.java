@@ -60,6 +60,11 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public boolean updateSettings(Client client, String expectedSecretHash) {
+        return store.updateSettings(client, expectedSecretHash);
+    }
+
+    @Override
     public boolean delete(ClientId id) {
         boolean deleted = store.delete(id);
         if (deleted) {

@@ -20,6 +20,10 @@ public record Change(long seq, Kind kind, String subject, Instant expiresAt) {
         /** A rotation family was revoked. */
         FAMILY_REVOKED,
         /** One access token was revoked. */
-        ACCESS_TOKEN_REVOKED
+        ACCESS_TOKEN_REVOKED,
+        /** An API (the subject, its id) was changed or deleted: read it again. */
+        API,
+        /** The API grants of a client (the subject) changed: read them again. */
+        API_GRANTS
     }
 }

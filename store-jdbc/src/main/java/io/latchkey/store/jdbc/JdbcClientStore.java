@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +21,7 @@ import java.util.Optional;
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
-            + "previous_secret_hash, previous_secret_expires_at, created_at";
+            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms";
 
     private final Database database;
 
@@ -63,7 +65,7 @@ public final class JdbcClientStore implements ClientStore {
 
     private static int insert(Connection connection, Client client) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());
@@ -72,6 +74,7 @@ public final class JdbcClientStore implements ClientStore {
             insert.setString(6, client.previousSecretHash());
             Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
             Rows.setInstant(insert, 8, client.createdAt());
+            setTtl(insert, 9, client.accessTokenTtl());
             return insert.executeUpdate();
         }
     }
@@ -141,10 +144,33 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
+    public boolean updateSettings(Client client, String expectedSecretHash) {
+        return database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ? "
+                            + "WHERE client_id = ? AND secret_hash = ?")) {
+                update.setString(1, client.name());
+                update.setString(2, client.scopes().spaceDelimited());
+                setTtl(update, 3, client.accessTokenTtl());
+                update.setString(4, client.id().value());
+                update.setString(5, expectedSecretHash);
+                boolean updated = update.executeUpdate() == 1;
+                if (updated) {
+                    ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
+                }
+                return updated;
+            }
+        });
+    }
+
+    @Override
     public boolean delete(ClientId id) {
         return database.transaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?");
+                 PreparedStatement grants = connection.prepareStatement("DELETE FROM api_grants WHERE client_id = ?")) {
                 delete.setString(1, id.value());
+                grants.setString(1, id.value());
+                grants.executeUpdate();
                 boolean deleted = delete.executeUpdate() == 1;
                 if (deleted) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
@@ -173,6 +199,21 @@ public final class JdbcClientStore implements ClientStore {
                 rows.getString("secret_hash"),
                 rows.getString("previous_secret_hash"),
                 Rows.instant(rows, "previous_secret_expires_at"),
-                Rows.instant(rows, "created_at"));
+                Rows.instant(rows, "created_at"),
+                ttl(rows, "access_token_ttl_ms"));
+    }
+
+    /** A lifetime as whole milliseconds, or SQL NULL. */
+    static void setTtl(PreparedStatement statement, int index, Duration ttl) throws SQLException {
+        if (ttl == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, ttl.toMillis());
+        }
+    }
+
+    static Duration ttl(ResultSet rows, String column) throws SQLException {
+        long millis = rows.getLong(column);
+        return rows.wasNull() ? null : Duration.ofMillis(millis);
     }
 }

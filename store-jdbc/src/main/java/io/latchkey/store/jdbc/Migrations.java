@@ -37,6 +37,7 @@ final class Migrations {
             "V3__audit_log.sql",
             "V4__change_log_sequence.sql",
             "V5__api_key_roles.sql",
+            "V6__apis.sql",
             "V7__client_keys.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
