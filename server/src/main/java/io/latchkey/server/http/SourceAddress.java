@@ -25,6 +25,12 @@ final class SourceAddress {
     }
 
     String of(HttpServerRequest request) {
+        if (trustedProxies.isEmpty()) {
+            // Nothing forwarded is believed: the peer's address as the socket gives it, which is an
+            // IP literal already: no parsing on the token path.
+            return request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
+                    ? UNKNOWN : request.remoteAddress().hostAddress();
+        }
         byte[] peer = request.remoteAddress() == null ? null : AddressRange.literal(request.remoteAddress().hostAddress());
         if (peer == null) {
             return UNKNOWN;
