@@ -11,6 +11,7 @@ import io.latchkey.core.auth.ClientSecretAuthentication;
 import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
+import io.latchkey.core.client.RemoteJwks;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
 import io.latchkey.core.ratelimit.ClientRateLimiter;
@@ -26,6 +27,7 @@ import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.outbound.HttpJwksFetcher;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.JdbcAssertionReplayStore;
 import io.latchkey.store.jdbc.JdbcApiKeyStore;
@@ -70,7 +72,8 @@ public final class Wiring {
         SecretGenerator generator = new SecretGenerator(random);
         SecretHasher hasher = new SecretHasher(keys.pepper());
         Auditor auditor = new Auditor(auditLog, generator, clock);
-        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor);
+        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor,
+                new RemoteJwks(new HttpJwksFetcher(), clock));
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
         RevocationList revocations = new RevocationList(revocationStore, settings, clock);

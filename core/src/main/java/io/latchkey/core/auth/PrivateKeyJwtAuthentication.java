@@ -32,7 +32,9 @@ import java.util.Set;
  * never {@code none} or an HMAC), {@code iss} = {@code sub} = the client id, an {@code aud} that
  * names this server, an {@code exp} in the future and at most {@link #MAX_LIFETIME} ahead, and a
  * {@code jti} that is accepted once across every instance on the store. Every failure is the same
- * {@code invalid_client}, and nothing of the assertion is logged.
+ * {@code invalid_client}, and nothing of the assertion is logged. The keys are those the client
+ * registered, or those it serves at its {@code jwksUri}, fetched again (rate-limited) when the
+ * assertion names a {@code kid} they lack ({@link io.latchkey.core.client.RemoteJwks}).
  */
 public final class PrivateKeyJwtAuthentication implements ClientAuthentication<Credential.ClientAssertion> {
     /** SPEC §7: an assertion lives at most five minutes, which bounds the replay table too. */
@@ -91,9 +93,14 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
         }
         ClientId id = new ClientId(credential.clientId());
         Client client = clients.find(id).orElseThrow(LatchkeyException::invalidClient);
-        ClientJwks keys = clients.keys(id).orElseThrow(LatchkeyException::invalidClient);
+        ClientJwks keys = clients.verificationKeys(id).orElseThrow(LatchkeyException::invalidClient);
         if (!signedByOneOf(jwt, keys)) {
-            throw LatchkeyException.invalidClient();
+            // A key the set lacks may be one the client just rotated in at its jwksUri.
+            ClientJwks newer = lacksKeyOf(jwt, keys)
+                    ? clients.keysAfterUnknownKid(id, keys).orElseThrow(LatchkeyException::invalidClient) : null;
+            if (newer == null || !signedByOneOf(jwt, newer)) {
+                throw LatchkeyException.invalidClient();
+            }
         }
         Instant expiresAt = checkClaims(claims, id.value());
         if (!replays.useOnce(id.value(), claims.getJWTID(), expiresAt)) {
@@ -118,6 +125,12 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
             throw LatchkeyException.invalidClient();
         }
         return exp.toInstant();
+    }
+
+    /** Whether the header names a {@code kid} the set lacks, or none (and no key of the set verified). */
+    private static boolean lacksKeyOf(SignedJWT jwt, ClientJwks keys) {
+        String kid = jwt.getHeader().getKeyID();
+        return kid == null || keys.keys().getKeyByKeyId(kid) == null;
     }
 
     /** Whether a key of the set that fits the header (its {@code kid}, type and alg) verifies the signature. */

@@ -40,6 +40,18 @@ public record ClientJwks(JWKSet keys) {
         if (json == null || json.length() > MAX_JSON_LENGTH) {
             throw LatchkeyException.invalidRequest("jwks must be a JWK set of at most " + MAX_JSON_LENGTH + " characters.");
         }
+        return parseBounded(json);
+    }
+
+    /**
+     * The checked key set a client serves at its {@link JwksUri}, whose size the fetch bounded
+     * ({@link JwksFetcher#MAX_BYTES}); the same rules as {@link #parse}, the same messages.
+     */
+    public static ClientJwks parseServed(String json) {
+        return parseBounded(json);
+    }
+
+    private static ClientJwks parseBounded(String json) {
         JWKSet set;
         try {
             set = JWKSet.parse(json);

@@ -27,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * clients; they are written with the client and never change, so only a delete (here, or on
  * another instance through {@link #invalidate}) drops them.
  *
+ * <p>A client may instead publish its keys at a {@link JwksUri}: the URI is cached the same way,
+ * and the set it serves lives in {@link RemoteJwks}, which fetches it again when it ages or an
+ * assertion names a key it lacks; the set served at registration is stored beside the URI, as a
+ * record of what was registered (and for instances of an older version, which know no URI).
+ *
  * <p>Every change is audited here, after it committed, with the actor that asked for it.
  */
 public final class ClientRegistry {
@@ -41,14 +46,23 @@ public final class ClientRegistry {
     private final Auditor auditor;
     private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<ClientJwks>> keyCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<JwksUri>> uriCache = new ConcurrentHashMap<>();
+    private final RemoteJwks remoteKeys;
 
+    /** A registry that fetches no JWK set: a client with a {@code jwksUri} cannot be registered. */
     public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
                           Auditor auditor) {
+        this(store, hasher, generator, clock, auditor, new RemoteJwks(JwksFetcher.NONE, clock));
+    }
+
+    public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
+                          Auditor auditor, RemoteJwks remoteKeys) {
         this.store = store;
         this.hasher = hasher;
         this.generator = generator;
         this.clock = clock;
         this.auditor = auditor;
+        this.remoteKeys = remoteKeys;
     }
 
     /** Registers a client with a fresh 256-bit secret. */
@@ -76,8 +90,62 @@ public final class ClientRegistry {
     }
 
     /**
+     * Registers a {@code private_key_jwt} client whose keys are the JWK set served at {@code
+     * jwksUri} (RFC 7591 §2), fetched now so that a URI that serves no usable set is refused here
+     * rather than at the client's first token request. No secret, as for a set given inline.
+     *
+     * @throws LatchkeyException {@code invalid_request} saying why the set cannot be used
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, JwksUri jwksUri, Actor by) {
+        ClientJwks served = remoteKeys.fetchNow(jwksUri);
+        Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
+                hasher.hash(generator.secret()), null, null,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        store.insert(client, served, jwksUri);
+        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
+                "partner " + partnerId + ", private_key_jwt, jwksUri");
+        return new NewClient(client, null, served, jwksUri);
+    }
+
+    /** Where a {@code private_key_jwt} client serves its keys, when it registered a {@code jwksUri}. Cached. */
+    public Optional<JwksUri> jwksUri(ClientId id) {
+        Optional<JwksUri> cached = uriCache.get(id.value());
+        if (cached != null) {
+            return cached;
+        }
+        if (uriCache.size() >= MAX_CACHED_CLIENTS) {
+            uriCache.clear();
+        }
+        return uriCache.computeIfAbsent(id.value(), key -> store.findJwksUri(id));
+    }
+
+    /**
+     * The keys to check an assertion of client {@code id} with: those served at its {@code
+     * jwksUri} (fetched when due), else those it registered; empty for a client of a secret.
+     *
+     * @throws LatchkeyException {@code invalid_client} when its URI has no usable set to offer
+     */
+    public Optional<ClientJwks> verificationKeys(ClientId id) {
+        Optional<JwksUri> uri = jwksUri(id);
+        if (uri.isPresent()) {
+            return Optional.of(remoteKeys.keys(id, uri.get()));
+        }
+        return keys(id);
+    }
+
+    /**
+     * After an assertion named a {@code kid} that {@code seen} lacks: a newer set from the
+     * client's {@code jwksUri} ({@link RemoteJwks#refetched}), or empty when it has none or none
+     * may be fetched yet.
+     */
+    public Optional<ClientJwks> keysAfterUnknownKid(ClientId id, ClientJwks seen) {
+        return jwksUri(id).flatMap(uri -> remoteKeys.refetched(id, uri, seen));
+    }
+
+    /**
      * The public keys of a {@code private_key_jwt} client, empty for a client of a secret (or
-     * none at all). Cached: a client's keys never change while it exists.
+     * none at all); for a client of a {@code jwksUri}, the set it served at registration.
+     * Cached: a client's keys never change while it exists.
      */
     public Optional<ClientJwks> keys(ClientId id) {
         Optional<ClientJwks> cached = keyCache.get(id.value());
@@ -196,12 +264,16 @@ public final class ClientRegistry {
     public void invalidate(ClientId id) {
         cache.remove(id.value());
         keyCache.remove(id.value());
+        uriCache.remove(id.value());
+        remoteKeys.forget(id);
     }
 
     /** Drops every client from memory: changes may have been missed (the change log was unreachable). */
     public void invalidateAll() {
         cache.clear();
         keyCache.clear();
+        uriCache.clear();
+        remoteKeys.forgetAll();
     }
 
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
@@ -212,6 +284,8 @@ public final class ClientRegistry {
             return null;
         });
         keyCache.remove(id.value());
+        uriCache.remove(id.value());
+        remoteKeys.forget(id);
         if (!deleted[0]) {
             throw unknown(id);
         }

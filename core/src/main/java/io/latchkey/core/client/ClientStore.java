@@ -15,7 +15,20 @@ public interface ClientStore {
         throw new UnsupportedOperationException("this store keeps no client keys");
     }
 
+    /**
+     * Inserts a {@code private_key_jwt} client that serves its keys at {@code jwksUri}, with the
+     * set served at registration, all or nothing. A store that keeps no URIs refuses.
+     */
+    default void insert(Client client, ClientJwks served, JwksUri jwksUri) {
+        throw new UnsupportedOperationException("this store keeps no jwksUri");
+    }
+
     Optional<Client> find(ClientId id);
+
+    /** Where a {@code private_key_jwt} client serves its keys; empty when it registered them inline, or has none. */
+    default Optional<JwksUri> findJwksUri(ClientId id) {
+        return Optional.empty();
+    }
 
     /** The public keys of a {@code private_key_jwt} client; empty for a client of a secret. */
     default Optional<ClientJwks> findKeys(ClientId id) {

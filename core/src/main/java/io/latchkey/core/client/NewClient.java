@@ -4,10 +4,16 @@ package io.latchkey.core.client;
  * A client just created or re-keyed, with its plaintext secret, which is never shown again; null
  * for a {@code private_key_jwt} client, which has none.
  *
- * @param keys the public keys of a {@code private_key_jwt} client, else null
+ * @param keys    the public keys of a {@code private_key_jwt} client (for one of a {@code
+ *                jwksUri}, those it served at registration), else null
+ * @param jwksUri where a {@code private_key_jwt} client serves its keys, or null
  */
-public record NewClient(Client client, String secret, ClientJwks keys) {
+public record NewClient(Client client, String secret, ClientJwks keys, JwksUri jwksUri) {
     public NewClient(Client client, String secret) {
-        this(client, secret, null);
+        this(client, secret, null, null);
+    }
+
+    public NewClient(Client client, String secret, ClientJwks keys) {
+        this(client, secret, keys, null);
     }
 }

@@ -42,6 +42,7 @@ public final class ClientCommands {
                     "  latchkey client create --partner Acme --scope orders:read,orders:write",
                     "  latchkey client create --partner Acme --name 'Orders sync'",
                     "  latchkey client create --partner Acme --auth private_key_jwt --jwks acme-public.jwks.json",
+                    "  latchkey client create --partner Acme --auth private_key_jwt --jwks-uri https://acme.example/jwks.json",
                     "  latchkey client create --partner Acme --json | jq -r .clientSecret"})
     static final class Create implements Callable<Integer> {
         @Mixin
@@ -64,22 +65,33 @@ public final class ClientCommands {
 
         @Option(names = "--auth", paramLabel = "<method>", defaultValue = "client_secret_basic",
                 description = "How the client authenticates: client_secret_basic (the default; a secret) or "
-                        + "private_key_jwt (a signed assertion; needs --jwks)")
+                        + "private_key_jwt (a signed assertion; needs --jwks or --jwks-uri)")
         String auth;
 
         @Option(names = "--jwks", paramLabel = "<file>",
                 description = "For private_key_jwt: a JSON file with the JWK set of the client's PUBLIC keys")
         Path jwks;
 
+        @Option(names = "--jwks-uri", paramLabel = "<url>", preprocessor = LiteralValue.class,
+                description = "For private_key_jwt: the https URL where the client serves the JWK set of its "
+                        + "public keys (http only on a loopback host); the server fetches it now and when keys change")
+        String jwksUri;
+
         @Override
         public Integer call() {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("partnerId", partnerId);
             body.put("tokenEndpointAuthMethod", auth);
+            if (jwks != null && jwksUri != null) {
+                throw new CommandFailure("Give --jwks or --jwks-uri, not both");
+            }
             if (jwks != null) {
                 body.put("jwks", readJwks(jwks));
+            } else if (jwksUri != null) {
+                body.put("jwksUri", jwksUri);
             } else if ("private_key_jwt".equals(auth)) {
-                throw new CommandFailure("--auth private_key_jwt needs --jwks <file>, the JWK set of the client's public keys");
+                throw new CommandFailure("--auth private_key_jwt needs --jwks <file>, the JWK set of the client's public "
+                        + "keys, or --jwks-uri <url>, where the client serves it");
             }
             if (scopes != null) {
                 body.put("scopes", scopes);
@@ -335,6 +347,9 @@ public final class ClientCommands {
             client.path("jwks").path("keys").forEach(key -> kids.add(key.path("kty").asText()
                     + (key.has("kid") ? " " + key.path("kid").asText() : "")));
             details.put("Keys", String.join(", ", kids));
+        }
+        if (client.has("jwksUri")) {
+            details.put("Keys at", text(client, "jwksUri"));
         }
         details.put("Name", text(client, "name"));
         details.put("Scopes", words(client.path("scopes")));

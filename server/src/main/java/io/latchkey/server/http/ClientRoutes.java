@@ -5,6 +5,7 @@ import io.latchkey.core.api.TokenLifetime;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.NewClient;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.LatchkeyException;
@@ -43,26 +44,34 @@ final class ClientRoutes {
         String name = AdminRequests.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
-        ClientJwks keys = keysOf(fields);
+        KeySource keys = keysOf(fields);
         operations.onWorker(ctx, () -> {
             NewClient created = keys == null
                     ? services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx))
-                    : services.clients().create(partnerId, name, granted, keys, AdminRequests.actor(ctx));
+                    : keys.jwksUri() != null
+                    ? services.clients().create(partnerId, name, granted, keys.jwksUri(), AdminRequests.actor(ctx))
+                    : services.clients().create(partnerId, name, granted, keys.jwks(), AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
     }
 
+    /** The keys of a {@code private_key_jwt} client: the set itself, or where it is served (one of them). */
+    private record KeySource(ClientJwks jwks, JwksUri jwksUri) {
+    }
+
     /**
      * SPEC §7: {@code tokenEndpointAuthMethod} ({@code client_secret_basic}, the default, or
-     * {@code private_key_jwt}) and, for {@code private_key_jwt} only, its {@code jwks}; null for
-     * a client of a secret.
+     * {@code private_key_jwt}) and, for {@code private_key_jwt} only, its {@code jwks} or its
+     * {@code jwksUri} (fetched on the worker, by {@code ClientRegistry.create}); null for a client
+     * of a secret.
      */
-    private static ClientJwks keysOf(JsonFields fields) {
+    private static KeySource keysOf(JsonFields fields) {
         String method = fields.optionalText("tokenEndpointAuthMethod");
         String jwks = fields.optionalObjectJson("jwks");
+        String jwksUri = fields.optionalText("jwksUri");
         if (method == null || method.equals("client_secret_basic") || method.equals("client_secret_post")) {
-            if (jwks != null) {
-                throw LatchkeyException.invalidRequest("jwks is for tokenEndpointAuthMethod private_key_jwt.");
+            if (jwks != null || jwksUri != null) {
+                throw LatchkeyException.invalidRequest("jwks and jwksUri are for tokenEndpointAuthMethod private_key_jwt.");
             }
             return null;
         }
@@ -70,10 +79,14 @@ final class ClientRoutes {
             throw LatchkeyException.invalidRequest(
                     "tokenEndpointAuthMethod must be client_secret_basic or private_key_jwt.");
         }
-        if (jwks == null) {
-            throw LatchkeyException.invalidRequest("A private_key_jwt client needs jwks, a JWK set of public keys.");
+        if (jwks != null && jwksUri != null) {
+            throw LatchkeyException.invalidRequest("Give jwks or jwksUri, not both (RFC 7591 §2).");
         }
-        return ClientJwks.parse(jwks);
+        if (jwks == null && jwksUri == null) {
+            throw LatchkeyException.invalidRequest("A private_key_jwt client needs jwks, a JWK set of public keys, "
+                    + "or jwksUri, the https URL it serves them at.");
+        }
+        return jwksUri != null ? new KeySource(null, JwksUri.parse(jwksUri)) : new KeySource(ClientJwks.parse(jwks), null);
     }
 
     private void list(RoutingContext ctx) {
@@ -94,7 +107,8 @@ final class ClientRoutes {
     }
 
     private Map<String, Object> view(Client client) {
-        return ClientViews.of(client, services.clients().keys(client.id()).orElse(null));
+        return ClientViews.of(client, services.clients().keys(client.id()).orElse(null),
+                services.clients().jwksUri(client.id()).orElse(null));
     }
 
     /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */

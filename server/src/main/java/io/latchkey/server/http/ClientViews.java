@@ -2,6 +2,7 @@ package io.latchkey.server.http;
 
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientJwks;
+import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.NewClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,14 @@ final class ClientViews {
 
     /** A client, with its public keys when it authenticates with {@code private_key_jwt} (SPEC §7). */
     static Map<String, Object> of(Client client, ClientJwks keys) {
+        return of(client, keys, null);
+    }
+
+    /**
+     * A client, with its public keys when it authenticates with {@code private_key_jwt}, or with
+     * the URL it serves them at (and not the set served at registration, which may be outdated).
+     */
+    static Map<String, Object> of(Client client, ClientJwks keys, JwksUri jwksUri) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("clientId", client.id().value());
         view.put("partnerId", client.partnerId());
@@ -35,7 +44,9 @@ final class ClientViews {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }
         view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
-        if (keys != null) {
+        if (jwksUri != null) {
+            view.put("jwksUri", jwksUri.toString());
+        } else if (keys != null) {
             view.put("jwks", keys.jsonObject());
         }
         return view;
@@ -47,7 +58,7 @@ final class ClientViews {
         if (created.secret() != null) {
             view.put("clientSecret", created.secret()); // a private_key_jwt client has none (SPEC §7)
         }
-        view.putAll(of(created.client(), created.keys()));
+        view.putAll(of(created.client(), created.keys(), created.jwksUri()));
         return view;
     }
 

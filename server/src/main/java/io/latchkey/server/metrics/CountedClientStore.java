@@ -4,6 +4,7 @@ import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
+import io.latchkey.core.client.JwksUri;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,19 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public void insert(Client client, ClientJwks served, JwksUri jwksUri) {
+        store.insert(client, served, jwksUri);
+        count.incrementAndGet();
+    }
+
+    @Override
     public Optional<ClientJwks> findKeys(ClientId id) {
         return store.findKeys(id);
+    }
+
+    @Override
+    public Optional<JwksUri> findJwksUri(ClientId id) {
+        return store.findJwksUri(id);
     }
 
     @Override

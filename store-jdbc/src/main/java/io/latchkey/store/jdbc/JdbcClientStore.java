@@ -4,6 +4,7 @@ import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
+import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.Scopes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Clients in the {@code clients} table; scopes as one space-delimited column. The public keys of
- * a {@code private_key_jwt} client are a row of {@code client_keys}, written and deleted with it.
+ * a {@code private_key_jwt} client are a row of {@code client_keys}, written and deleted with it,
+ * with its {@code jwks_uri} when it serves them at a URL.
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
@@ -36,15 +38,35 @@ public final class JdbcClientStore implements ClientStore {
 
     @Override
     public void insert(Client client, ClientJwks keys) {
+        insert(client, keys, null);
+    }
+
+    @Override
+    public void insert(Client client, ClientJwks keys, JwksUri jwksUri) {
         database.transaction(connection -> {
             insert(connection, client);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO client_keys (client_id, method, jwks, created_at) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO client_keys (client_id, method, jwks, created_at, jwks_uri) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setString(1, client.id().value());
                 insert.setString(2, "private_key_jwt");
                 insert.setString(3, keys.json());
                 Rows.setInstant(insert, 4, client.createdAt());
+                insert.setString(5, jwksUri == null ? null : jwksUri.toString());
                 return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<JwksUri> findJwksUri(ClientId id) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT jwks_uri FROM client_keys WHERE client_id = ?")) {
+                select.setString(1, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    String uri = rows.next() ? rows.getString("jwks_uri") : null;
+                    return uri == null ? Optional.<JwksUri>empty() : Optional.of(JwksUri.parse(uri));
+                }
             }
         });
     }
