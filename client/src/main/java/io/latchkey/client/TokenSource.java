@@ -1,8 +1,10 @@
 package io.latchkey.client;
 
+import io.latchkey.client.internal.ClientAuthentication;
 import io.latchkey.client.internal.EndpointLocator;
 import io.latchkey.client.internal.JsonHttp;
 import io.latchkey.client.internal.PipelineTokenGrants;
+import io.latchkey.client.internal.PrivateKeyJwtAssertions;
 import io.latchkey.client.internal.Retrier;
 import io.latchkey.client.internal.Sleeper;
 import io.latchkey.client.internal.StandardTokenGrants;
@@ -14,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -30,6 +34,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * TokenSource tokens = TokenSource.builder(URI.create("https://auth.example.com"), clientId, clientSecret).build();
  * HttpResponse<String> orders = tokens.send(http, HttpRequest.newBuilder(ordersUri), BodyHandlers.ofString());
  * }</pre>
+ *
+ * <p>A {@code private_key_jwt} client has no secret: it signs a fresh assertion for each token
+ * request with its private key (RFC 7523 §2.2).
+ *
+ * <pre>{@code
+ * TokenSource tokens = TokenSource.builder(URI.create("https://auth.example.com"), clientId)
+ *         .privateKeyJwt(privateKey, "acme-2025", "ES256").build();
+ * }</pre>
  */
 public final class TokenSource {
     private final TokenCache cache;
@@ -44,7 +56,15 @@ public final class TokenSource {
 
     /** A source for the Latchkey at {@code serverUrl} (its base URL, as in {@code https://auth.example.com}). */
     public static Builder builder(URI serverUrl, String clientId, String clientSecret) {
-        return new Builder(serverUrl, null, clientId, clientSecret);
+        return new Builder(serverUrl, null, clientId, Objects.requireNonNull(clientSecret, "clientSecret"));
+    }
+
+    /**
+     * A source for a client without a secret, at the Latchkey at {@code serverUrl}: say how it
+     * authenticates with {@link Builder#privateKeyJwt}.
+     */
+    public static Builder builder(URI serverUrl, String clientId) {
+        return new Builder(serverUrl, null, clientId, null);
     }
 
     /**
@@ -52,7 +72,12 @@ public final class TokenSource {
      * endpoint is read from there on first use.
      */
     public static Builder builderFromMetadata(URI metadataUrl, String clientId, String clientSecret) {
-        return new Builder(null, metadataUrl, clientId, clientSecret);
+        return new Builder(null, metadataUrl, clientId, Objects.requireNonNull(clientSecret, "clientSecret"));
+    }
+
+    /** As {@link #builderFromMetadata(URI, String, String)}, for a client without a secret ({@link Builder#privateKeyJwt}). */
+    public static Builder builderFromMetadata(URI metadataUrl, String clientId) {
+        return new Builder(null, metadataUrl, clientId, null);
     }
 
     /**
@@ -111,12 +136,36 @@ public final class TokenSource {
         private HttpClient httpClient;
         private TokenSourceListener listener = TokenSourceListener.NONE;
         private Sleeper sleeper = Sleeper.REAL;
+        private PrivateKey assertionKey;
+        private String assertionKid;
+        private String assertionAlg;
 
         private Builder(URI serverUrl, URI metadataUrl, String clientId, String clientSecret) {
             this.serverUrl = serverUrl;
             this.metadataUrl = metadataUrl;
             this.clientId = Objects.requireNonNull(clientId, "clientId");
-            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            this.clientSecret = clientSecret;
+        }
+
+        /**
+         * Authenticates with {@code private_key_jwt} (RFC 7523 §2.2) instead of a secret: each
+         * token request carries a new assertion signed with {@code key} — {@code iss} and {@code
+         * sub} the client id, {@code aud} the token endpoint, a 60-second lifetime, a random
+         * {@code jti} — whose public half the client registered (its {@code jwks} or {@code jwksUri}).
+         *
+         * @param kid the key's id in the registered JWK set, or null when the set has one key
+         * @param alg {@code RS256} or {@code PS256} (an RSA key), {@code ES256} (EC on P-256) or
+         *            {@code EdDSA} (Ed25519)
+         * @throws IllegalArgumentException for another algorithm, or a key that cannot sign it
+         */
+        public Builder privateKeyJwt(PrivateKey key, String kid, String alg) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(alg, "alg");
+            new PrivateKeyJwtAssertions(clientId, key, kid, alg, clock, new SecureRandom()); // checks key and alg now
+            this.assertionKey = key;
+            this.assertionKid = kid;
+            this.assertionAlg = alg;
+            return this;
         }
 
         /** Which endpoint to speak to; default {@link TokenEndpointStyle#STANDARD}. */
@@ -190,7 +239,22 @@ public final class TokenSource {
             return this;
         }
 
+        /** A secret or a private key, exactly one; the pipeline endpoint takes only a secret. */
+        private ClientAuthentication authentication() {
+            if ((clientSecret == null) == (assertionKey == null)) {
+                throw new IllegalStateException(clientSecret == null
+                        ? "A client without a secret needs privateKeyJwt(key, kid, alg)"
+                        : "A client authenticates with its secret or with privateKeyJwt, not both");
+            }
+            return assertionKey == null ? ClientAuthentication.secretBasic(clientId, clientSecret)
+                    : new PrivateKeyJwtAssertions(clientId, assertionKey, assertionKid, assertionAlg, clock,
+                            new SecureRandom());
+        }
+
         public TokenSource build() {
+            if (style == TokenEndpointStyle.PIPELINE && clientSecret == null) {
+                throw new IllegalStateException("The pipeline endpoint authenticates clients by their secret only");
+            }
             JsonHttp http = new JsonHttp(httpClient != null ? httpClient : JsonHttp.defaultClient());
             boolean pipeline = style == TokenEndpointStyle.PIPELINE;
             EndpointLocator endpoint = serverUrl != null
@@ -199,7 +263,7 @@ public final class TokenSource {
                     : EndpointLocator.fromMetadata(http, metadataUrl, pipeline);
             TokenGrants grants = pipeline
                     ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock)
-                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock);
+                    : new StandardTokenGrants(http, endpoint, authentication(), scope, resource, clock);
             Retrier retrier = new Retrier(retryPolicy, sleeper, () -> ThreadLocalRandom.current().nextDouble(),
                     listener);
             TokenCache cache = new TokenCache(grants, retrier, clock, refreshLeadTime, waitTimeout, listener, clientId);

@@ -69,6 +69,15 @@ final class Latchkey implements AutoCloseable {
         return server.issuer();
     }
 
+    /** A new {@code private_key_jwt} client through the admin API, with the JWK set of its public keys: its id. */
+    String createKeyClient(String partnerId, Map<String, Object> jwks) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("partnerId", partnerId);
+        body.put("tokenEndpointAuthMethod", "private_key_jwt");
+        body.put("jwks", jwks);
+        return (String) json(admin("POST", "/admin/clients", JSONObjectUtils.toJSONString(body), 201)).get("clientId");
+    }
+
     /** A new client through the admin API: its id and its secret. */
     Client createClient(String partnerId, String... scopes) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.latchkey.client.internal;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -13,24 +14,29 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code POST /oauth2/token}: form-encoded, authenticated with {@code client_secret_basic} for
- * both grants (Latchkey requires client authentication for a refresh, RFC 6749 §6), and
- * {@code expires_in} in seconds.
+ * {@code POST /oauth2/token}: form-encoded, authenticated for both grants (Latchkey requires client
+ * authentication for a refresh, RFC 6749 §6) with {@code client_secret_basic} or a fresh
+ * {@code private_key_jwt} assertion, and {@code expires_in} in seconds.
  */
 public final class StandardTokenGrants implements TokenGrants {
     private final JsonHttp http;
     private final EndpointLocator endpoint;
-    private final String basicAuthorization;
+    private final ClientAuthentication authentication;
     private final String scope;
     private final String resource;
     private final Clock clock;
 
     public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
                                String scope, String resource, Clock clock) {
+        this(http, endpoint, ClientAuthentication.secretBasic(clientId, clientSecret), scope, resource, clock);
+    }
+
+    public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, ClientAuthentication authentication,
+                               String scope, String resource, Clock clock) {
         this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
-        this.basicAuthorization = basic(clientId, clientSecret);
+        this.authentication = authentication;
         this.scope = scope;
         this.clock = clock;
     }
@@ -59,12 +65,12 @@ public final class StandardTokenGrants implements TokenGrants {
     private TokenResponse post(Map<String, String> form)
             throws IOException, InterruptedException, TokenEndpointException {
         Instant requestedAt = clock.instant();
-        HttpRequest request = JsonHttp.request(endpoint.locate())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", basicAuthorization)
-                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form)))
-                .build();
-        return TokenAnswers.read(http.send(request), Duration.ofSeconds(1), requestedAt);
+        URI url = endpoint.locate();
+        HttpRequest.Builder request = JsonHttp.request(url)
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        authentication.authenticate(url, request, form);
+        request.POST(HttpRequest.BodyPublishers.ofString(formEncode(form)));
+        return TokenAnswers.read(http.send(request.build()), Duration.ofSeconds(1), requestedAt);
     }
 
     /** RFC 6749 §2.3.1: each part form-urlencoded, then joined by a colon and base64'd. */
