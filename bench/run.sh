@@ -25,7 +25,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check admin_create token_es256 token_eddsa"
+ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check admin_create token_es256 token_eddsa token_pkjwt_es256 token_pkjwt_eddsa"
 
 usage() {
   cat <<EOF
@@ -656,6 +656,32 @@ measure_refresh() {
   done
 }
 
+# The private_key_jwt scenarios: every request presents an assertion with a jti of its own, so
+# each run gets a pool signed just before it (assertions live under 5 minutes) by clients
+# registered for it (bench/seed/AssertionPool.java). The warm-up's pool allows 4000
+# requests a second; the measurement's is sized from twice the rate the warm-up reached.
+assertion_pool() { # algorithm, count, file: $clients new clients of that algorithm sign the pool
+  "$java" -cp "$server_jar" "$bench/seed/AssertionPool.java" "$latchkey_url" "$admin_key" "$1" \
+    "$clients" "$2" "$3" >"$work/assertion-pool.log" 2>&1 || { cat "$work/assertion-pool.log" >&2; die "signing assertions failed"; }
+}
+measure_assertions() {
+  local rep="$1" conns="$2" scenario="$3" alg pool="$work/assertion-pool" rate size
+  case "$scenario" in token_pkjwt_es256) alg=ES256 ;; *) alg=EdDSA ;; esac
+  rate=0
+  if [ "$warmup" -gt 0 ]; then
+    assertion_pool "$alg" $(( warmup * 4000 + conns * 4 )) "$pool"
+    BENCH_POOL="$pool" run_wrk token_assertion.lua "$latchkey_url" "$conns" "$warmup" \
+      "$work/wrk-$rep-$conns-$scenario.warmup.out"
+    rate=$(( $(refresh_rate) * 2 ))
+  fi
+  [ "$rate" -gt 0 ] || rate=4000
+  size=$(( rate * duration + conns * 4 ))
+  assertion_pool "$alg" "$size" "$pool"
+  log "$alg assertion pool: $size"
+  measure_ceiling "$rep" "$conns"
+  BENCH_POOL="$pool" measure_only "$rep" "$conns" "$scenario" token_assertion.lua "$latchkey_url" "$ceiling_rps"
+}
+
 for rep in $(seq 1 "$repeat"); do
   for conns in $connections; do
     log "repeat $rep/$repeat, $conns connections (load $(load1))"
@@ -663,6 +689,7 @@ for rep in $(seq 1 "$repeat"); do
     for scenario in $scenarios; do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
+        token_pkjwt_es256|token_pkjwt_eddsa) measure_assertions "$rep" "$conns" "$scenario" ;;
         token_es256|token_eddsa) ;; # on a server of their own, below
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
@@ -739,6 +766,8 @@ label() {
     admin_create) echo "create client, POST /admin/clients" ;;
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
+    token_pkjwt_es256) echo "client_credentials, POST /oauth2/token, private_key_jwt (ES256 assertion)" ;;
+    token_pkjwt_eddsa) echo "client_credentials, POST /oauth2/token, private_key_jwt (EdDSA assertion)" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
     pg_insert) echo "PostgreSQL alone: durable single-row INSERT, pgbench (tx/s)" ;;
   esac
@@ -835,6 +864,8 @@ targets="$work/targets.md"
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
+  check "private_key_jwt (EdDSA assertion): reported, no target" token_pkjwt_eddsa - -
+  check "private_key_jwt (ES256 assertion): reported, no target" token_pkjwt_es256 - -
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
   else
