@@ -25,27 +25,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * there), one path per test: what each path answers can be changed while the test runs, and
  * the requests it got are counted.
  */
-final class JwksServer implements AutoCloseable {
+public final class JwksServer implements AutoCloseable {
     /** What one path answers. */
-    record Answer(int status, String contentType, byte[] body, Map<String, String> headers, boolean hang) {
-        static Answer of(JWK... publicKeys) {
+    public record Answer(int status, String contentType, byte[] body, Map<String, String> headers, boolean hang) {
+        public static Answer of(JWK... publicKeys) {
             return json(new JWKSet(List.of(publicKeys)).toString(false));
         }
 
-        static Answer json(String json) {
+        public static Answer json(String json) {
             return new Answer(200, "application/jwk-set+json", json.getBytes(StandardCharsets.UTF_8), Map.of(), false);
         }
 
-        static Answer text(int status, String text) {
+        public static Answer text(int status, String text) {
             return new Answer(status, "text/html", text.getBytes(StandardCharsets.UTF_8), Map.of(), false);
         }
 
-        static Answer redirect(String location) {
+        public static Answer redirect(String location) {
             return new Answer(302, "text/plain", new byte[0], Map.of("Location", location), false);
         }
 
         /** Headers never come: a server too slow to wait for. */
-        static Answer hanging() {
+        public static Answer hanging() {
             return new Answer(200, "application/json", new byte[0], Map.of(), true);
         }
     }
@@ -56,7 +56,7 @@ final class JwksServer implements AutoCloseable {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    JwksServer() {
+    public JwksServer() {
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -68,18 +68,18 @@ final class JwksServer implements AutoCloseable {
     }
 
     /** A fresh path answering {@code answer}; its URL. */
-    String serve(Answer answer) {
+    public String serve(Answer answer) {
         String path = "/" + UUID.randomUUID() + "/jwks.json";
         answers.put(path, answer);
         return url(path);
     }
 
     /** Changes what the path of {@code url} answers. */
-    void change(String url, Answer answer) {
+    public void change(String url, Answer answer) {
         answers.put(pathOf(url), answer);
     }
 
-    int requests(String url) {
+    public int requests(String url) {
         AtomicInteger count = requests.get(pathOf(url));
         return count == null ? 0 : count.get();
     }

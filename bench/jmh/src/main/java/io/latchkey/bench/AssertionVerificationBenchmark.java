@@ -211,7 +211,16 @@ public class AssertionVerificationBenchmark {
                 return false;
             }
         };
-        AuditLog noAudit = event -> { };
+        AuditLog noAudit = new AuditLog() {
+            @Override
+            public void append(io.latchkey.core.audit.AuditEvent event) {
+            }
+
+            @Override
+            public List<io.latchkey.core.audit.AuditEvent> find(io.latchkey.core.audit.AuditQuery query) {
+                return List.of();
+            }
+        };
         ClientRegistry registry = new ClientRegistry(store, new SecretHasher(new byte[32]), ids, clock,
                 new Auditor(noAudit, ids, clock));
         Map<String, Boolean> seen = new ConcurrentHashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.latchkey.server.JwksServer;
 import io.latchkey.server.TestServer;
 import io.latchkey.server.TestServer.Credentials;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -68,6 +69,29 @@ class CliClientCommandsTest {
                 "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                 "client_assertion", assertion.serialize()));
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    }
+
+    @Test
+    void createWithAJwksUriRegistersTheUrlTheServerFetchedTheKeysFrom() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("acme-2").generate();
+        try (JwksServer partner = new JwksServer()) {
+            String uri = partner.serve(JwksServer.Answer.of(key.toPublicJWK()));
+
+            Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "private_key_jwt",
+                    "--jwks-uri", uri).succeeded();
+
+            assertThat(created.out()).contains("no secret").doesNotContain("Client secret");
+            assertThat(created.field("Keys at")).isEqualTo(uri);
+            assertThat(partner.requests(uri)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void createWithAJwksUriOnAPlainHttpHostIsRefusedSayingWhy() {
+        String refused = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "private_key_jwt",
+                "--jwks-uri", "http://jwks.example/keys.json").failedWith(1);
+
+        assertThat(refused).contains("jwksUri").contains("https").contains("invalid_request");
     }
 
     @Test
