@@ -15,7 +15,9 @@
 # first bulk-loads a large population into the store at the database level, see bench/seed/)
 # with a throwaway admin key, seeds clients through the admin API, starts the ceiling server (bare
 # Vert.x, same JVM flags), installs wrk from Debian's packages if needed, and measures with wrk
-# (bench/wrk/*.lua) after a warm-up. It prints one table and writes it to bench/results/latest.md.
+# (bench/wrk/*.lua) after a warm-up; the nginx scenario starts Debian's nginx (installed if needed)
+# in front of Latchkey and of a static responder. It prints one table and writes it to
+# bench/results/latest.md.
 # Everything listens on 127.0.0.1 only; every process it starts is stopped on exit.
 set -euo pipefail
 
@@ -25,7 +27,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check admin_create token_es256 token_eddsa"
+ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa"
 
 usage() {
   cat <<EOF
@@ -36,6 +38,7 @@ usage: bench/run.sh [options]
   --threads N           wrk threads (default 2)
   --repeat N            run the whole matrix N times and report medians (default 1)
   --only a,b            only these scenarios ($ALL_SCENARIOS); the ceiling always runs
+                        (nginx: two rows, nginx -> /oauth2/check -> upstream and nginx -> upstream alone)
   --starts N            fresh-data-dir starts timed to ready; the median is reported (default 3)
   --clients N           clients seeded through the admin API (default 8)
   --access-tokens N     access tokens introspected and checked round-robin (default 1000)
@@ -337,6 +340,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench.XXXXXX")"
 latchkey_pid=""
 ceiling_pid=""
 wrk_pid=""
+nginx_pid=""
 
 stop_process() {
   local pid="$1"
@@ -352,6 +356,7 @@ stop_process() {
 cleanup() {
   local status=$?
   stop_process "$wrk_pid"
+  stop_process "$nginx_pid"
   stop_process "$latchkey_pid"
   stop_process "$ceiling_pid"
   stop_postgres
@@ -543,6 +548,114 @@ fi
 log "ceiling ready on $ceiling_url in $ceiling_ready_ms ms"
 
 # ---------------------------------------------------------------------------------------------
+# nginx in front (the nginx scenario): docs/gateways.md's auth_request configuration, as
+# NginxGatewayTest runs it (one process, daemon off, a temporary prefix), guarding /orders/ with
+# /oauth2/check; /plain/ is the same proxying without the check. The upstream is a static
+# responder in the same nginx, so the two rows differ by the check alone.
+
+nginx_conf() {
+  local prefix="$1" listen="$2" upstream="$3" audience="$4"
+  cat <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $prefix/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $prefix/body;
+    proxy_temp_path $prefix/proxy;
+    fastcgi_temp_path $prefix/fastcgi;
+    uwsgi_temp_path $prefix/uwsgi;
+    scgi_temp_path $prefix/scgi;
+    upstream latchkey { server 127.0.0.1:$latchkey_port; keepalive 64; }
+    upstream orders-api { server 127.0.0.1:$upstream; keepalive 64; }
+    server {
+        listen 127.0.0.1:$upstream;
+        location / { default_type text/plain; return 200 "ok"; }
+    }
+    server {
+        listen 127.0.0.1:$listen;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        location /orders/ {
+            auth_request /_latchkey/orders;
+            auth_request_set \$latchkey_client \$upstream_http_x_latchkey_client_id;
+            auth_request_set \$latchkey_partner \$upstream_http_x_latchkey_partner_id;
+            auth_request_set \$latchkey_scope \$upstream_http_x_latchkey_scope;
+            auth_request_set \$latchkey_subject \$upstream_http_x_latchkey_subject;
+            proxy_set_header X-Latchkey-Client-Id \$latchkey_client;
+            proxy_set_header X-Latchkey-Partner-Id \$latchkey_partner;
+            proxy_set_header X-Latchkey-Scope \$latchkey_scope;
+            proxy_set_header X-Latchkey-Subject \$latchkey_subject;
+            proxy_set_header Connection "";
+            proxy_pass http://orders-api;
+        }
+        location /plain/ {
+            proxy_pass http://orders-api;
+        }
+        location = /_latchkey/orders {
+            internal;
+            proxy_pass http://latchkey/oauth2/check?aud=$audience;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-Method \$request_method;
+            proxy_set_header X-Forwarded-Uri \$request_uri;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+        }
+    }
+}
+EOF
+}
+
+# The aud claim of an access token (a string, or the first of an array), form-urlencoded.
+token_audience() {
+  local payload
+  payload="$(printf '%s' "$1" | cut -d. -f2 | tr '_-' '/+')"
+  while [ $(( ${#payload} % 4 )) != 0 ]; do payload="$payload="; done
+  printf '%s' "$payload" | base64 -d 2>/dev/null | sed -n 's/.*"aud":\[\{0,1\}"\([^"]*\)".*/\1/p' \
+    | sed 's/%/%25/g; s/:/%3A/g; s#/#%2F#g'
+}
+
+case " $scenarios " in *" nginx "*)
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  if [ ! -x "$nginx_bin" ]; then
+    [ "$(id -u)" = 0 ] || die "nginx is missing; install it (apt-get install -y nginx) or run as root"
+    log "installing nginx from Debian's packages"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null
+    fi
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  fi
+  nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
+  nginx_prefix="$work/nginx"
+  mkdir -p "$nginx_prefix/logs"
+  nginx_port="$(free_port)"
+  nginx_upstream_port="$(free_port)"
+  nginx_audience="$(token_audience "$(head -n 1 "$BENCH_ACCESS_TOKENS")")"
+  [ -n "$nginx_audience" ] || die "could not read the access tokens' audience"
+  nginx_conf "$nginx_prefix" "$nginx_port" "$nginx_upstream_port" "$nginx_audience" >"$nginx_prefix/nginx.conf"
+  nginx_url="http://127.0.0.1:$nginx_port"
+  nginx_started=$(now_ms)
+  "$nginx_bin" -p "$nginx_prefix" -c "$nginx_prefix/nginx.conf" -e "$nginx_prefix/logs/error.log" \
+    >"$nginx_prefix/logs/stdout.log" 2>&1 &
+  nginx_pid=$!
+  if ! wait_ready "http://127.0.0.1:$nginx_upstream_port/" "$nginx_started" 20 "$nginx_pid" >/dev/null; then
+    cat "$nginx_prefix/logs/error.log" >&2 || true
+    die "nginx did not start"
+  fi
+  nginx_probe="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+    -H "Authorization: Bearer $(head -n 1 "$BENCH_ACCESS_TOKENS")" "$nginx_url/orders/1")"
+  [ "$nginx_probe" = 200 ] || die "a live token through nginx answered $nginx_probe, not 200"
+  log "$nginx_version on $nginx_url (one process), upstream a static responder in it"
+  ;;
+esac
+
+# ---------------------------------------------------------------------------------------------
 # Measure.
 
 # repeat, connections, scenario, req/s, p50 ms, p99 ms, errors, dry, load1, req/s of the ceiling
@@ -612,6 +725,20 @@ measure() {
   measure_only "$rep" "$conns" "$scenario" "$scenario.lua" "$latchkey_url" "$ceiling_rps"
 }
 
+# nginx in front: the ceiling, nginx -> upstream alone (paired with that ceiling), then nginx ->
+# /oauth2/check -> upstream, paired with the nginx-alone run just before it: its ratio is what
+# putting the check in front costs at the gateway. Both send check.lua's requests (a Bearer token).
+measure_nginx() {
+  local rep="$1" conns="$2"
+  if [ "$warmup" -gt 0 ]; then
+    BENCH_CHECK_PATH=/orders/1 run_wrk check.lua "$nginx_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-nginx.warmup.out"
+  fi
+  measure_ceiling "$rep" "$conns"
+  BENCH_CHECK_PATH=/plain/1 measure_only "$rep" "$conns" nginx_alone check.lua "$nginx_url" "$ceiling_rps"
+  BENCH_CHECK_PATH=/orders/1 measure_only "$rep" "$conns" nginx_check check.lua "$nginx_url" \
+    "$(tail -n 1 "$rows" | cut -f4)"
+}
+
 # Refreshes a second the last wrk run reached: successes over the time until the pool ran dry
 # (whole seconds, at least one), or over the whole run if it never did.
 refresh_rate() {
@@ -664,6 +791,7 @@ for rep in $(seq 1 "$repeat"); do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
         token_es256|token_eddsa) ;; # on a server of their own, below
+        nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
     done
@@ -671,6 +799,8 @@ for rep in $(seq 1 "$repeat"); do
 done
 
 latchkey_rss_mb="$(peak_rss_mb "$latchkey_pid")"
+stop_process "$nginx_pid"
+nginx_pid=""
 stop_process "$latchkey_pid"
 latchkey_pid=""
 
@@ -736,6 +866,8 @@ label() {
     pipeline_refresh) echo "refresh_token, POST /pipeline/oauth2" ;;
     introspect) echo "introspection, POST /oauth2/introspect" ;;
     check) echo "gateway check, GET /oauth2/check (Bearer)" ;;
+    nginx_alone) echo "nginx → static upstream, GET (Bearer), no check" ;;
+    nginx_check) echo "nginx → /oauth2/check → static upstream (vs nginx alone)" ;;
     admin_create) echo "create client, POST /admin/clients" ;;
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
@@ -774,7 +906,7 @@ table="$work/table.md"
 {
   echo "| scenario | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | load |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-  for scenario in $scenarios ceiling pg_insert; do
+  for scenario in $(echo "$scenarios" | sed 's/\bnginx\b/nginx_alone nginx_check/') ceiling pg_insert; do
     conns_list="$connections"
     [ "$scenario" != pg_insert ] || conns_list=8
     for conns in $conns_list; do
@@ -823,6 +955,16 @@ check_resource_cost() {
       printf "| client_credentials with resource within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
+# Issue #17: nginx with the check in front against nginx alone, same run; reported, no target.
+check_nginx() {
+  local line
+  case " $scenarios " in *" nginx "*) ;; *) return 0 ;; esac
+  line="$(row nginx_check "$target_conns")"
+  if [ -z "$line" ]; then echo "| nginx → check → upstream vs nginx → upstream: reported, no target | not measured | — |"; return; fi
+  echo "$line" | awk -F'\t' '{
+      printf "| nginx → check → upstream vs nginx → upstream: reported, no target | %.0f %% of nginx alone, p99 %.2f ms | — |\n", 100 * $9, $5
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -833,6 +975,7 @@ targets="$work/targets.md"
   check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
   check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -
+  check_nginx
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
   if [ "$postgres" = 1 ]; then
@@ -860,7 +1003,7 @@ report="$work/report.md"
   echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${archive_opts:+, and a class-data archive for Latchkey}${jfr:+; JFR recording Latchkey during each measurement}"
   echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
   echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes, from $ceiling_servers HTTP server(s))"
-  echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements"
+  echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements${nginx_version:+; the nginx → check row is paired with the nginx-alone run just before it instead ($nginx_version, one process, the configuration of docs/gateways.md; the upstream a static responder in the same nginx)}"
   echo "- load: the 1-minute load average when the measurements started, lowest–highest (wrk, the servers and anything else running share the CPUs)"
   echo "- $(store_description)"
   [ -z "$seed_note" ] || echo "- large store: $seed_note; started and ready on it in $seeded_ready_ms ms ($seeded_cpu_ms ms of CPU)"
