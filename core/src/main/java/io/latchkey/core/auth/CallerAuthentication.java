@@ -64,6 +64,8 @@ public final class CallerAuthentication {
         private final Credential credential;
         private final String source;
         private Caller caller;
+        /** What checking the credential in memory threw, answered by {@link #caller()}. */
+        private LatchkeyException failure;
 
         private Attempt(Credential credential, String source) {
             this.credential = credential;
@@ -79,9 +81,22 @@ public final class CallerAuthentication {
             return source;
         }
 
-        /** Whether checking the credential reads no store, so it may happen on an event loop. */
+        /**
+         * Whether checking the credential reads no store, so it may happen on an event loop.
+         * Where it does not, the check is made here and now (its outcome kept for
+         * {@link #caller()}), since for some methods the question costs as much as the answer.
+         */
         public boolean inMemory() {
-            return credential instanceof Credential.None || method().inMemory(credential);
+            if (caller != null || failure != null || credential instanceof Credential.None) {
+                return true;
+            }
+            try {
+                caller = method().authenticateInMemory(credential);
+            } catch (LatchkeyException refused) {
+                failure = refused;
+                return true;
+            }
+            return caller != null;
         }
 
         /**
@@ -90,6 +105,9 @@ public final class CallerAuthentication {
          * @throws LatchkeyException whatever the method answers for a credential that does not check out
          */
         public Caller caller() {
+            if (failure != null) {
+                throw failure;
+            }
             if (caller == null) {
                 caller = credential instanceof Credential.None ? new Caller.Anonymous() : method().authenticate(credential);
             }
