@@ -19,6 +19,7 @@
   let apisKnown = [];
   let grantsShown = [];
   let confirmAction = null;
+  let editedApi = null;
 
   const AUDIT_PAGE = 50;
   const MAX_GRACE_SECONDS = 30 * 24 * 3600;
@@ -608,7 +609,8 @@
         cell(registered.accessTokenTtl || 'server default', 'mono ttl'), cell(when(registered.createdAt), 'time'));
       const actions = document.createElement('td');
       actions.className = 'row-actions';
-      actions.append(button('Delete', 'delete danger', () => deleteApi(registered)));
+      actions.append(button('Change', 'edit secondary', () => openApiEdit(registered)),
+        button('Delete', 'delete danger', () => deleteApi(registered)));
       tr.append(actions);
       tbody.append(tr);
     }
@@ -630,6 +632,47 @@
       $('api-form').reset();
       await loadApis();
       showMessage('Registered ' + created.identifier + '.', 'info');
+    });
+  }
+
+  function openApiEdit(registered) {
+    editedApi = registered;
+    $('api-edit-identifier').textContent = registered.identifier;
+    $('api-edit-name').value = registered.name || '';
+    $('api-edit-scopes').value = registered.scopes.join(' ');
+    $('api-edit-ttl').value = registered.accessTokenTtl || '';
+    $('api-dialog').showModal();
+  }
+
+  // PATCH /admin/apis/{id} with the fields that changed (SPEC §6); an emptied lifetime is the server's.
+  async function saveApi(event) {
+    event.preventDefault();
+    const registered = editedApi;
+    if (!registered) {
+      return;
+    }
+    const body = {};
+    const name = $('api-edit-name').value.trim();
+    if (name !== (registered.name || '') && name !== '') {
+      body.name = name;
+    }
+    const scopes = words($('api-edit-scopes').value);
+    if (scopes.join(' ') !== registered.scopes.join(' ')) {
+      body.scopes = scopes;
+    }
+    const ttl = $('api-edit-ttl').value.trim();
+    if (ttl !== (registered.accessTokenTtl || '')) {
+      body.accessTokenTtl = ttl === '' ? null : ttl;
+    }
+    $('api-dialog').close();
+    if (Object.keys(body).length === 0) {
+      showMessage('Nothing to change.', 'info');
+      return;
+    }
+    await run(async () => {
+      const changed = await api('PATCH', 'apis/' + encodeURIComponent(registered.id), body);
+      await loadApis();
+      showMessage('Saved ' + changed.identifier + '.', 'info');
     });
   }
 
@@ -769,6 +812,11 @@
     $('grant-api').addEventListener('change', renderGrantScopes);
 
     $('api-form').addEventListener('submit', registerApi);
+    $('api-edit-form').addEventListener('submit', saveApi);
+    $('api-edit-cancel').addEventListener('click', () => $('api-dialog').close());
+    $('api-dialog').addEventListener('close', () => {
+      editedApi = null;
+    });
 
     $('confirm-form').addEventListener('submit', confirmed);
     $('confirm-cancel').addEventListener('click', () => $('confirm-dialog').close());

@@ -425,6 +425,36 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void changingAnApisScopesAndLifetimeInItsDialog() {
+        String identifier = "https://" + UUID.randomUUID() + ".stock.example.test/";
+        JsonNode stock = createApi(identifier, "stock:read", "stock:write");
+        signIn();
+        click("#nav-apis");
+
+        apiRow(identifier).findElement(By.cssSelector("button.edit")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-dialog")));
+        assertThat(value("api-edit-scopes")).isEqualTo("stock:read stock:write");
+        typeInto("api-edit-ttl", "soon");
+        click("#api-edit-save");
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("accessTokenTtl").contains("(400 invalid_request)");
+
+        apiRow(identifier).findElement(By.cssSelector("button.edit")).click();
+        typeInto("api-edit-name", "Stock");
+        typeInto("api-edit-scopes", "stock:read");
+        typeInto("api-edit-ttl", "PT1M");
+        screenshot("23-change-api");
+        click("#api-edit-save");
+
+        await.until(d -> apiRow(identifier).findElement(By.cssSelector(".ttl")).getText().equals("PT1M"));
+        assertThat(apiRow(identifier).findElement(By.cssSelector(".scopes")).getText()).isEqualTo("stock:read");
+        JsonNode changed = TestServer.json(server.admin("GET", "/admin/apis/" + stock.get("id").asText(), null));
+        assertThat(changed.get("name").asText()).isEqualTo("Stock");
+        assertThat(changed.get("accessTokenTtl").asText()).isEqualTo("PT1M");
+        assertThat(changed.get("scopes")).hasSize(1);
+    }
+
+    @Test
     void deletingAnApiAsksFirstThenTakesItsGrantsWithIt() {
         String identifier = "https://" + UUID.randomUUID() + ".invoices.example.test/";
         JsonNode invoices = createApi(identifier, "invoices:read");
@@ -440,7 +470,7 @@ class ConsoleBrowserTest {
         assertThat(registeredApi(identifier)).as("cancel keeps it").isNotNull();
 
         apiRow(identifier).findElement(By.cssSelector("button.delete")).click();
-        screenshot("23-delete-api");
+        screenshot("24-delete-api-confirm");
         click("#confirm-ok");
 
         await.until(d -> !browser.findElement(By.id("apis-body")).getText().contains(identifier));
@@ -462,12 +492,12 @@ class ConsoleBrowserTest {
         new Select(browser.findElement(By.id("grant-api"))).selectByVisibleText(identifier);
         WebElement write = await.until(d -> d.findElement(By.cssSelector("#grant-scopes input[value='orders:write']")));
         write.click(); // every scope is checked at first: take write away
-        screenshot("24-grant-form");
+        screenshot("25-grant-form");
         click("#grant-submit");
 
         WebElement granted = grantRow(identifier);
         assertThat(granted.findElement(By.cssSelector(".scopes")).getText()).isEqualTo("orders:read");
-        screenshot("25-client-with-grant");
+        screenshot("26-client-with-grant");
         assertThat(browser.findElement(By.cssSelector("#grant-scopes input[value='orders:write']")).isSelected())
                 .as("the form shows the grant as it is").isFalse();
         // What the page shows is what the server does: the read scope for that API, not the write one.
@@ -505,7 +535,7 @@ class ConsoleBrowserTest {
         typeInto("client-name", "Renamed sync");
         typeInto("client-scopes", "orders:read invoices:read");
         typeInto("client-ttl", "PT2M");
-        screenshot("26-edit-client");
+        screenshot("27-edit-client");
         click("#client-save");
 
         await.until(d -> message.getText().startsWith("Saved"));
@@ -521,7 +551,7 @@ class ConsoleBrowserTest {
         await.until(d -> !TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId(), null))
                 .has("accessTokenTtl"));
         assertThat(message.getText()).startsWith("Saved");
-        screenshot("27-client-saved");
+        screenshot("28-client-saved");
     }
 
     // --- audit log ----------------------------------------------------------------------------
