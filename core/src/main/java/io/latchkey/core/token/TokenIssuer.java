@@ -73,7 +73,7 @@ public final class TokenIssuer {
                 ids.timeOrderedId(exact), now, now.plus(ttl));
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, refreshAudience,
                 ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()));
-        return new IssuedTokens(access, refresh, ttl, accessScope);
+        return new IssuedTokens(access, refresh, ttl, accessScope, api);
     }
 
     /**

@@ -37,14 +37,27 @@ public final class LatchkeyMetrics implements AutoCloseable {
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    /**
+     * How many API identifiers get an {@code api} label of their own; tokens for any API beyond
+     * are counted as {@code api="other"}. More than most deployments register, few enough series.
+     */
+    public static final int MAX_API_LABELS = 100;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Counter refreshReuse;
     private final Counter rateLimitRejections;
     private final AtomicLong activeClients = new AtomicLong();
+    private final ApiLabels apiLabels;
 
     public LatchkeyMetrics() {
+        this(MAX_API_LABELS);
+    }
+
+    /** With at most {@code maxApiLabels} API identifiers as {@code api} labels ({@link TokensIssued}). */
+    LatchkeyMetrics(int maxApiLabels) {
+        apiLabels = new ApiLabels(maxApiLabels);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("latchkey.errors").tag("error", code.code())
                     .description("Error responses, by error code").register(registry));
@@ -62,10 +75,11 @@ public final class LatchkeyMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The counter of tokens issued on {@code endpoint} (a path) for {@code grant}. */
-    public Counter tokensIssued(String endpoint, String grant) {
-        return Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint).tag("grant", grant)
-                .description("Access tokens issued, by endpoint and grant").register(registry);
+    /** The counter of tokens issued on {@code endpoint} (a path) for {@code grant}, by API. */
+    public TokensIssued tokensIssued(String endpoint, String grant) {
+        return new TokensIssued(api -> Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint)
+                .tag("grant", grant).tag("api", api)
+                .description("Access tokens issued, by endpoint, grant and API").register(registry), apiLabels);
     }
 
     /** The latency timer of one route template, method and status; callers cache it. */
