@@ -3,6 +3,8 @@ package io.latchkey.core.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The revocations in force, in memory, so that introspecting an access token or refreshing checks
@@ -23,6 +25,10 @@ import java.time.Instant;
  * <p>When the instance can no longer learn of other instances' revocations (the change log is
  * unreadable: {@link #markStale()}), what memory does not hold may have been revoked elsewhere, so
  * lookups that miss ask the store until {@link #load()} has read everything again.
+ *
+ * <p>The same revocations, and the clients deleted within an access-token lifetime, are listed
+ * for offline verifiers by {@link #feed()} (SPEC §9), with their ids and in the change log's
+ * order; it is loaded, learns, goes stale and forgets with this list.
  */
 public final class RevocationList {
     /** How long after its access-token lifetime a revoked family is still remembered. */
@@ -34,6 +40,7 @@ public final class RevocationList {
     private final Duration longestTtl;
     private final RevokedIds families = new RevokedIds();
     private final RevokedIds accessTokens = new RevokedIds();
+    private final RevocationFeed feed;
     private volatile boolean stale;
 
     public RevocationList(RevocationStore store, TokenSettings settings, Clock clock) {
@@ -41,15 +48,31 @@ public final class RevocationList {
         this.clock = clock;
         this.accessTokenTtl = settings.accessTokenTtl();
         this.longestTtl = settings.longestTtl();
+        this.feed = new RevocationFeed(clock);
     }
 
     /** Reads the revocations in force from the store: at start-up, and to resynchronise. */
     public void load() {
         Instant now = clock.instant();
-        store.forEachRevokedAccessToken(now, accessTokens::add);
-        store.forEachRevokedFamily(now.minus(accessTokenTtl).minus(FAMILY_MARGIN),
-                (familyId, revokedAt) -> families.add(familyId, accessTokensExpired(revokedAt)));
+        Instant tokensIssuedAfter = now.minus(accessTokenTtl).minus(FAMILY_MARGIN);
+        List<RevocationFeed.Entry> listed = new ArrayList<>();
+        store.forEachRevokedAccessToken(now, (jti, expiresAt) -> {
+            accessTokens.add(jti, expiresAt);
+            listed.add(entry(RevocationFeed.Type.TOKEN, jti, expiresAt));
+        });
+        store.forEachRevokedFamily(tokensIssuedAfter, (familyId, revokedAt) -> {
+            families.add(familyId, accessTokensExpired(revokedAt));
+            listed.add(entry(RevocationFeed.Type.FAMILY, familyId, accessTokensExpired(revokedAt)));
+        });
+        store.forEachDeletedClient(tokensIssuedAfter, (clientId, deletedAt) ->
+                listed.add(entry(RevocationFeed.Type.CLIENT, clientId, accessTokensExpired(deletedAt))));
+        feed.load(listed);
         stale = false;
+    }
+
+    /** What offline verifiers must refuse, for {@code GET /oauth2/revocations} (SPEC §9). */
+    public RevocationFeed feed() {
+        return feed;
     }
 
     /**
@@ -97,6 +120,35 @@ public final class RevocationList {
         addUnexpired(accessTokens, jti, expiresAt);
     }
 
+    /**
+     * A revocation or deletion of the change log, entry {@code seq}, any instance's (this one's
+     * own included): remembered as above, and listed in the feed in the log's order. A client's
+     * deletion is listed only: the client registry refuses the client itself.
+     */
+    public void learn(long seq, RevocationFeed.Type type, String id, Instant expiresAt) {
+        switch (type) {
+            case TOKEN -> {
+                rememberAccessToken(id, expiresAt);
+                feed.learn(seq, entry(type, id, expiresAt));
+            }
+            case FAMILY -> {
+                rememberFamily(id, expiresAt);
+                feed.learn(seq, entry(type, id, accessTokensExpired(expiresAt.minus(longestTtl))));
+            }
+            case CLIENT -> feed.learn(seq, entry(type, id, accessTokensExpired(expiresAt)));
+        }
+    }
+
+    /** The change log has been applied up to {@code seq}: the feed's cursor. */
+    public void caughtUp(long seq) {
+        feed.caughtUp(seq);
+    }
+
+    /** {@code until} in epoch seconds, rounded up: an entry never ends before what it covers. */
+    private static RevocationFeed.Entry entry(RevocationFeed.Type type, String id, Instant until) {
+        return new RevocationFeed.Entry(type, id, until.getEpochSecond() + (until.getNano() > 0 ? 1 : 0));
+    }
+
     /** Learnt late (the change log is read some time after the write), it may need no entry at all. */
     private void addUnexpired(RevokedIds ids, String id, Instant expiresAt) {
         if (expiresAt.isAfter(clock.instant())) {
@@ -112,14 +164,18 @@ public final class RevocationList {
     /** Revocations made elsewhere may be missing from memory: ask the store until {@link #load()}. */
     public void markStale() {
         stale = true;
+        feed.markStale();
     }
 
     /** Forgets what has expired, in memory; with {@code inStore}, in the store too. */
     public int purgeExpired(boolean inStore) {
         Instant now = clock.instant();
-        int purged = inStore ? store.purgeExpired(now) : 0;
+        int purged = inStore
+                ? store.purgeExpired(now) + store.purgeDeletedClients(now.minus(accessTokenTtl).minus(FAMILY_MARGIN))
+                : 0;
         families.removeExpired(now);
         accessTokens.removeExpired(now);
+        feed.removeExpired();
         return purged;
     }
 
