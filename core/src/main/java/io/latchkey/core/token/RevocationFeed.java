@@ -8,25 +8,24 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * SPEC §9: what an API verifying tokens offline must refuse, in memory and in the order the store
- * numbered it, so that {@code GET /oauth2/revocations} reads no database. Each entry is a revoked
- * access token's {@code jti}, a revoked rotation family's {@code fid} or a deleted client's id,
- * kept {@code until} the last access token it covers has expired; then it is forgotten, so the
- * feed holds at most one access-token lifetime of revocations.
+ * SPEC §9: what is new for an API verifying tokens offline, in memory and in the order the store
+ * numbered it, so that following {@code GET /oauth2/revocations} with a cursor reads no database.
+ * Each entry is a revoked access token's {@code jti}, a revoked rotation family's {@code fid} or a
+ * deleted client's id, kept {@code until} the last access token it covers has expired; then it is
+ * forgotten, so the feed holds at most one access-token lifetime of revocations.
  *
  * <p>Order and cursors: entries are learnt from the change log ({@link #learn}), whose numbers
  * the database hands out without gaps and commits in order, and which every instance sharing the
- * store reads alike; so a cursor (the number of the newest entry a verifier holds) means the same
- * on every instance. What is loaded from the store at start-up or after a resynchronisation
- * ({@link #load}) has no number: it lies at or below the {@link #caughtUp floor}, and a cursor
- * older than the floor is answered with every live entry, which a verifier merges into what it
- * holds (entries only ever accumulate until they expire, so the full list is always a safe answer).
- * An entry learnt while a load read the store may be listed twice; a verifier keeps a set.
+ * store reads alike; so a cursor (the number of the newest change a verifier has) means the same
+ * on every instance. Memory holds only what was learnt since the instance last read the store
+ * (start-up, or a resynchronisation: {@link #reset}); the first {@link #caughtUp} after it sets
+ * the floor, and a cursor older than the floor is answered with every live entry from the store
+ * ({@link RevocationList#forEachLive}), which a verifier merges into what it holds (entries only
+ * accumulate until they expire, so the whole list is always a safe answer).
  *
  * <p>Concurrency: one writer at a time (the change feed's thread, housekeeping) under this
  * object's lock; readers (requests on event loops) copy what they answer under the same lock,
- * microseconds for a page of news. Entries are parallel arrays sorted by number, the loaded ones
- * (number 0) first: about 60 bytes an entry besides the id's {@code String}.
+ * microseconds for a page of news. Entries are parallel arrays sorted by number.
  */
 public final class RevocationFeed {
     /** What an entry names, spelt as the feed answers it. */
@@ -48,11 +47,8 @@ public final class RevocationFeed {
     public record Entry(Type type, String id, long until) {
     }
 
-    /**
-     * An answer: the entries, and the cursor to ask with next. {@code complete} says it is every
-     * live entry (the cursor was older than what this instance can tell apart).
-     */
-    public record Page(long cursor, List<Entry> entries, boolean complete) {
+    /** An answer: the entries since a cursor, and the cursor to ask with next. */
+    public record Page(long cursor, List<Entry> entries) {
     }
 
     private static final Type[] TYPES = Type.values();
@@ -76,15 +72,10 @@ public final class RevocationFeed {
         this.clock = clock;
     }
 
-    /** Replaces everything with {@code entries} read from the store; numbers are set by the next {@link #caughtUp}. */
-    public synchronized void load(List<Entry> entries) {
-        long now = clock.instant().getEpochSecond();
+    /** Forgets everything: the store is being read again; the next {@link #caughtUp} sets the floor. */
+    public synchronized void reset() {
+        Arrays.fill(ids, 0, size, null);
         size = 0;
-        for (Entry entry : entries) {
-            if (entry.until() > now) {
-                append(0, entry);
-            }
-        }
         floor = Long.MAX_VALUE;
         floorPending = true;
         stale = false;
@@ -123,19 +114,27 @@ public final class RevocationFeed {
         return stale;
     }
 
-    /** Every live entry, and the cursor they bring a verifier to. */
-    public synchronized Page all() {
-        return page(0, size, true);
+    /** The newest change this instance has applied: the cursor of a whole list read from the store now. */
+    public synchronized long cursor() {
+        return current;
     }
 
-    /** The live entries after {@code cursor}; every live entry when the cursor predates the {@linkplain #caughtUp floor}. */
-    public synchronized Page after(long cursor) {
+    /**
+     * The live entries after {@code cursor}, or empty when the cursor predates the
+     * {@linkplain #caughtUp floor}: then only the whole list from the store answers it.
+     */
+    public synchronized java.util.Optional<Page> after(long cursor) {
         if (cursor < floor) {
-            return page(0, size, true);
+            return java.util.Optional.empty();
         }
-        int from = firstAfter(cursor);
-        Page page = page(from, size, false);
-        return new Page(Math.max(cursor, page.cursor()), page.entries(), false);
+        long now = clock.instant().getEpochSecond();
+        List<Entry> entries = new ArrayList<>();
+        for (int i = firstAfter(cursor); i < size; i++) {
+            if (untils[i] > now) {
+                entries.add(new Entry(TYPES[types[i]], ids[i], untils[i]));
+            }
+        }
+        return java.util.Optional.of(new Page(Math.max(cursor, current), entries));
     }
 
     /** Forgets the entries whose tokens have all expired; how many went. */
@@ -180,17 +179,6 @@ public final class RevocationFeed {
     /** How many are watching: the verifiers holding a long poll open. */
     public int watching() {
         return watchers.size();
-    }
-
-    private Page page(int from, int to, boolean complete) {
-        long now = clock.instant().getEpochSecond();
-        List<Entry> entries = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-            if (untils[i] > now) {
-                entries.add(new Entry(TYPES[types[i]], ids[i], untils[i]));
-            }
-        }
-        return new Page(current, entries, complete);
     }
 
     /** The index of the first entry numbered above {@code cursor}: binary search, numbers ascend. */

@@ -3,8 +3,6 @@ package io.latchkey.core.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The revocations in force, in memory, so that introspecting an access token or refreshing checks
@@ -27,8 +25,9 @@ import java.util.List;
  * lookups that miss ask the store until {@link #load()} has read everything again.
  *
  * <p>The same revocations, and the clients deleted within an access-token lifetime, are listed
- * for offline verifiers by {@link #feed()} (SPEC §9), with their ids and in the change log's
- * order; it is loaded, learns, goes stale and forgets with this list.
+ * for offline verifiers (SPEC §9): what is new, with ids and in the change log's order, from
+ * {@link #feed()}, which learns, goes stale and forgets with this list; the whole list from the
+ * store ({@link #forEachLive}).
  */
 public final class RevocationList {
     /** How long after its access-token lifetime a revoked family is still remembered. */
@@ -54,20 +53,30 @@ public final class RevocationList {
     /** Reads the revocations in force from the store: at start-up, and to resynchronise. */
     public void load() {
         Instant now = clock.instant();
-        Instant tokensIssuedAfter = now.minus(accessTokenTtl).minus(FAMILY_MARGIN);
-        List<RevocationFeed.Entry> listed = new ArrayList<>();
-        store.forEachRevokedAccessToken(now, (jti, expiresAt) -> {
-            accessTokens.add(jti, expiresAt);
-            listed.add(entry(RevocationFeed.Type.TOKEN, jti, expiresAt));
-        });
-        store.forEachRevokedFamily(tokensIssuedAfter, (familyId, revokedAt) -> {
-            families.add(familyId, accessTokensExpired(revokedAt));
-            listed.add(entry(RevocationFeed.Type.FAMILY, familyId, accessTokensExpired(revokedAt)));
-        });
-        store.forEachDeletedClient(tokensIssuedAfter, (clientId, deletedAt) ->
-                listed.add(entry(RevocationFeed.Type.CLIENT, clientId, accessTokensExpired(deletedAt))));
-        feed.load(listed);
+        feed.reset();
+        store.forEachRevokedAccessToken(now, accessTokens::add);
+        store.forEachRevokedFamily(now.minus(accessTokenTtl).minus(FAMILY_MARGIN),
+                (familyId, revokedAt) -> families.add(familyId, accessTokensExpired(revokedAt)));
         stale = false;
+    }
+
+    /**
+     * Every live entry of the feed, read from the store (a verifier's first read, or one whose
+     * cursor predates this instance's memory), streamed to {@code each}; returns the cursor they
+     * bring a verifier to. The cursor is read first: every change up to it has committed, so the
+     * store holds it. Memory keeps only what was learnt since the last load, so a million
+     * revocations cost it nothing twice. {@code cursor} hears the cursor first, then {@code each}
+     * every entry.
+     */
+    public void forEachLive(java.util.function.LongConsumer cursor, java.util.function.Consumer<RevocationFeed.Entry> each) {
+        cursor.accept(feed.cursor());
+        Instant now = clock.instant();
+        Instant tokensIssuedAfter = now.minus(accessTokenTtl).minus(FAMILY_MARGIN);
+        store.forEachRevokedAccessToken(now, (jti, expiresAt) -> each.accept(entry(RevocationFeed.Type.TOKEN, jti, expiresAt)));
+        store.forEachRevokedFamily(tokensIssuedAfter, (familyId, revokedAt) ->
+                each.accept(entry(RevocationFeed.Type.FAMILY, familyId, accessTokensExpired(revokedAt))));
+        store.forEachDeletedClient(tokensIssuedAfter, (clientId, deletedAt) ->
+                each.accept(entry(RevocationFeed.Type.CLIENT, clientId, accessTokensExpired(deletedAt))));
     }
 
     /** What offline verifiers must refuse, for {@code GET /oauth2/revocations} (SPEC §9). */

@@ -6,6 +6,7 @@ import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.token.RevocationFeed;
+import io.latchkey.core.token.RevocationList;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,20 +25,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The caller authenticates as for introspection: an API key of either role (a protected API
  * holds a {@code verifier} key) or a client with HTTP Basic; a GET has no body for other methods.
- * The answer comes from memory ({@link RevocationFeed}) on the event loop; a cached caller reads
- * no database. While the instance may be missing revocations (its change feed cannot read the
- * store) it answers 503 instead, so that a verifier counts itself behind rather than current.
+ * Following with a cursor is answered from memory ({@link RevocationFeed}) on the event loop: a
+ * cached caller reads no database. The whole list, read once by a verifier at its start (or after
+ * this instance restarted), is streamed from the store on a worker. While the instance may be
+ * missing revocations (its change feed cannot read the store) it answers 503 instead, so that a
+ * verifier counts itself behind rather than current.
  */
 final class RevocationFeedEndpoint {
     static final int MAX_WAIT_SECONDS = 30;
     /** A cursor is a change-log number: at most 19 digits. */
     private static final int MAX_CURSOR_DIGITS = 18;
 
+    private final RevocationList revocations;
     private final RevocationFeed feed;
     private final Operations operations;
 
-    RevocationFeedEndpoint(RevocationFeed feed, Operations operations) {
-        this.feed = feed;
+    RevocationFeedEndpoint(RevocationList revocations, Operations operations) {
+        this.revocations = revocations;
+        this.feed = revocations.feed();
         this.operations = operations;
     }
 
@@ -48,16 +53,14 @@ final class RevocationFeedEndpoint {
             long cursor = cursor(ctx);
             int wait = waitSeconds(ctx);
             requireCurrent();
-            if (cursor < 0) {
-                answer(ctx, feed.all());
-                return;
+            java.util.Optional<RevocationFeed.Page> news = cursor < 0 ? java.util.Optional.empty() : feed.after(cursor);
+            if (news.isEmpty()) {
+                answerWholeList(ctx);
+            } else if (wait == 0 || !news.get().entries().isEmpty()) {
+                answer(ctx, news.get());
+            } else {
+                new LongPoll(ctx, cursor).start(wait);
             }
-            RevocationFeed.Page page = feed.after(cursor);
-            if (wait == 0 || !page.entries().isEmpty() || page.complete()) {
-                answer(ctx, page);
-                return;
-            }
-            new LongPoll(ctx, cursor).start(wait);
         });
     }
 
@@ -84,7 +87,7 @@ final class RevocationFeedEndpoint {
         }
 
         void start(int waitSeconds) {
-            timer = vertx.setTimer(waitSeconds * 1000L, id -> finish(() -> answer(ctx, feed.after(cursor))));
+            timer = vertx.setTimer(waitSeconds * 1000L, id -> finish(() -> answerNews(ctx, cursor)));
             ctx.response().closeHandler(ignored -> finish(() -> { }));
             feed.watch(watcher);
             look(); // what was learnt between the first look and watching
@@ -98,9 +101,9 @@ final class RevocationFeedEndpoint {
                 finish(() -> Responses.sendError(ctx, unavailable()));
                 return;
             }
-            RevocationFeed.Page page = feed.after(cursor);
-            if (!page.entries().isEmpty() || page.complete()) {
-                finish(() -> answer(ctx, page));
+            java.util.Optional<RevocationFeed.Page> news = feed.after(cursor);
+            if (news.isEmpty() || !news.get().entries().isEmpty()) {
+                finish(() -> answerNews(ctx, cursor));
             }
         }
 
@@ -160,29 +163,67 @@ final class RevocationFeedEndpoint {
         return values.isEmpty() ? null : values.get(0);
     }
 
-    /** {@code {"cursor":"…","entries":[{"type","id","until"}…]}}, written straight into a buffer. */
-    private static void answer(RoutingContext ctx, RevocationFeed.Page page) {
-        Responses.send(ctx, Reply.ok(render(page)).withNoStore());
+    /** The news after {@code cursor} from memory, or the whole list when memory cannot tell. */
+    private void answerNews(RoutingContext ctx, long cursor) {
+        feed.after(cursor).ifPresentOrElse(page -> answer(ctx, page), () -> answerWholeList(ctx));
     }
 
-    static Buffer render(RevocationFeed.Page page) {
-        ByteArrayBuilder bytes = new ByteArrayBuilder(64 + 64 * page.entries().size());
+    private static void answer(RoutingContext ctx, RevocationFeed.Page page) {
+        Responses.send(ctx, Reply.ok(render(json -> {
+            writeCursor(json, page.cursor());
+            for (RevocationFeed.Entry entry : page.entries()) {
+                write(json, entry);
+            }
+        })).withNoStore());
+    }
+
+    /** Every live entry, streamed from the store into the answer on a worker. */
+    private void answerWholeList(RoutingContext ctx) {
+        operations.onWorker(ctx, () -> Reply.ok(render(json -> revocations.forEachLive(cursor -> {
+            try {
+                writeCursor(json, cursor);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, entry -> {
+            try {
+                write(json, entry);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }))).withNoStore());
+    }
+
+    private interface Entries {
+        /** Writes the cursor ({@link #writeCursor}), then the entries. */
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** The cursor field, and the start of the entries. */
+    private static void writeCursor(JsonGenerator json, long cursor) throws IOException {
+        json.writeStringField("cursor", Long.toString(cursor));
+        json.writeArrayFieldStart("entries");
+    }
+
+    /** {@code {"cursor":"…","entries":[{"type","id","until"}…]}}, written straight into a buffer. */
+    private static Buffer render(Entries entries) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
         try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(bytes)) {
             json.writeStartObject();
-            json.writeStringField("cursor", Long.toString(page.cursor()));
-            json.writeArrayFieldStart("entries");
-            for (RevocationFeed.Entry entry : page.entries()) {
-                json.writeStartObject();
-                json.writeStringField("type", entry.type().wireName());
-                json.writeStringField("id", entry.id());
-                json.writeNumberField("until", entry.until());
-                json.writeEndObject();
-            }
+            entries.write(json);
             json.writeEndArray();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the revocation feed", e); // in memory: does not happen
         }
         return Buffer.buffer(bytes.toByteArray());
+    }
+
+    private static void write(JsonGenerator json, RevocationFeed.Entry entry) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("type", entry.type().wireName());
+        json.writeStringField("id", entry.id());
+        json.writeNumberField("until", entry.until());
+        json.writeEndObject();
     }
 }

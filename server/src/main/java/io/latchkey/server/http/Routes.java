@@ -54,7 +54,7 @@ public final class Routes {
         oauthStyle.post("/oauth2/revoke", new RevocationEndpoint(services, operations)::handle);
         // SPEC §9: for offline verifiers; from memory, long-polled.
         oauthStyle.get("/oauth2/revocations",
-                new RevocationFeedEndpoint(services.revocations().feed(), operations)::handle);
+                new RevocationFeedEndpoint(services.revocations(), operations)::handle);
         // SPEC §8: for gateways; any method, any path below it, no body, no store for a cached client.
         oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations)::handle);
         MetadataEndpoints metadata = new MetadataEndpoints(services);

@@ -115,7 +115,7 @@ public final class LatchkeyMetrics implements AutoCloseable {
         Gauge.builder("latchkey.revocations.memory", revocations, RevocationList::footprintBytes)
                 .description("Bytes of memory the revocations take").baseUnit("bytes").register(registry);
         Gauge.builder("latchkey.revocation.feed.entries", revocations.feed(), RevocationFeed::size)
-                .description("Entries of the revocation feed (tokens, families, deleted clients) until they expire")
+                .description("Revocation feed entries learnt since the store was last read, held for followers until they expire")
                 .register(registry);
         Gauge.builder("latchkey.revocation.feed.followers", revocations.feed(), RevocationFeed::watching)
                 .description("Long polls of the revocation feed held open: the verifiers following it here")
