@@ -160,6 +160,20 @@ class RevocationFeedTest {
     }
 
     @Test
+    void aHeldPollWhoseCallerHungUpIsNoLongerFollowing() throws Exception {
+        String cursor = feed(null).get("cursor").asText();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
+            socket.getOutputStream().write(("GET /oauth2/revocations?wait=20&cursor=" + cursor + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\nX-API-Key: " + TestServer.ADMIN_KEY + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            MultiInstanceTest.assertWithin(Duration.ofSeconds(5), () -> gauge("latchkey_revocation_feed_followers") == 1);
+        }
+
+        MultiInstanceTest.assertWithin(Duration.ofSeconds(5), () -> gauge("latchkey_revocation_feed_followers") == 0);
+    }
+
+    @Test
     void waitWithNothingNewAnswersNoEntriesOnceTheTimeIsUp() {
         String cursor = feed(null).get("cursor").asText();
         long asked = System.nanoTime();
