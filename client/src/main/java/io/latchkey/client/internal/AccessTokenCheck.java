@@ -35,14 +35,20 @@ public final class AccessTokenCheck {
     private final KeySource keys;
     private final ClaimsCheck claims;
     private final Introspection introspection;
+    private final RevocationFollower revocations;
     private final HeaderCache headers = new HeaderCache();
 
-    /** @param introspection {@code null} to trust a token until it expires */
+    /**
+     * @param introspection {@code null} to ask no introspection
+     * @param revocations   {@code null} to follow no revocation feed (then, without introspection,
+     *                      a token is trusted until it expires)
+     */
     public AccessTokenCheck(KeySource keys, String issuer, String audience, Duration skew, Clock clock,
-                            Introspection introspection) {
+                            Introspection introspection, RevocationFollower revocations) {
         this.keys = keys;
         this.claims = new ClaimsCheck(issuer, audience, skew, clock);
         this.introspection = introspection;
+        this.revocations = revocations;
     }
 
     public TokenPrincipal verify(String token, Set<String> requiredScopes) throws TokenRejectedException {
@@ -92,11 +98,18 @@ public final class AccessTokenCheck {
         }
 
         TokenPrincipal principal = claims.check(payload, requiredScopes);
+        if (revocations != null) {
+            revocations.requireNotRevoked(stringClaim(payload, "jti"), stringClaim(payload, "fid"), principal.clientId());
+        }
         if (introspection != null) {
             Object jti = payload.get("jti");
             introspection.requireActive(token, jti instanceof String id ? id : token);
         }
         return principal;
+    }
+
+    private static String stringClaim(Map<String, Object> payload, String name) {
+        return payload.get(name) instanceof String value ? value : null;
     }
 
     private SignatureCheck key(JwsHeader header) throws TokenRejectedException {

@@ -208,7 +208,7 @@ public final class ClientRegistry {
     public void delete(ClientId id, Actor by) {
         boolean[] deleted = new boolean[1];
         cache.compute(id.value(), (key, old) -> {
-            deleted[0] = store.delete(id);
+            deleted[0] = store.delete(id, clock.instant());
             return null;
         });
         keyCache.remove(id.value());

@@ -42,6 +42,15 @@ public interface ClientStore {
     /** Removes the client, and its keys if it has any; false if there was none. */
     boolean delete(ClientId id);
 
+    /**
+     * Removes the client as {@link #delete(ClientId)} does, and remembers that it was deleted at
+     * {@code deletedAt} for the revocation feed (SPEC §9), which tells offline verifiers to refuse
+     * its access tokens until they have expired. A store that keeps no such record just deletes.
+     */
+    default boolean delete(ClientId id, java.time.Instant deletedAt) {
+        return delete(id);
+    }
+
     /** How many clients there are (the {@code latchkey_clients_active} gauge). */
     default long count() {
         return list(null).size();

@@ -52,6 +52,9 @@ public final class Routes {
         oauthStyle.post("/oauth2/token", new TokenEndpoint(services, operations, observer.metrics())::handle);
         oauthStyle.post("/oauth2/introspect", new IntrospectionEndpoint(services, operations)::handle);
         oauthStyle.post("/oauth2/revoke", new RevocationEndpoint(services, operations)::handle);
+        // SPEC §9: for offline verifiers; from memory, long-polled.
+        oauthStyle.get("/oauth2/revocations",
+                new RevocationFeedEndpoint(services.revocations(), operations)::handle);
         // SPEC §8: for gateways; any method, any path below it, no body, no store for a cached client.
         oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations)::handle);
         MetadataEndpoints metadata = new MetadataEndpoints(services);

@@ -66,7 +66,15 @@ public final class CountedClientStore implements ClientStore {
 
     @Override
     public boolean delete(ClientId id) {
-        boolean deleted = store.delete(id);
+        return counted(store.delete(id));
+    }
+
+    @Override
+    public boolean delete(ClientId id, java.time.Instant deletedAt) {
+        return counted(store.delete(id, deletedAt));
+    }
+
+    private boolean counted(boolean deleted) {
         if (deleted) {
             count.decrementAndGet();
         }

@@ -2,6 +2,7 @@ package io.latchkey.server.metrics;
 
 import io.latchkey.core.error.ErrorCode;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.latchkey.core.token.RevocationFeed;
 import io.latchkey.core.token.RevocationList;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.PoolUsage;
@@ -127,6 +128,12 @@ public final class LatchkeyMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("latchkey.revocations.memory", revocations, RevocationList::footprintBytes)
                 .description("Bytes of memory the revocations take").baseUnit("bytes").register(registry);
+        Gauge.builder("latchkey.revocation.feed.entries", revocations.feed(), RevocationFeed::size)
+                .description("Revocation feed entries learnt since the store was last read, held for followers until they expire")
+                .register(registry);
+        Gauge.builder("latchkey.revocation.feed.followers", revocations.feed(), RevocationFeed::watching)
+                .description("Long polls of the revocation feed held open: the verifiers following it here")
+                .register(registry);
     }
 
     private void storeGauge(Database database, String state, ToDoubleFunction<PoolUsage> value) {

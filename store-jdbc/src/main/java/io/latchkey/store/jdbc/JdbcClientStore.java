@@ -165,6 +165,17 @@ public final class JdbcClientStore implements ClientStore {
 
     @Override
     public boolean delete(ClientId id) {
+        return delete(id, null);
+    }
+
+    /**
+     * Deletes the client and, with {@code deletedAt}, records the deletion in
+     * {@code deleted_clients} and the change log ({@link Change.Kind#CLIENT_DELETED}) for the
+     * revocation feed, in the same transaction; {@link Change.Kind#CLIENT} is logged as before,
+     * so an instance of an older version drops the client from its cache too.
+     */
+    @Override
+    public boolean delete(ClientId id, java.time.Instant deletedAt) {
         return database.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?");
                  PreparedStatement grants = connection.prepareStatement("DELETE FROM api_grants WHERE client_id = ?")) {
@@ -175,10 +186,25 @@ public final class JdbcClientStore implements ClientStore {
                 if (deleted) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
                     deleteKeys(connection, id);
+                    if (deletedAt != null) {
+                        rememberDeletion(connection, id, deletedAt);
+                    }
                 }
                 return deleted;
             }
         });
+    }
+
+    private static void rememberDeletion(Connection connection, ClientId id, java.time.Instant deletedAt)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO deleted_clients (client_id, deleted_at) VALUES (?, ?) "
+                        + "ON CONFLICT (client_id) DO UPDATE SET deleted_at = excluded.deleted_at")) {
+            insert.setString(1, id.value());
+            Rows.setInstant(insert, 2, deletedAt);
+            insert.executeUpdate();
+        }
+        ChangeLog.append(connection, Change.Kind.CLIENT_DELETED, id.value(), deletedAt);
     }
 
     private static void deleteKeys(Connection connection, ClientId id) throws SQLException {
