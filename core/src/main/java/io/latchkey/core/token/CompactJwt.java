@@ -38,9 +38,18 @@ final class CompactJwt {
         }
     }
 
-    /** The claims of one token, in the order Nimbus's {@code JWTClaimsSet.Builder} wrote them. */
+    /**
+     * The claims of one token, in the order Nimbus's {@code JWTClaimsSet.Builder} wrote them.
+     *
+     * @param confirmation the {@code cnf} of a sender-constrained access token (RFC 7800), else null
+     */
     record Claims(String issuer, String subject, List<String> audience, long issuedAt, long expiresAt,
-                  String jwtId, String clientId, String scope, String partnerId, String familyId) {
+                  String jwtId, String clientId, String scope, String partnerId, String familyId,
+                  Confirmation confirmation) {
+        Claims(String issuer, String subject, List<String> audience, long issuedAt, long expiresAt,
+               String jwtId, String clientId, String scope, String partnerId, String familyId) {
+            this(issuer, subject, audience, issuedAt, expiresAt, jwtId, clientId, scope, partnerId, familyId, null);
+        }
     }
 
     private CompactJwt() {
@@ -91,6 +100,12 @@ final class CompactJwt {
             optional(json, TokenIssuer.CLAIM_SCOPE, claims.scope());
             optional(json, TokenIssuer.CLAIM_PARTNER_ID, claims.partnerId());
             optional(json, TokenIssuer.CLAIM_FAMILY_ID, claims.familyId());
+            if (claims.confirmation() != null) {
+                // RFC 7800 §3.1: {"cnf": {"x5t#S256": "…"}} (RFC 8705 §3.1), or "jkt" (RFC 9449 §6.1).
+                json.writeObjectFieldStart(TokenIssuer.CLAIM_CONFIRMATION);
+                json.writeStringField(claims.confirmation().method(), claims.confirmation().value());
+                json.writeEndObject();
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write token claims", e); // in memory: does not happen

@@ -58,7 +58,8 @@ final class TokenGrants {
     void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope, String resource) {
         operations.run(ctx, attempt.inMemory(), () -> {
             Caller.ClientCaller client = (Caller.ClientCaller) attempt.caller();
-            Reply reply = answer.apply(services.clientCredentials().grant(client.client(), scope, resource));
+            Reply reply = answer.apply(services.clientCredentials().grant(client.client(), scope, resource,
+                    client.boundTo()));
             clientCredentialsIssued.increment();
             RequestObserver.authenticated(ctx, client.client().id().value());
             return reply;
@@ -70,7 +71,7 @@ final class TokenGrants {
                  String resource) {
         operations.onWorker(ctx, () -> {
             Reply reply = answer.apply(services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope,
-                    resource));
+                    resource, attempt.caller() instanceof Caller.ClientCaller client ? client.boundTo() : null));
             refreshIssued.increment();
             if (attempt.caller() instanceof Caller.ClientCaller client) {
                 RequestObserver.authenticated(ctx, client.client().id().value());
