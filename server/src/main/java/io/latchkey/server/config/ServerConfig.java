@@ -122,7 +122,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_CERT_HEADER is honoured only from "
                     + "LATCHKEY_TRUSTED_PROXIES: name the proxies that set it");
         }
-        if (tlsClientCa != null && !mutualTls()) {
+        if (tlsClientCa != null && !tlsClientAuthWanted && tlsClientCertHeader == null) {
             throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_CA is set, but no client certificate is asked for: "
                     + "set LATCHKEY_TLS_CLIENT_AUTH=want or LATCHKEY_TLS_CLIENT_CERT_HEADER");
         }
