@@ -124,6 +124,28 @@ class MutualTlsProxyTest {
     }
 
     @Test
+    void theCheckEndpointPassesABoundTokenOnlyWithItsCertificateForwarded() {
+        String id = registerTlsClient(behindProxy);
+        String token = TestServer.json(tokenRequest(behindProxy, id, client.urlEncodedPem())).get("access_token").asText();
+        String bearer = "Bearer " + token;
+
+        HttpResponse<String> withIt = behindProxy.get("/oauth2/check", "Authorization", bearer, HEADER,
+                client.urlEncodedPem());
+        HttpResponse<String> without = behindProxy.get("/oauth2/check", "Authorization", bearer);
+        HttpResponse<String> another = behindProxy.get("/oauth2/check", "Authorization", bearer, HEADER,
+                TestCertificates.client(ca, DN).urlEncodedPem());
+        HttpResponse<String> malformed = behindProxy.get("/oauth2/check", "Authorization", bearer, HEADER, "%ZZ");
+
+        assertThat(withIt.statusCode()).isEqualTo(200);
+        assertThat(withIt.headers().firstValue("X-Latchkey-Client-Id")).hasValue(id);
+        for (HttpResponse<String> refused : List.of(without, another, malformed)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    challenge -> assertThat(challenge).contains("invalid_token"));
+        }
+    }
+
+    @Test
     void metadataSaysTokensAreCertificateBoundOnlyWhenCertificatesAreAskedFor() {
         assertThat(TestServer.json(behindProxy.get("/.well-known/oauth-authorization-server"))
                 .get("tls_client_certificate_bound_access_tokens").asBoolean()).isTrue();

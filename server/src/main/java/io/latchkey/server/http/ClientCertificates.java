@@ -84,6 +84,31 @@ public final class ClientCertificates {
         return certificates == null ? null : certificates.read(ctx.request());
     }
 
+    /**
+     * Whether the certificate a trusted proxy forwarded in the header is the one {@code thumbprint}
+     * (RFC 8705 §3.1 {@code x5t#S256}) names: how the check endpoint (SPEC §8) holds a gateway's
+     * request to a certificate-bound token. The handshake does not count there: its certificate is
+     * the gateway's own. A malformed header matches nothing.
+     */
+    static boolean forwardedMatches(RoutingContext ctx, String thumbprint) {
+        ClientCertificates certificates = ctx.get(KEY);
+        if (certificates == null || certificates.header == null || !certificates.fromTrustedProxy(ctx.request())) {
+            return false;
+        }
+        String value = ctx.request().getHeader(certificates.header);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        try {
+            List<X509Certificate> chain = parse(value.trim());
+            return java.security.MessageDigest.isEqual(
+                    io.latchkey.core.token.Confirmation.thumbprint(chain.get(0)).getBytes(StandardCharsets.US_ASCII),
+                    thumbprint.getBytes(StandardCharsets.US_ASCII));
+        } catch (LatchkeyException e) {
+            return false;
+        }
+    }
+
     private List<X509Certificate> read(HttpServerRequest request) {
         if (header != null && fromTrustedProxy(request)) {
             String value = request.getHeader(header);
