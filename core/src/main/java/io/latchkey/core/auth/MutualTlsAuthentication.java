@@ -83,7 +83,7 @@ public final class MutualTlsAuthentication implements ClientAuthentication<Crede
         if (!accepted) {
             throw LatchkeyException.invalidClient();
         }
-        return new Caller.ClientCaller(client, registration.method(), Confirmation.certificate(certificate));
+        return new Caller.ClientCaller(client, registration.method(), Confirmation.ofCertificate(certificate));
     }
 
     /** RFC 5280 §6 path validation to one of the CAs, at the injected clock's time, without revocation checks. */

@@ -37,14 +37,14 @@ public final class ClientCredentialsGrant {
     }
 
     /**
-     * As {@link #grant(Client, String, String)}, the access token bound to {@code confirmation}
-     * when it is not null: the certificate the client authenticated with (RFC 8705 §3).
+     * As {@link #grant(Client, String, String)}, bound to {@code binding} when it is not null: the
+     * certificate the client authenticated with (RFC 8705 §3).
      */
-    public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation confirmation) {
+    public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
         if (resource == null) {
-            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, confirmation);
+            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, binding);
         }
         ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
-        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(), confirmation);
+        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(), binding);
     }
 }

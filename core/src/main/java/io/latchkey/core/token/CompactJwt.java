@@ -101,9 +101,11 @@ final class CompactJwt {
             optional(json, TokenIssuer.CLAIM_PARTNER_ID, claims.partnerId());
             optional(json, TokenIssuer.CLAIM_FAMILY_ID, claims.familyId());
             if (claims.confirmation() != null) {
-                // RFC 7800 §3.1: {"cnf": {"x5t#S256": "…"}} (RFC 8705 §3.1), or "jkt" (RFC 9449 §6.1).
-                json.writeObjectFieldStart(TokenIssuer.CLAIM_CONFIRMATION);
-                json.writeStringField(claims.confirmation().method(), claims.confirmation().value());
+                // RFC 7800 §3.1, RFC 9449 §6.1, RFC 8705 §3.1.
+                Confirmation cnf = claims.confirmation();
+                json.writeObjectFieldStart(Confirmation.CLAIM);
+                optional(json, Confirmation.JKT, cnf.jkt());
+                optional(json, Confirmation.X5T_S256, cnf.x5tS256());
                 json.writeEndObject();
             }
             json.writeEndObject();

@@ -5,40 +5,32 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * What a sender-constrained access token is bound to: its {@code cnf} claim (RFC 7800 §3.1), one
- * confirmation method and its value — {@code x5t#S256}, the SHA-256 thumbprint of a client
- * certificate (RFC 8705 §3.1), or {@code jkt}, that of a DPoP key (RFC 9449 §6.1). A resource
- * server must refuse the token unless the request proves the same binding.
+ * The {@code cnf} claim of a sender-constrained token (RFC 7800 §3.1): the key or certificate its
+ * holder must prove possession of. Each member is null when that method does not bind the token.
  *
- * @param method the member of {@code cnf}, such as {@code x5t#S256}
- * @param value  its value, a base64url thumbprint
+ * @param jkt     RFC 9449 §6.1: the RFC 7638 SHA-256 thumbprint of the DPoP proof key
+ * @param x5tS256 RFC 8705 §3.1: the SHA-256 thumbprint of the client certificate
  */
-public record Confirmation(String method, String value) {
-    /** RFC 8705 §3.1: the base64url SHA-256 of the DER of the client certificate. */
-    public static final String X5T_S256 = "x5t#S256";
-    /** RFC 9449 §6.1: the base64url SHA-256 JWK thumbprint (RFC 7638) of the DPoP key. */
-    public static final String JKT = "jkt";
-    /** A SHA-256 thumbprint is 43 characters; nothing longer is a confirmation we wrote. */
-    static final int MAX_VALUE_LENGTH = 128;
+public record Confirmation(String jkt, String x5tS256) {
+    public static final String CLAIM = "cnf";
+    static final String JKT = "jkt";
+    static final String X5T_S256 = "x5t#S256";
 
-    public Confirmation {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(value, "value");
-        if (method.isEmpty() || value.isEmpty() || value.length() > MAX_VALUE_LENGTH) {
-            throw new IllegalArgumentException("a confirmation is a method and a thumbprint");
-        }
+    /** A binding to a DPoP key. */
+    public static Confirmation ofDpopKey(String jkt) {
+        return new Confirmation(jkt, null);
     }
 
-    /** The binding to {@code certificate} (RFC 8705 §3.1). */
-    public static Confirmation certificate(X509Certificate certificate) {
-        return new Confirmation(X5T_S256, thumbprint(certificate));
+    /** A binding to a client certificate (RFC 8705 §3.1). */
+    public static Confirmation ofCertificate(X509Certificate certificate) {
+        return new Confirmation(null, thumbprint(certificate));
     }
 
-    /** The base64url SHA-256 thumbprint of a certificate's DER encoding (RFC 8705 §3.1). */
+    /** The base64url SHA-256 thumbprint of a certificate's DER encoding (RFC 8705 §3.1 {@code x5t#S256}). */
     public static String thumbprint(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
@@ -48,24 +40,55 @@ public record Confirmation(String method, String value) {
         }
     }
 
-    /**
-     * The confirmation a {@code cnf} claim holds: exactly one member, a string; null for anything
-     * else (a token whose {@code cnf} says something this server never writes is not one of ours).
-     */
-    public static Confirmation parse(Map<String, Object> cnf) {
-        if (cnf == null || cnf.size() != 1) {
+    /** The binding a token's {@code cnf} claim spells, or null for an unbound token (or a cnf of no member we know). */
+    static Confirmation fromClaim(Map<String, Object> cnf) {
+        if (cnf == null) {
             return null;
         }
-        Map.Entry<String, Object> member = cnf.entrySet().iterator().next();
-        if (!(member.getValue() instanceof String value) || value.isEmpty() || value.length() > MAX_VALUE_LENGTH
-                || member.getKey().isEmpty()) {
+        Object jkt = cnf.get(JKT);
+        Object x5t = cnf.get(X5T_S256);
+        if (!(jkt instanceof String) && !(x5t instanceof String)) {
             return null;
         }
-        return new Confirmation(member.getKey(), value);
+        return new Confirmation(jkt instanceof String s ? s : null, x5t instanceof String s ? s : null);
     }
 
-    /** The {@code cnf} claim's JSON object. */
-    public Map<String, Object> json() {
-        return Map.of(method, value);
+    /** The claim's members, in the order they are written. */
+    public Map<String, Object> asClaim() {
+        Map<String, Object> claim = new LinkedHashMap<>();
+        if (jkt != null) {
+            claim.put(JKT, jkt);
+        }
+        if (x5tS256 != null) {
+            claim.put(X5T_S256, x5tS256);
+        }
+        return claim;
+    }
+
+    /** Whether the token is DPoP-bound, so presented with the {@code DPoP} scheme (RFC 9449 §7.1). */
+    public boolean dpopBound() {
+        return jkt != null;
+    }
+
+    /** Whether the token is bound to a client certificate (RFC 8705 §3). */
+    public boolean certificateBound() {
+        return x5tS256 != null;
+    }
+
+    /**
+     * What the refresh token of a grant bound so carries: a DPoP key binds it too (RFC 9449 §5), a
+     * certificate does not — a confidential client's refresh token is bound to the client, which
+     * authenticates to use it (RFC 8705 §4), so it may renew its certificate and keep its grant.
+     */
+    public Confirmation forRefreshToken() {
+        return jkt == null ? null : ofDpopKey(jkt);
+    }
+
+    /** Both bindings: the members of {@code a}, with those {@code b} has and {@code a} lacks; null when both are. */
+    public static Confirmation both(Confirmation a, Confirmation b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return new Confirmation(a.jkt != null ? a.jkt : b.jkt, a.x5tS256 != null ? a.x5tS256 : b.x5tS256);
     }
 }

@@ -117,7 +117,7 @@ public final class RefreshTokenRotation {
             }
         }
         return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api(),
-                confirmation);
+                confirmation, claims.confirmation());
     }
 
     /** The scopes of {@code scope} that {@code granted} still has: a grant may have narrowed since. */

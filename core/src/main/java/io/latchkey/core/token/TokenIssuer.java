@@ -22,8 +22,6 @@ public final class TokenIssuer {
     static final String CLAIM_SCOPE = "scope";
     static final String CLAIM_PARTNER_ID = "partner_id";
     static final String CLAIM_FAMILY_ID = "fid";
-    /** RFC 7800 §3.1. */
-    static final String CLAIM_CONFIRMATION = "cnf";
 
     private final KeyService keys;
     private final TokenSettings settings;
@@ -46,15 +44,16 @@ public final class TokenIssuer {
 
     /** Starts a new rotation family for one API ({@code api} null: for the server's own audience). */
     public IssuedTokens issueNewFamily(Client client, Scopes scope, Api api) {
-        return issue(client, scope, scope, ids.id(), api, null);
+        return issue(client, scope, scope, ids.id(), api);
     }
 
     /**
-     * As {@link #issueNewFamily(Client, Scopes, Api)}, with an access token bound to {@code
-     * confirmation} when it is not null (RFC 8705 §3, RFC 9449 §6).
+     * As {@link #issueNewFamily(Client, Scopes, Api)}, the access token bound to {@code binding}
+     * when it is not null, the refresh token to what of it {@link Confirmation#forRefreshToken()}
+     * keeps (RFC 8705 §4, RFC 9449 §5).
      */
-    public IssuedTokens issueNewFamily(Client client, Scopes scope, Api api, Confirmation confirmation) {
-        return issue(client, scope, scope, ids.id(), api, confirmation);
+    public IssuedTokens issueNewFamily(Client client, Scopes scope, Api api, Confirmation binding) {
+        return issue(client, scope, scope, ids.id(), api, binding, binding == null ? null : binding.forRefreshToken());
     }
 
     /**
@@ -63,19 +62,25 @@ public final class TokenIssuer {
      * the access token is narrowed.
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId) {
-        return issue(client, accessScope, refreshScope, familyId, null, null);
+        return issue(client, accessScope, refreshScope, familyId, null);
     }
 
     /**
      * As {@link #issue(Client, Scopes, Scopes, String)}, for {@code api} when not null (RFC 8707):
      * the access token's {@code aud} is the API's identifier, and the refresh token's audience
      * names it after this server, so that a refresh that names no resource stays with that API.
-     * The access token carries {@code confirmation} as its {@code cnf} when it is not null; the
-     * refresh token never does: it is bound to the client, which authenticates to use it
-     * (RFC 8705 §4), so a client may renew its certificate without losing its grant.
+     */
+    public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId, Api api) {
+        return issue(client, accessScope, refreshScope, familyId, api, null, null);
+    }
+
+    /**
+     * As {@link #issue(Client, Scopes, Scopes, String, Api)}, the access token bound to {@code
+     * accessBinding} and the refresh token to {@code refreshBinding}, each when not null
+     * ({@code cnf}, RFC 7800 §3.1).
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId, Api api,
-                              Confirmation confirmation) {
+                              Confirmation accessBinding, Confirmation refreshBinding) {
         // JWT times are whole seconds; truncating keeps iat/exp exactly as the receiver reads them.
         Instant exact = clock.instant();
         Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
@@ -84,9 +89,9 @@ public final class TokenIssuer {
         List<String> refreshAudience = api == null ? List.of(settings.issuer())
                 : List.of(settings.issuer(), api.identifier().value());
         String access = sign(TokenKind.ACCESS, client, accessScope, familyId, accessAudience,
-                ids.timeOrderedId(exact), now, now.plus(ttl), confirmation);
+                ids.timeOrderedId(exact), now, now.plus(ttl), accessBinding);
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, refreshAudience,
-                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()), null);
+                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()), refreshBinding);
         return new IssuedTokens(access, refresh, ttl, accessScope);
     }
 
@@ -109,12 +114,12 @@ public final class TokenIssuer {
     }
 
     private String sign(TokenKind kind, Client client, Scopes scope, String familyId, List<String> audience,
-                        String jti, Instant issuedAt, Instant expiresAt, Confirmation confirmation) {
+                        String jti, Instant issuedAt, Instant expiresAt, Confirmation binding) {
         // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
         return CompactJwt.sign(header(kind), new CompactJwt.Claims(
                 settings.issuer(), client.id().value(), audience, issuedAt.getEpochSecond(),
                 expiresAt.getEpochSecond(), jti, client.id().value(),
-                scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId, confirmation));
+                scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId, binding));
     }
 
     /** The current key's header for {@code kind}, encoded again only when the key changes. */

@@ -177,15 +177,8 @@ public final class TokenVerifier {
             return Optional.empty();
         }
         List<String> audience = claims.getAudience();
-        Confirmation confirmation = null;
-        if (claims.getClaim(TokenIssuer.CLAIM_CONFIRMATION) != null) {
-            confirmation = Confirmation.parse(claims.getJSONObjectClaim(TokenIssuer.CLAIM_CONFIRMATION));
-            if (confirmation == null) {
-                return Optional.empty(); // a cnf this server never writes
-            }
-        }
         return Optional.of(new TokenClaims(kind, claims.getJWTID(), claims.getIssuer(), claims.getSubject(),
                 clientId, claims.getStringClaim(TokenIssuer.CLAIM_PARTNER_ID), audience, scope, familyId,
-                iat.toInstant(), exp.toInstant(), confirmation));
+                iat.toInstant(), exp.toInstant(), Confirmation.fromClaim(claims.getJSONObjectClaim(Confirmation.CLAIM))));
     }
 }

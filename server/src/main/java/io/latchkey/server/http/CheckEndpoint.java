@@ -68,8 +68,8 @@ final class CheckEndpoint {
         TokenClaims claims = verified.get();
         // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) is checked.
         Confirmation binding = claims.confirmation();
-        if (binding != null && Confirmation.X5T_S256.equals(binding.method())
-                && !ClientCertificates.forwardedMatches(ctx, binding.value())) {
+        if (binding != null && binding.certificateBound()
+                && !ClientCertificates.forwardedMatches(ctx, binding.x5tS256())) {
             // RFC 8705 §3: a certificate-bound token counts only with its certificate, forwarded by
             // the gateway in LATCHKEY_TLS_CLIENT_CERT_HEADER.
             refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);

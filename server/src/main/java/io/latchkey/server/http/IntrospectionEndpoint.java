@@ -52,7 +52,7 @@ final class IntrospectionEndpoint {
         body.put("token_type", claims.kind() == TokenKind.ACCESS ? "Bearer" : "refresh_token");
         body.put("partner_id", claims.partnerId());
         if (claims.confirmation() != null) {
-            body.put("cnf", claims.confirmation().json()); // RFC 8705 §3.2, RFC 9449 §6.2
+            body.put("cnf", claims.confirmation().asClaim()); // RFC 8705 §3.2
         }
         return body;
     }
