@@ -15,6 +15,7 @@ import io.latchkey.client.internal.ServerMetadata;
 import io.latchkey.client.internal.Urls;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +93,26 @@ public final class TokenVerifier implements AutoCloseable {
         HashSet<String> all = new HashSet<>(requiredScopes);
         all.addAll(scopes);
         return check.verify(accessToken, Set.copyOf(all));
+    }
+
+    /**
+     * The principal of a valid access token presented on a connection whose client certificate is
+     * {@code clientCertificate} (null when it had none): a certificate-bound token ({@code
+     * cnf.x5t#S256}, RFC 8705 §3) counts only with that very certificate, and {@link #verify(String)}
+     * refuses it ({@link TokenRejectedException.Reason#CERTIFICATE_MISMATCH}). The configured scopes
+     * and {@code scopes} are required.
+     */
+    public TokenPrincipal verify(String accessToken, Collection<String> scopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        HashSet<String> all = new HashSet<>(requiredScopes);
+        all.addAll(scopes);
+        return check.verify(accessToken, Set.copyOf(all), clientCertificate);
+    }
+
+    /** As {@link #verifyAuthorization(String)}, on a connection with {@code clientCertificate} (or none). */
+    public TokenPrincipal verifyAuthorization(String authorizationHeader, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        return verify(bearerToken(authorizationHeader), Set.of(), clientCertificate);
     }
 
     /**

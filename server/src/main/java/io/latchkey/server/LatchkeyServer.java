@@ -2,6 +2,7 @@ package io.latchkey.server;
 
 import io.latchkey.core.apikey.NewApiKey;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.http.ClientCertificates;
 import io.latchkey.server.http.RequestObserver;
 import io.latchkey.server.http.Routes;
 import io.latchkey.server.metrics.CountedClientStore;
@@ -9,6 +10,7 @@ import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.latchkey.server.tracing.TracedDatabase;
 import io.latchkey.server.tracing.Tracing;
+import io.latchkey.server.transport.AnyClientCertificate;
 import io.latchkey.server.transport.ConnectionGuard;
 import io.latchkey.server.transport.ConnectionLimits;
 import io.latchkey.store.jdbc.ChangeFeed;
@@ -123,7 +125,8 @@ public final class LatchkeyServer implements AutoCloseable {
                 return null;
             }, false));
             Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
-                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken());
+                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken(),
+                    ClientCertificates.of(config));
             active.set(router);
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
@@ -202,6 +205,12 @@ public final class LatchkeyServer implements AutoCloseable {
             } else {
                 options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
                         .setKeyPath(config.tlsKey().toString()));
+            }
+            if (config.tlsClientAuthWanted()) {
+                // RFC 8705 §2: asked for, never required (a client of a secret has none), and
+                // judged per client after the handshake (AnyClientCertificate says why).
+                options.setClientAuth(io.vertx.core.http.ClientAuth.REQUEST)
+                        .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(AnyClientCertificate.INSTANCE));
             }
         }
         return options;

@@ -8,6 +8,7 @@ import io.latchkey.core.auth.ApiKeyAuthentication;
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.auth.ClientAuthentication;
 import io.latchkey.core.auth.ClientSecretAuthentication;
+import io.latchkey.core.auth.MutualTlsAuthentication;
 import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
@@ -84,7 +85,8 @@ public final class Wiring {
         List<ClientAuthentication<?>> methods = new ArrayList<>(List.of(
                 new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys),
                 new PrivateKeyJwtAuthentication(clients, new JdbcAssertionReplayStore(database),
-                        assertionAudiences(issuer), clock)));
+                        assertionAudiences(issuer), clock),
+                new MutualTlsAuthentication(clients, ClientCas.load(config.tlsClientCa()), clock)));
         methods.addAll(extraMethods);
         return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),

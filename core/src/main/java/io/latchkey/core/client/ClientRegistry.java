@@ -41,6 +41,8 @@ public final class ClientRegistry {
     private final Auditor auditor;
     private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<ClientJwks>> keyCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Optional<CertificateRegistration>> certificateCache =
+            new ConcurrentHashMap<>();
 
     public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
                           Auditor auditor) {
@@ -73,6 +75,42 @@ public final class ClientRegistry {
         store.insert(client, keys);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
         return new NewClient(client, null, keys);
+    }
+
+    /**
+     * Registers a client that authenticates with a certificate (RFC 8705 §2): {@code
+     * tls_client_auth} by its subject DN, or {@code self_signed_tls_client_auth} by its key. Like a
+     * {@code private_key_jwt} client it has no secret anybody knows.
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
+                            Actor by) {
+        Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
+                hasher.hash(generator.secret()), null, null,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        store.insert(client, registration);
+        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
+                "partner " + partnerId + ", " + registration.method());
+        return new NewClient(client, null, null, registration);
+    }
+
+    /**
+     * How a client of a certificate is recognised, empty for any other client. Cached like its
+     * keys: a registration never changes while the client exists.
+     */
+    public Optional<CertificateRegistration> certificateRegistration(ClientId id) {
+        Optional<CertificateRegistration> cached = certificateCache.get(id.value());
+        if (cached != null) {
+            return cached;
+        }
+        if (certificateCache.size() >= MAX_CACHED_CLIENTS) {
+            certificateCache.clear();
+        }
+        return certificateCache.computeIfAbsent(id.value(), key -> store.findCertificateRegistration(id));
+    }
+
+    /** Whether the client and its certificate registration (or its lack of one) are in memory. */
+    public boolean isCertificateRegistrationCached(String clientId) {
+        return isCached(clientId) && certificateCache.containsKey(clientId);
     }
 
     /**
@@ -150,6 +188,9 @@ public final class ClientRegistry {
         if (keys(id).isPresent()) {
             throw LatchkeyException.invalidRequest("The client authenticates with private_key_jwt: it has no secret to rotate.");
         }
+        if (certificateRegistration(id).isPresent()) {
+            throw LatchkeyException.invalidRequest("The client authenticates with a certificate: it has no secret to rotate.");
+        }
         String secret = generator.secret();
         String secretHash = hasher.hash(secret);
         Instant graceUntil = grace.isZero() ? null : clock.instant().plus(grace);
@@ -196,12 +237,14 @@ public final class ClientRegistry {
     public void invalidate(ClientId id) {
         cache.remove(id.value());
         keyCache.remove(id.value());
+        certificateCache.remove(id.value());
     }
 
     /** Drops every client from memory: changes may have been missed (the change log was unreachable). */
     public void invalidateAll() {
         cache.clear();
         keyCache.clear();
+        certificateCache.clear();
     }
 
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
@@ -212,6 +255,7 @@ public final class ClientRegistry {
             return null;
         });
         keyCache.remove(id.value());
+        certificateCache.remove(id.value());
         if (!deleted[0]) {
             throw unknown(id);
         }

@@ -15,6 +15,19 @@ public interface ClientStore {
         throw new UnsupportedOperationException("this store keeps no client keys");
     }
 
+    /**
+     * Inserts a client that authenticates with a certificate (RFC 8705 §2) and how it is
+     * recognised, both or neither. A store that keeps no such registrations refuses.
+     */
+    default void insert(Client client, CertificateRegistration registration) {
+        throw new UnsupportedOperationException("this store keeps no certificate registrations");
+    }
+
+    /** How a client of a certificate is recognised; empty for any other client. */
+    default Optional<CertificateRegistration> findCertificateRegistration(ClientId id) {
+        return Optional.empty();
+    }
+
     Optional<Client> find(ClientId id);
 
     /** The public keys of a {@code private_key_jwt} client; empty for a client of a secret. */
@@ -39,7 +52,7 @@ public interface ClientStore {
      */
     boolean updateSettings(Client client, String expectedSecretHash);
 
-    /** Removes the client, and its keys if it has any; false if there was none. */
+    /** Removes the client, and its keys or certificate registration if it has any; false if there was none. */
     boolean delete(ClientId id);
 
     /**

@@ -33,10 +33,18 @@ public final class ClientCredentialsGrant {
      * within the client's grant for that API, not its own scopes.
      */
     public IssuedTokens grant(Client client, String requestedScope, String resource) {
+        return grant(client, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #grant(Client, String, String)}, bound to {@code binding} when it is not null: the
+     * certificate the client authenticated with (RFC 8705 §3).
+     */
+    public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
         if (resource == null) {
-            return grant(client, requestedScope);
+            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, binding);
         }
         ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
-        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api());
+        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(), binding);
     }
 }

@@ -58,6 +58,16 @@ public final class RefreshTokenRotation {
      * issued for an API stays with it (its audience names it after the issuer).
      */
     public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource) {
+        return refresh(refreshToken, by, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #refresh(String, Actor, String, String)}, the new access token bound to {@code
+     * confirmation} when it is not null: RFC 8705 §4 binds the refresh token of a confidential
+     * client to the client, and each access token to the certificate of the request that got it.
+     */
+    public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource,
+                                Confirmation confirmation) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (by.caller() instanceof Caller.ClientCaller authenticated
@@ -106,7 +116,8 @@ public final class RefreshTokenRotation {
                         "The refresh token was already used; every token of its family is now revoked.");
             }
         }
-        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api());
+        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api(),
+                confirmation, claims.confirmation());
     }
 
     /** The scopes of {@code scope} that {@code granted} still has: a grant may have narrowed since. */

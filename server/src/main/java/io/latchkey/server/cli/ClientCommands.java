@@ -42,6 +42,8 @@ public final class ClientCommands {
                     "  latchkey client create --partner Acme --scope orders:read,orders:write",
                     "  latchkey client create --partner Acme --name 'Orders sync'",
                     "  latchkey client create --partner Acme --auth private_key_jwt --jwks acme-public.jwks.json",
+                    "  latchkey client create --partner Acme --auth tls_client_auth --tls-subject 'CN=orders-sync,O=Acme'",
+                    "  latchkey client create --partner Acme --auth self_signed_tls_client_auth --jwks acme-cert.jwks.json",
                     "  latchkey client create --partner Acme --json | jq -r .clientSecret"})
     static final class Create implements Callable<Integer> {
         @Mixin
@@ -63,13 +65,21 @@ public final class ClientCommands {
         String name;
 
         @Option(names = "--auth", paramLabel = "<method>", defaultValue = "client_secret_basic",
-                description = "How the client authenticates: client_secret_basic (the default; a secret) or "
-                        + "private_key_jwt (a signed assertion; needs --jwks)")
+                description = "How the client authenticates: client_secret_basic (the default; a secret), "
+                        + "private_key_jwt (a signed assertion; needs --jwks), tls_client_auth (a certificate from "
+                        + "the server's client CA; needs --tls-subject) or self_signed_tls_client_auth (a "
+                        + "self-signed certificate; needs --jwks with its public key)")
         String auth;
 
         @Option(names = "--jwks", paramLabel = "<file>",
-                description = "For private_key_jwt: a JSON file with the JWK set of the client's PUBLIC keys")
+                description = "For private_key_jwt and self_signed_tls_client_auth: a JSON file with the JWK set of "
+                        + "the client's PUBLIC keys")
         Path jwks;
+
+        @Option(names = "--tls-subject", paramLabel = "<DN>", preprocessor = LiteralValue.class,
+                description = "For tls_client_auth: the subject DN of the client's certificate (RFC 4514), "
+                        + "such as CN=orders-sync,O=Acme")
+        String tlsSubject;
 
         @Override
         public Integer call() {
@@ -78,8 +88,13 @@ public final class ClientCommands {
             body.put("tokenEndpointAuthMethod", auth);
             if (jwks != null) {
                 body.put("jwks", readJwks(jwks));
-            } else if ("private_key_jwt".equals(auth)) {
-                throw new CommandFailure("--auth private_key_jwt needs --jwks <file>, the JWK set of the client's public keys");
+            } else if ("private_key_jwt".equals(auth) || "self_signed_tls_client_auth".equals(auth)) {
+                throw new CommandFailure("--auth " + auth + " needs --jwks <file>, the JWK set of the client's public keys");
+            }
+            if (tlsSubject != null) {
+                body.put("tlsClientAuthSubjectDn", tlsSubject);
+            } else if ("tls_client_auth".equals(auth)) {
+                throw new CommandFailure("--auth tls_client_auth needs --tls-subject <DN>, the subject of its certificate");
             }
             if (scopes != null) {
                 body.put("scopes", scopes);
@@ -99,7 +114,9 @@ public final class ClientCommands {
                 out.println("Created a client. Its secret is shown only this once: store it now.");
                 details.put("Client secret", text(created, "clientSecret"));
             } else {
-                out.println("Created a client. It has no secret: it authenticates with assertions signed by its keys.");
+                out.println(String.valueOf(text(created, "tokenEndpointAuthMethod")).contains("tls_client_auth")
+                        ? "Created a client. It has no secret: it authenticates with its TLS client certificate."
+                        : "Created a client. It has no secret: it authenticates with assertions signed by its keys.");
             }
             out.println();
             details.putAll(describe(created));
@@ -335,6 +352,9 @@ public final class ClientCommands {
             client.path("jwks").path("keys").forEach(key -> kids.add(key.path("kty").asText()
                     + (key.has("kid") ? " " + key.path("kid").asText() : "")));
             details.put("Keys", String.join(", ", kids));
+        }
+        if (client.has("tlsClientAuthSubjectDn")) {
+            details.put("Certificate subject", text(client, "tlsClientAuthSubjectDn"));
         }
         details.put("Name", text(client, "name"));
         details.put("Scopes", words(client.path("scopes")));

@@ -50,6 +50,7 @@ final class ConfigCheck {
         }
         check.store();
         check.tls();
+        check.clientCertificates();
         for (String note : check.notes) {
             out.println("Note: " + note + ".");
         }
@@ -193,6 +194,23 @@ final class ConfigCheck {
             }
         } catch (Exception e) {
             problems.add("LATCHKEY_TLS_CERT " + cert + " cannot be loaded: " + e.getMessage());
+        }
+    }
+
+    /** RFC 8705: the CA file loads, and a setup that can never accept tls_client_auth is noted. */
+    private void clientCertificates() {
+        if (!config.mutualTls()) {
+            return;
+        }
+        if (config.tlsClientCa() == null) {
+            notes.add("client certificates are asked for but LATCHKEY_TLS_CLIENT_CA is not set: only "
+                    + "self_signed_tls_client_auth clients can authenticate with one");
+            return;
+        }
+        try {
+            io.latchkey.server.ClientCas.load(config.tlsClientCa());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.api.TokenLifetime;
 import io.latchkey.core.client.ClientId;
@@ -43,13 +44,47 @@ final class ClientRoutes {
         String name = AdminRequests.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
-        ClientJwks keys = keysOf(fields);
+        CertificateRegistration certificate = certificateOf(fields);
+        ClientJwks keys = certificate == null ? keysOf(fields) : null;
         operations.onWorker(ctx, () -> {
-            NewClient created = keys == null
+            NewClient created = certificate != null
+                    ? services.clients().create(partnerId, name, granted, certificate, AdminRequests.actor(ctx))
+                    : keys == null
                     ? services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx))
                     : services.clients().create(partnerId, name, granted, keys, AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
+    }
+
+    /**
+     * SPEC §7, RFC 8705 §2: {@code tls_client_auth} with its {@code tlsClientAuthSubjectDn}, or
+     * {@code self_signed_tls_client_auth} with its {@code jwks}; null for any other method.
+     */
+    private static CertificateRegistration certificateOf(JsonFields fields) {
+        String method = fields.optionalText("tokenEndpointAuthMethod");
+        String subjectDn = fields.optionalText("tlsClientAuthSubjectDn");
+        if (CertificateRegistration.TLS_CLIENT_AUTH.equals(method)) {
+            if (fields.has("jwks")) {
+                throw LatchkeyException.invalidRequest("A tls_client_auth client is known by tlsClientAuthSubjectDn, not jwks.");
+            }
+            if (subjectDn == null) {
+                throw LatchkeyException.invalidRequest(
+                        "A tls_client_auth client needs tlsClientAuthSubjectDn, the subject DN of its certificate.");
+            }
+            return CertificateRegistration.subject(subjectDn);
+        }
+        if (subjectDn != null) {
+            throw LatchkeyException.invalidRequest("tlsClientAuthSubjectDn is for tokenEndpointAuthMethod tls_client_auth.");
+        }
+        if (CertificateRegistration.SELF_SIGNED_TLS_CLIENT_AUTH.equals(method)) {
+            String jwks = fields.optionalObjectJson("jwks");
+            if (jwks == null) {
+                throw LatchkeyException.invalidRequest("A self_signed_tls_client_auth client needs jwks, a JWK set "
+                        + "holding the public key of its certificate.");
+            }
+            return CertificateRegistration.selfSigned(ClientJwks.parse(jwks));
+        }
+        return null;
     }
 
     /**
@@ -67,8 +102,8 @@ final class ClientRoutes {
             return null;
         }
         if (!method.equals(ClientViews.PRIVATE_KEY_JWT)) {
-            throw LatchkeyException.invalidRequest(
-                    "tokenEndpointAuthMethod must be client_secret_basic or private_key_jwt.");
+            throw LatchkeyException.invalidRequest("tokenEndpointAuthMethod must be client_secret_basic, "
+                    + "private_key_jwt, tls_client_auth or self_signed_tls_client_auth.");
         }
         if (jwks == null) {
             throw LatchkeyException.invalidRequest("A private_key_jwt client needs jwks, a JWK set of public keys.");
@@ -94,7 +129,9 @@ final class ClientRoutes {
     }
 
     private Map<String, Object> view(Client client) {
-        return ClientViews.of(client, services.clients().keys(client.id()).orElse(null));
+        CertificateRegistration certificate = services.clients().certificateRegistration(client.id()).orElse(null);
+        return certificate != null ? ClientViews.ofCertificate(client, certificate)
+                : ClientViews.of(client, services.clients().keys(client.id()).orElse(null));
     }
 
     /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */

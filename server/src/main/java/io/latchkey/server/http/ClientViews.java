@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.NewClient;
@@ -41,13 +42,27 @@ final class ClientViews {
         return view;
     }
 
+    /**
+     * A client of a certificate (RFC 8705 §2): its method, and the subject DN or the JWK set it is
+     * recognised by (RFC 7591 §2 {@code tls_client_auth_subject_dn}, {@code jwks}).
+     */
+    static Map<String, Object> ofCertificate(Client client, CertificateRegistration certificate) {
+        Map<String, Object> view = of(client, certificate.keys());
+        view.put("tokenEndpointAuthMethod", certificate.method());
+        if (certificate.subjectDn() != null) {
+            view.put("tlsClientAuthSubjectDn", certificate.subjectDn());
+        }
+        return view;
+    }
+
     static Map<String, Object> withSecret(NewClient created) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("clientId", created.client().id().value());
         if (created.secret() != null) {
-            view.put("clientSecret", created.secret()); // a private_key_jwt client has none (SPEC §7)
+            view.put("clientSecret", created.secret()); // a key-based or certificate client has none (SPEC §7)
         }
-        view.putAll(of(created.client(), created.keys()));
+        view.putAll(created.certificate() != null ? ofCertificate(created.client(), created.certificate())
+                : of(created.client(), created.keys()));
         return view;
     }
 

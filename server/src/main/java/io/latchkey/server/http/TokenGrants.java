@@ -58,7 +58,8 @@ final class TokenGrants {
     void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope, String resource) {
         operations.run(ctx, attempt.inMemory(), () -> {
             Caller.ClientCaller client = (Caller.ClientCaller) attempt.caller();
-            IssuedTokens issued = services.clientCredentials().grant(client.client(), scope, resource);
+            IssuedTokens issued = services.clientCredentials().grant(client.client(), scope, resource,
+                    client.boundTo());
             Reply reply = answer.apply(issued);
             clientCredentialsIssued.count(issued.api());
             RequestObserver.authenticated(ctx, client.client().id().value());
@@ -71,7 +72,7 @@ final class TokenGrants {
                  String resource) {
         operations.onWorker(ctx, () -> {
             IssuedTokens issued = services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope,
-                    resource);
+                    resource, attempt.caller() instanceof Caller.ClientCaller client ? client.boundTo() : null);
             Reply reply = answer.apply(issued);
             refreshIssued.count(issued.api());
             if (attempt.caller() instanceof Caller.ClientCaller client) {

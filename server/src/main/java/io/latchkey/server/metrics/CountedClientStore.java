@@ -1,5 +1,6 @@
 package io.latchkey.server.metrics;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
@@ -47,6 +48,17 @@ public final class CountedClientStore implements ClientStore {
     @Override
     public Optional<ClientJwks> findKeys(ClientId id) {
         return store.findKeys(id);
+    }
+
+    @Override
+    public void insert(Client client, CertificateRegistration registration) {
+        store.insert(client, registration);
+        count.incrementAndGet();
+    }
+
+    @Override
+    public Optional<CertificateRegistration> findCertificateRegistration(ClientId id) {
+        return store.findCertificateRegistration(id);
     }
 
     @Override

@@ -71,6 +71,24 @@ class CliClientCommandsTest {
     }
 
     @Test
+    void createWithTlsClientAuthRegistersTheSubjectAndPrintsNoSecret() {
+        Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "tls_client_auth",
+                "--tls-subject", "CN=orders-sync,O=Acme").succeeded();
+
+        assertThat(created.out()).contains("no secret").contains("certificate").doesNotContain("Client secret");
+        assertThat(created.field("Authentication")).isEqualTo("tls_client_auth");
+        assertThat(created.field("Certificate subject")).isEqualTo("CN=orders-sync,O=Acme");
+    }
+
+    @Test
+    void createWithTlsClientAuthNeedsASubject() {
+        String refused = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "tls_client_auth")
+                .failedWith(1);
+
+        assertThat(refused).contains("--tls-subject");
+    }
+
+    @Test
     void createWithPrivateKeyJwtRefusesAPrivateKeyFile(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("private.jwks.json");
         Files.writeString(jwks, new JWKSet(new ECKeyGenerator(Curve.P_256).generate()).toString(false));

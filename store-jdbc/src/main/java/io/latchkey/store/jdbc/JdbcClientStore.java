@@ -1,5 +1,6 @@
 package io.latchkey.store.jdbc;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Clients in the {@code clients} table; scopes as one space-delimited column. The public keys of
- * a {@code private_key_jwt} client are a row of {@code client_keys}, written and deleted with it.
+ * a {@code private_key_jwt} client are a row of {@code client_keys}, how a client of a certificate
+ * is recognised one of {@code client_certificates}; each written and deleted with its client.
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
@@ -45,6 +47,41 @@ public final class JdbcClientStore implements ClientStore {
                 insert.setString(3, keys.json());
                 Rows.setInstant(insert, 4, client.createdAt());
                 return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void insert(Client client, CertificateRegistration registration) {
+        database.transaction(connection -> {
+            insert(connection, client);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO client_certificates (client_id, method, subject_dn, jwks, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?)")) {
+                insert.setString(1, client.id().value());
+                insert.setString(2, registration.method());
+                insert.setString(3, registration.subjectDn());
+                insert.setString(4, registration.keys() == null ? null : registration.keys().json());
+                Rows.setInstant(insert, 5, client.createdAt());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<CertificateRegistration> findCertificateRegistration(ClientId id) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT method, subject_dn, jwks FROM client_certificates WHERE client_id = ?")) {
+                select.setString(1, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.<CertificateRegistration>empty();
+                    }
+                    String jwks = rows.getString("jwks");
+                    return Optional.of(new CertificateRegistration(rows.getString("method"),
+                            rows.getString("subject_dn"), jwks == null ? null : ClientJwks.parse(jwks)));
+                }
             }
         });
     }
@@ -208,9 +245,12 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     private static void deleteKeys(Connection connection, ClientId id) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM client_keys WHERE client_id = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM client_keys WHERE client_id = ?");
+             PreparedStatement certificates = connection.prepareStatement(
+                     "DELETE FROM client_certificates WHERE client_id = ?")) {
             delete.setString(1, id.value());
-            if (delete.executeUpdate() == 1) {
+            certificates.setString(1, id.value());
+            if (delete.executeUpdate() + certificates.executeUpdate() >= 1) {
                 ChangeLog.append(connection, Change.Kind.CLIENT_KEYS, id.value(), null);
             }
         }

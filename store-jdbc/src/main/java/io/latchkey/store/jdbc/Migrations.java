@@ -39,6 +39,7 @@ final class Migrations {
             "V5__api_key_roles.sql",
             "V6__apis.sql",
             "V7__client_keys.sql",
+            "V9__client_certificates.sql",
             "V12__deleted_clients.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
