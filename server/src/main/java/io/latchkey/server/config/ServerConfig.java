@@ -40,7 +40,9 @@ public record ServerConfig(
         Duration readTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
-        int revocationsPerMinute) {
+        int revocationsPerMinute,
+        Duration secretTtl,
+        Duration secretExpiryWarning) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -64,6 +66,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
     /** Revocation requests one client may make at once, and regains per minute. */
     public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
+    /** How long before a secret expires the server warns of it (SPEC §10). */
+    public static final Duration DEFAULT_SECRET_EXPIRY_WARNING = Duration.ofDays(14);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -95,6 +99,14 @@ public record ServerConfig(
         trustedProxies.forEach(AddressRange::parse); // a typo here would silently trust nobody, or everybody
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
+        }
+        if (secretTtl != null && !io.latchkey.core.client.SecretLifetime.isValid(secretTtl)) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_SECRET_TTL must be a positive duration of whole seconds, at most ten years");
+        }
+        secretExpiryWarning = secretExpiryWarning == null ? DEFAULT_SECRET_EXPIRY_WARNING : secretExpiryWarning;
+        if (!positive(secretExpiryWarning)) {
+            throw new IllegalArgumentException("LATCHKEY_SECRET_EXPIRY_WARNING must be a positive duration");
         }
         if (revocationsPerMinute < 1) {
             throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
@@ -225,6 +237,20 @@ public record ServerConfig(
         }
 
         private int revocationsPerMinute = DEFAULT_REVOCATIONS_PER_MINUTE;
+        private Duration secretTtl;
+        private Duration secretExpiryWarning = DEFAULT_SECRET_EXPIRY_WARNING;
+
+        /** The lifetime of a secret whose creation or rotation names none; null (the default): forever. */
+        public Builder secretTtl(Duration secretTtl) {
+            this.secretTtl = secretTtl;
+            return this;
+        }
+
+        /** How long before its expiry a secret is warned of ({@code client.secret_expiring}). */
+        public Builder secretExpiryWarning(Duration secretExpiryWarning) {
+            this.secretExpiryWarning = secretExpiryWarning;
+            return this;
+        }
 
         /** Revocation requests per client: at once, and regained per minute. */
         public Builder revocationsPerMinute(int revocationsPerMinute) {
@@ -364,7 +390,7 @@ public record ServerConfig(
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
-                    maxConnectionsPerAddress, revocationsPerMinute);
+                    maxConnectionsPerAddress, revocationsPerMinute, secretTtl, secretExpiryWarning);
         }
     }
 }
