@@ -838,6 +838,16 @@ check_resource_cost() {
       printf "| client_credentials with resource within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
+# SPEC §10: the cap checked on every token request costs little next to the count every request makes.
+check_quota_cost() {
+  local plain with
+  plain="$(row token_basic "$target_conns")"
+  with="$(row token_quota "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$with" ]; then echo "| client_credentials with tokensPerHour within 5 % of without | not measured | — |"; return; fi
+  printf '%s\t%s\n' "$(echo "$with" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials with tokensPerHour within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -845,6 +855,7 @@ targets="$work/targets.md"
   check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
   check "client_credentials with resource (SPEC §6): ≥ 50 % of ceiling, p99 ≤ 10 ms" token_resource 0.5 10
   check_resource_cost
+  check_quota_cost
   check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
   check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -

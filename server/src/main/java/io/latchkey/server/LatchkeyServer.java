@@ -123,7 +123,7 @@ public final class LatchkeyServer implements AutoCloseable {
             vertx.executeBlocking(() -> quietly(housekeeping::watchSecrets), false);
             // Token counts reach the store every few seconds, never a write per token (TokenUsage).
             vertx.setPeriodic(TokenUsage.FOLD_INTERVAL.toMillis(), id -> vertx.executeBlocking(
-                    () -> quietly(services.usage()::fold), false));
+                    () -> quietly(services.usage()::foldUnlessBusy), false));
             // Clients created or deleted by other instances on the same store reach the gauge here.
             vertx.setPeriodic(CLIENT_RECOUNT_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 recountQuietly(clientStore);

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -23,9 +24,10 @@ import java.util.function.Function;
  * {@link #fold} adds each meter's pending count to the store's row for the current minute (one
  * transaction for all clients) and reads back every client's total of the last hour, which all
  * instances have added to: so the cap holds across instances, give or take what they counted since
- * their last fold. A fold takes a pending count by reading it and subtracting what it read, never
- * by resetting, so a token counted meanwhile is never lost; a fold that fails subtracts nothing,
- * and the next one carries the count.
+ * their last fold. A fold takes a pending count by reading it and subtracting what it read once
+ * the store has it, never by resetting, so a token counted meanwhile is never lost; a fold that
+ * fails subtracts nothing, and the next one carries the count. Folds run one at a time (two would
+ * both add the same pending count): the timer's skips a round while another is running.
  *
  * <p>The check and the count are not one atomic step: requests of one client racing past its cap
  * together may each be admitted, so a cap can be exceeded by about as many requests as were in
@@ -45,6 +47,7 @@ public final class TokenUsage {
     private final UsageStore store;
     private final Clock clock;
     private final ConcurrentHashMap<String, Meter> meters = new ConcurrentHashMap<>();
+    private final ReentrantLock folding = new ReentrantLock();
 
     public TokenUsage(UsageStore store, Clock clock) {
         this.store = store;
@@ -87,9 +90,30 @@ public final class TokenUsage {
 
     /**
      * Adds what this instance counted since the last fold to the store, then reads every client's
-     * total of the last hour back. Returns how many tokens it added.
+     * total of the last hour back; waits for a fold already running. Returns how many tokens it added.
      */
     public long fold() {
+        folding.lock();
+        try {
+            return foldNow();
+        } finally {
+            folding.unlock();
+        }
+    }
+
+    /** As {@link #fold}, unless a fold is running (a slow store): then nothing, and the next round catches up. */
+    public long foldUnlessBusy() {
+        if (!folding.tryLock()) {
+            return 0;
+        }
+        try {
+            return foldNow();
+        } finally {
+            folding.unlock();
+        }
+    }
+
+    private long foldNow() {
         if (store == null || meters.isEmpty()) {
             return 0;
         }
@@ -101,21 +125,21 @@ public final class TokenUsage {
                 taken.put(id, pending);
             }
         });
+        long added = 0;
         if (!taken.isEmpty()) {
             store.add(taken, now.truncatedTo(ChronoUnit.MINUTES));
+            for (Map.Entry<String, Long> entry : taken.entrySet()) {
+                meters.get(entry.getKey()).pending.add(-entry.getValue()); // the store has them now
+                added += entry.getValue();
+            }
         }
+        // Until the totals are read back, the cap misses what was just folded: for the length of one query.
         Map<String, UsageStore.Window> totals = store.since(windowStart(now, HOUR));
-        long added = 0;
         for (Map.Entry<String, Meter> entry : meters.entrySet()) {
             Meter meter = entry.getValue();
             UsageStore.Window window = totals.get(entry.getKey());
             meter.hourTotal = window == null ? 0 : window.tokens();
             meter.earliestMinute = window == null ? 0 : window.earliestMinute().toEpochMilli();
-            Long folded = taken.get(entry.getKey());
-            if (folded != null) {
-                meter.pending.add(-folded); // after hourTotal holds it: for a moment counted twice, never not at all
-                added += folded;
-            }
         }
         return added;
     }
@@ -124,6 +148,7 @@ public final class TokenUsage {
     public ClientUsage usage(Client client) {
         Instant now = clock.instant();
         Meter meter = meters.get(client.id().value());
+        // Pending first, the store after: a fold in between is then counted twice for a moment, never missed.
         long pending = meter == null ? 0 : meter.pending.sum();
         ClientId id = client.id();
         return new ClientUsage(store.count(id, windowStart(now, HOUR)) + pending,
