@@ -1,6 +1,7 @@
 package io.latchkey.server;
 
 import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.usage.TokenUsage;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.http.ClientCertificates;
 import io.latchkey.server.http.RequestObserver;
@@ -111,14 +112,20 @@ public final class LatchkeyServer implements AutoCloseable {
             ChangeFeed changeFeed = new ChangeFeed(changeLog, new CacheCoherence(services), CHANGE_POLL_INTERVAL,
                     changesLoaded, clock);
             changeFeed.start();
-            Housekeeping housekeeping = new Housekeeping(database, services.revocations(), clock, random);
+            Housekeeping housekeeping = new Housekeeping(database, services, config.secretExpiryWarning(),
+                    metrics.secretsExpiring(), clock, random);
             vertx.executeBlocking(housekeeping::purge, false);
             vertx.setPeriodic(Housekeeping.PURGE_INTERVAL.toMillis(),
                     id -> vertx.executeBlocking(housekeeping::purge, false));
             vertx.setPeriodic(Housekeeping.FORGET_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 housekeeping.forgetExpired();
+                quietly(housekeeping::watchSecrets);
                 return null;
             }, false));
+            vertx.executeBlocking(() -> quietly(housekeeping::watchSecrets), false);
+            // Token counts reach the store every few seconds, never a write per token (TokenUsage).
+            vertx.setPeriodic(TokenUsage.FOLD_INTERVAL.toMillis(), id -> vertx.executeBlocking(
+                    () -> quietly(services.usage()::foldUnlessBusy), false));
             // Clients created or deleted by other instances on the same store reach the gauge here.
             vertx.setPeriodic(CLIENT_RECOUNT_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 recountQuietly(clientStore);
@@ -216,6 +223,16 @@ public final class LatchkeyServer implements AutoCloseable {
         return options;
     }
 
+    /** Runs a periodic store task; an outage is left to the next round (requests report outages themselves). */
+    private static Object quietly(java.util.concurrent.Callable<?> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            LOG.debug("Periodic task failed; the next round retries: {}", e.getMessage());
+            return null;
+        }
+    }
+
     private static void recountQuietly(CountedClientStore clients) {
         try {
             clients.recount();
@@ -253,14 +270,21 @@ public final class LatchkeyServer implements AutoCloseable {
      */
     public int housekeep() {
         housekeeping.forgetExpired();
+        housekeeping.watchSecrets();
         return housekeeping.purge();
+    }
+
+    /** Adds this instance's token counts to the store now instead of within a few seconds (tests). */
+    public long foldUsage() {
+        return services.usage().fold();
     }
 
     @Override
     public void close() {
         try {
             changeFeed.close();
-            await(vertx.close()); // closes every HTTP server it runs
+            await(vertx.close());
+            quietly(services.usage()::fold); // what this instance counted since the last fold // closes every HTTP server it runs
         } finally {
             database.close();
             metrics.close();

@@ -46,11 +46,33 @@ public interface ClientStore {
     boolean updateSecret(Client client, String expectedSecretHash);
 
     /**
-     * Replaces name, scopes and access-token lifetime of an existing client, if its secret hash is
+     * Replaces name, scopes, access-token lifetime and limits of an existing client, if its secret hash is
      * still {@code expectedSecretHash} (so a concurrent rotation is not undone); false if the
      * client is gone or was changed.
      */
     boolean updateSettings(Client client, String expectedSecretHash);
+
+    /**
+     * SPEC §10: clients whose current secret expires before {@code until} and has not been
+     * warned of yet ({@link #markExpiryWarned}), soonest first, at most {@code limit}.
+     */
+    default List<Client> unwarnedSecretsExpiringBefore(java.time.Instant until, int limit) {
+        return List.of();
+    }
+
+    /**
+     * Records that the secret whose hash is {@code secretHash} has been warned of, if it is still
+     * the client's secret and nobody (on any instance) recorded it before: true for the one caller
+     * that should emit the warning. A rotation clears the mark with the secret.
+     */
+    default boolean markExpiryWarned(ClientId id, String secretHash, java.time.Instant at) {
+        return false;
+    }
+
+    /** How many clients' current secrets expire after {@code from} and before {@code until}. */
+    default long countSecretsExpiringBetween(java.time.Instant from, java.time.Instant until) {
+        return 0;
+    }
 
     /** Removes the client, and its keys or certificate registration if it has any; false if there was none. */
     boolean delete(ClientId id);

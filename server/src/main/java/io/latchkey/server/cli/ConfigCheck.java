@@ -51,6 +51,7 @@ final class ConfigCheck {
         check.store();
         check.tls();
         check.clientCertificates();
+        check.secretExpiry();
         for (String note : check.notes) {
             out.println("Note: " + note + ".");
         }
@@ -77,6 +78,15 @@ final class ConfigCheck {
             return value.toString().replaceAll("password=[^&]*", "password=(hidden)");
         }
         return value == null ? "(not set)" : value.toString();
+    }
+
+    /** SPEC §10: a warning window as long as the secrets' lifetime warns of every secret once it is issued. */
+    private void secretExpiry() {
+        if (config.secretTtl() != null && config.secretExpiryWarning().compareTo(config.secretTtl()) >= 0) {
+            notes.add("LATCHKEY_SECRET_EXPIRY_WARNING (" + config.secretExpiryWarning() + ") is not shorter than "
+                    + "LATCHKEY_SECRET_TTL (" + config.secretTtl() + "): every new secret is warned of as soon as "
+                    + "it is issued");
+        }
     }
 
     private void store() {

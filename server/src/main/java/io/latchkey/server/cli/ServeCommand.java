@@ -64,6 +64,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(LATCHKEY_REVOCATIONS_PER_MINUTE, default ${DEFAULT-VALUE})")
     int revocationsPerMinute;
 
+    @Option(names = "--secret-ttl", defaultValue = "${env:LATCHKEY_SECRET_TTL}",
+            description = "Lifetime of a client secret whose creation or rotation names no secretTtl, ISO-8601 "
+                    + "(LATCHKEY_SECRET_TTL, default: secrets never expire)")
+    Duration secretTtl;
+
+    @Option(names = "--secret-expiry-warning", defaultValue = "${env:LATCHKEY_SECRET_EXPIRY_WARNING:-P14D}",
+            description = "How long before a secret expires the server audits client.secret_expiring, ISO-8601 "
+                    + "(LATCHKEY_SECRET_EXPIRY_WARNING, default ${DEFAULT-VALUE})")
+    Duration secretExpiryWarning;
+
     @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
             description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
     Path tlsCert;
@@ -186,6 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
                     .revocationsPerMinute(revocationsPerMinute)
+                    .secretTtl(secretTtl).secretExpiryWarning(secretExpiryWarning)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
                     .tlsClientAuthWanted(tlsClientAuthWanted(tlsClientAuth)).tlsClientCa(tlsClientCa)
                     .tlsClientCertHeader(tlsClientCertHeader)

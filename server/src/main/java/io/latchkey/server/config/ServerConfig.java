@@ -43,7 +43,9 @@ public record ServerConfig(
         int revocationsPerMinute,
         boolean tlsClientAuthWanted,
         Path tlsClientCa,
-        String tlsClientCertHeader) {
+        String tlsClientCertHeader,
+        Duration secretTtl,
+        Duration secretExpiryWarning) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -67,6 +69,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
     /** Revocation requests one client may make at once, and regains per minute. */
     public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
+    /** How long before a secret expires the server warns of it (SPEC §10). */
+    public static final Duration DEFAULT_SECRET_EXPIRY_WARNING = Duration.ofDays(14);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -98,6 +102,14 @@ public record ServerConfig(
         trustedProxies.forEach(AddressRange::parse); // a typo here would silently trust nobody, or everybody
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
+        }
+        if (secretTtl != null && !io.latchkey.core.client.SecretLifetime.isValid(secretTtl)) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_SECRET_TTL must be a positive duration of whole seconds, at most ten years");
+        }
+        secretExpiryWarning = secretExpiryWarning == null ? DEFAULT_SECRET_EXPIRY_WARNING : secretExpiryWarning;
+        if (!positive(secretExpiryWarning)) {
+            throw new IllegalArgumentException("LATCHKEY_SECRET_EXPIRY_WARNING must be a positive duration");
         }
         if (revocationsPerMinute < 1) {
             throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
@@ -258,6 +270,8 @@ public record ServerConfig(
         private boolean tlsClientAuthWanted;
         private Path tlsClientCa;
         private String tlsClientCertHeader;
+        private Duration secretTtl;
+        private Duration secretExpiryWarning = DEFAULT_SECRET_EXPIRY_WARNING;
 
         /** {@code LATCHKEY_TLS_CLIENT_AUTH=want}: ask for a client certificate in the TLS handshake (RFC 8705). */
         public Builder tlsClientAuthWanted(boolean wanted) {
@@ -274,6 +288,18 @@ public record ServerConfig(
         /** The header a trusted TLS-terminating proxy puts the client certificate in (URL-encoded PEM). */
         public Builder tlsClientCertHeader(String tlsClientCertHeader) {
             this.tlsClientCertHeader = tlsClientCertHeader;
+            return this;
+        }
+
+        /** The lifetime of a secret whose creation or rotation names none; null (the default): forever. */
+        public Builder secretTtl(Duration secretTtl) {
+            this.secretTtl = secretTtl;
+            return this;
+        }
+
+        /** How long before its expiry a secret is warned of ({@code client.secret_expiring}). */
+        public Builder secretExpiryWarning(Duration secretExpiryWarning) {
+            this.secretExpiryWarning = secretExpiryWarning;
             return this;
         }
 
@@ -416,7 +442,7 @@ public record ServerConfig(
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
                     maxConnectionsPerAddress, revocationsPerMinute, tlsClientAuthWanted, tlsClientCa,
-                    tlsClientCertHeader);
+                    tlsClientCertHeader, secretTtl, secretExpiryWarning);
         }
     }
 }

@@ -35,6 +35,15 @@ final class ClientViews {
         if (client.previousSecretExpiresAt() != null) {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }
+        if (keys == null) {
+            view.put("secretExpiresAt", instant(client.secretExpiresAt())); // SPEC §10; null: never
+        }
+        if (client.limits().allowedSources() != null) {
+            view.put("allowedSources", client.limits().allowedSources());
+        }
+        if (client.limits().tokensPerHour() != 0) {
+            view.put("tokensPerHour", client.limits().tokensPerHour());
+        }
         view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
         if (keys != null) {
             view.put("jwks", keys.jsonObject());
@@ -53,6 +62,11 @@ final class ClientViews {
             view.put("tlsClientAuthSubjectDn", certificate.subjectDn());
         }
         return view;
+    }
+
+    /** An instant as ISO-8601 text, or null. */
+    static String instant(java.time.Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     static Map<String, Object> withSecret(NewClient created) {

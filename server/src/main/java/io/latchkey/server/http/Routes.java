@@ -74,6 +74,7 @@ public final class Routes {
         // file per resource.
         pipelineStyle.before("/admin/*", new AdminAuthentication(operations)::handle);
         new ClientRoutes(services, operations).register(pipelineStyle);
+        new UsageRoutes(services, operations).register(pipelineStyle);
         new ApiKeyRoutes(services, operations).register(pipelineStyle);
         new ApiRoutes(services, operations).register(pipelineStyle);
         new SigningKeyRoutes(services, operations).register(pipelineStyle);

@@ -5,6 +5,7 @@ import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +75,21 @@ public final class CountedClientStore implements ClientStore {
     @Override
     public boolean updateSettings(Client client, String expectedSecretHash) {
         return store.updateSettings(client, expectedSecretHash);
+    }
+
+    @Override
+    public List<Client> unwarnedSecretsExpiringBefore(Instant until, int limit) {
+        return store.unwarnedSecretsExpiringBefore(until, limit);
+    }
+
+    @Override
+    public boolean markExpiryWarned(ClientId id, String secretHash, Instant at) {
+        return store.markExpiryWarned(id, secretHash, at);
+    }
+
+    @Override
+    public long countSecretsExpiringBetween(Instant from, Instant until) {
+        return store.countSecretsExpiringBetween(from, until);
     }
 
     @Override

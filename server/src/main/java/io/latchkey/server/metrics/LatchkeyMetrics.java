@@ -51,6 +51,7 @@ public final class LatchkeyMetrics implements AutoCloseable {
     private final Counter rateLimitRejections;
     private final AtomicLong activeClients = new AtomicLong();
     private final ApiLabels apiLabels;
+    private final AtomicLong secretsExpiring = new AtomicLong();
 
     public LatchkeyMetrics() {
         this(MAX_API_LABELS);
@@ -69,6 +70,9 @@ public final class LatchkeyMetrics implements AutoCloseable {
                 .description("Requests refused with 429 after too many failed authentications").register(registry);
         Gauge.builder("latchkey.clients.active", activeClients, AtomicLong::get)
                 .description("Registered clients (refreshed on change and periodically)").register(registry);
+        Gauge.builder("latchkey.client.secrets.expiring", secretsExpiring, AtomicLong::get)
+                .description("Client secrets that expire within LATCHKEY_SECRET_EXPIRY_WARNING (refreshed every minute)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -106,6 +110,11 @@ public final class LatchkeyMetrics implements AutoCloseable {
     /** The cell the active-clients gauge reads; kept up to date by {@link CountedClientStore}. */
     AtomicLong activeClients() {
         return activeClients;
+    }
+
+    /** The cell the expiring-secrets gauge reads; set by housekeeping every minute. */
+    public AtomicLong secretsExpiring() {
+        return secretsExpiring;
     }
 
     /**

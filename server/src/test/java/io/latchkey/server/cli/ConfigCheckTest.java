@@ -89,4 +89,17 @@ class ConfigCheckTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("not an IP address or CIDR range");
     }
+
+    @Test
+    void theSecretSettingsAreShownAndCheckedAndAWarningAsLongAsTheLifetimeIsNoted() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+                "--secret-ttl", "P7D", "--secret-expiry-warning", "P14D");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("secretTtl = PT168H", "secretExpiryWarning = PT336H",
+                "every new secret is warned of");
+        Cli.Result invalid = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--secret-ttl", "PT0S");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("LATCHKEY_SECRET_TTL");
+    }
 }

@@ -4,6 +4,7 @@ import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
+import io.latchkey.core.client.ClientLimits;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.Scopes;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import java.util.Optional;
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
-            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms";
+            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms, secret_expires_at, "
+            + "allowed_sources, tokens_per_hour";
 
     private final Database database;
 
@@ -102,7 +105,7 @@ public final class JdbcClientStore implements ClientStore {
 
     private static int insert(Connection connection, Client client) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());
@@ -112,6 +115,8 @@ public final class JdbcClientStore implements ClientStore {
             Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
             Rows.setInstant(insert, 8, client.createdAt());
             setTtl(insert, 9, client.accessTokenTtl());
+            Rows.setInstant(insert, 10, client.secretExpiresAt());
+            setLimits(insert, 11, client.limits());
             return insert.executeUpdate();
         }
     }
@@ -164,13 +169,15 @@ public final class JdbcClientStore implements ClientStore {
     public boolean updateSecret(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ? "
+                    "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ?, "
+                            + "secret_expires_at = ?, secret_expiry_warned_at = NULL "
                             + "WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.secretHash());
                 update.setString(2, client.previousSecretHash());
                 Rows.setInstant(update, 3, client.previousSecretExpiresAt());
-                update.setString(4, client.id().value());
-                update.setString(5, expectedSecretHash);
+                Rows.setInstant(update, 4, client.secretExpiresAt());
+                update.setString(5, client.id().value());
+                update.setString(6, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
@@ -184,18 +191,65 @@ public final class JdbcClientStore implements ClientStore {
     public boolean updateSettings(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ? "
-                            + "WHERE client_id = ? AND secret_hash = ?")) {
+                    "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ?, allowed_sources = ?, "
+                            + "tokens_per_hour = ? WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.name());
                 update.setString(2, client.scopes().spaceDelimited());
                 setTtl(update, 3, client.accessTokenTtl());
-                update.setString(4, client.id().value());
-                update.setString(5, expectedSecretHash);
+                setLimits(update, 4, client.limits());
+                update.setString(6, client.id().value());
+                update.setString(7, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
                 }
                 return updated;
+            }
+        });
+    }
+
+    @Override
+    public List<Client> unwarnedSecretsExpiringBefore(Instant until, int limit) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM clients "
+                    + "WHERE secret_expires_at IS NOT NULL AND secret_expires_at < ? AND secret_expiry_warned_at IS NULL "
+                    + "ORDER BY secret_expires_at LIMIT " + limit)) {
+                Rows.setInstant(select, 1, until);
+                List<Client> clients = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        clients.add(client(rows));
+                    }
+                }
+                return clients;
+            }
+        });
+    }
+
+    @Override
+    public long countSecretsExpiringBetween(Instant from, Instant until) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM clients WHERE secret_expires_at > ? AND secret_expires_at < ?")) {
+                Rows.setInstant(select, 1, from);
+                Rows.setInstant(select, 2, until);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean markExpiryWarned(ClientId id, String secretHash, Instant at) {
+        return database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE clients SET secret_expiry_warned_at = ? "
+                    + "WHERE client_id = ? AND secret_hash = ? AND secret_expiry_warned_at IS NULL")) {
+                Rows.setInstant(update, 1, at);
+                update.setString(2, id.value());
+                update.setString(3, secretHash);
+                return update.executeUpdate() == 1;
             }
         });
     }
@@ -266,7 +320,29 @@ public final class JdbcClientStore implements ClientStore {
                 rows.getString("previous_secret_hash"),
                 Rows.instant(rows, "previous_secret_expires_at"),
                 Rows.instant(rows, "created_at"),
-                ttl(rows, "access_token_ttl_ms"));
+                ttl(rows, "access_token_ttl_ms"),
+                Rows.instant(rows, "secret_expires_at"),
+                limits(rows));
+    }
+
+    /** {@code allowed_sources} space-delimited (NULL: anywhere) and {@code tokens_per_hour} (NULL: no cap). */
+    private static void setLimits(PreparedStatement statement, int index, ClientLimits limits) throws SQLException {
+        if (limits.allowedSources() == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, String.join(" ", limits.allowedSources()));
+        }
+        if (limits.tokensPerHour() == 0) {
+            statement.setNull(index + 1, Types.BIGINT);
+        } else {
+            statement.setLong(index + 1, limits.tokensPerHour());
+        }
+    }
+
+    private static ClientLimits limits(ResultSet rows) throws SQLException {
+        String sources = rows.getString("allowed_sources");
+        long perHour = rows.getLong("tokens_per_hour");
+        return new ClientLimits(sources == null ? null : List.of(sources.split(" ")), rows.wasNull() ? 0 : perHour);
     }
 
     /** A lifetime as whole milliseconds, or SQL NULL. */

@@ -40,6 +40,7 @@ final class Migrations {
             "V6__apis.sql",
             "V7__client_keys.sql",
             "V9__client_certificates.sql",
+            "V11__credential_governance.sql",
             "V12__deleted_clients.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
