@@ -27,7 +27,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa"
 
 usage() {
   cat <<EOF
@@ -484,6 +484,19 @@ for i in $(seq 1 "$clients"); do
   # Ids and secrets are base64url, which form-urlencoding (RFC 6749 §2.3.1) leaves as they are.
   printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$clients_file"
 done
+# As many clients again with a tokensPerHour no run reaches (SPEC §10): the token_quota scenario,
+# where every token request checks the cap as well as counting the token, as all requests do.
+quota_clients_file="$work/quota-clients.tsv"
+: >"$quota_clients_file"
+for i in $(seq 1 "$clients"); do
+  answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
+    -d "{\"partnerId\":\"bench\",\"name\":\"bench quota client $i\",\"tokensPerHour\":1000000000}" \
+    "$latchkey_url/admin/clients")"
+  id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
+  secret="$(printf '%s' "$answer" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
+  [ -n "$id" ] && [ -n "$secret" ] || die "creating a client with a quota failed"
+  printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$quota_clients_file"
+done
 first_id="$(head -n 1 "$clients_file" | cut -f1)"
 first_secret="$(head -n 1 "$clients_file" | cut -f2)"
 token_response_bytes="$(curl -s --max-time 10 -u "$first_id:$first_secret" -d grant_type=client_credentials \
@@ -504,6 +517,7 @@ done <"$clients_file"
 export BENCH_RESOURCE="https%3A%2F%2Fbench.api.example.test%2F"
 
 export BENCH_WRK_DIR="$wrk_dir" BENCH_WRK_THREADS="$threads" BENCH_CLIENTS="$clients_file" BENCH_API_KEY="$admin_key"
+export BENCH_QUOTA_CLIENTS="$quota_clients_file"
 
 # Fills <prefix>.refresh and <prefix>.access with $2 tokens each (fewer if the server cannot
 # issue them within 5 minutes) and sets pool_got. wrk cannot end itself before its duration, so it
@@ -861,6 +875,7 @@ log "start to ready on fresh data dirs: $fresh_ready_list ms (CPU $fresh_cpu_lis
 label() {
   case "$1" in
     token_basic) echo "client_credentials, POST /oauth2/token (Basic)" ;;
+    token_quota) echo "client_credentials, POST /oauth2/token (Basic), tokensPerHour set" ;;
     token_resource) echo "client_credentials, POST /oauth2/token (Basic), resource" ;;
     pipeline_token) echo "client_credentials, POST /pipeline/oauth2" ;;
     pipeline_refresh) echo "refresh_token, POST /pipeline/oauth2" ;;
@@ -965,6 +980,16 @@ check_nginx() {
       printf "| nginx → check → upstream vs nginx → upstream: reported, no target | %.0f %% of nginx alone, p99 %.2f ms | — |\n", 100 * $9, $5
     }'
 }
+# SPEC §10: the cap checked on every token request costs little next to the count every request makes.
+check_quota_cost() {
+  local plain with
+  plain="$(row token_basic "$target_conns")"
+  with="$(row token_quota "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$with" ]; then echo "| client_credentials with tokensPerHour within 5 % of without | not measured | — |"; return; fi
+  printf '%s\t%s\n' "$(echo "$with" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials with tokensPerHour within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -972,6 +997,7 @@ targets="$work/targets.md"
   check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
   check "client_credentials with resource (SPEC §6): ≥ 50 % of ceiling, p99 ≤ 10 ms" token_resource 0.5 10
   check_resource_cost
+  check_quota_cost
   check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
   check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -

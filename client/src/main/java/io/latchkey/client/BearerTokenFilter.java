@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * ({@code Authorization: Bearer …}, RFC 6750 §2.1) and answers the rest as RFC 6750 §3 says:
  * 401 with {@code WWW-Authenticate: Bearer realm="…"} and no error when no token was sent, 401
  * {@code error="invalid_token"} for a bad one, 403 {@code error="insufficient_scope"} for a
- * missing scope. Behind it, {@link HttpServletRequest#getUserPrincipal()} is the
+ * missing scope. A token bound to a client certificate (RFC 8705 §3) passes only over a connection
+ * with that certificate. Behind it, {@link HttpServletRequest#getUserPrincipal()} is the
  * {@link TokenPrincipal}, also under the request attribute {@link #PRINCIPAL_ATTRIBUTE}.
  *
  * <pre>{@code
@@ -51,13 +52,26 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         TokenPrincipal principal;
         try {
-            principal = verifier.verify(TokenVerifier.bearerToken(http.getHeader("Authorization")), requiredScopes);
+            principal = verifier.verify(TokenVerifier.bearerToken(http.getHeader("Authorization")), requiredScopes,
+                    clientCertificate(http));
         } catch (TokenRejectedException e) {
             refuse((HttpServletResponse) response, e);
             return;
         }
         http.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
         chain.doFilter(new AuthenticatedRequest(http, principal), response);
+    }
+
+    /**
+     * The client certificate of the request's TLS connection, as the container gives it (Servlet
+     * §3.10, {@code jakarta.servlet.request.X509Certificate}), or null: a certificate-bound token
+     * (RFC 8705 §3) passes only with it. Behind a TLS-terminating proxy the container must put the
+     * forwarded certificate there.
+     */
+    private static java.security.cert.X509Certificate clientCertificate(HttpServletRequest http) {
+        Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] certificates && certificates.length > 0
+                ? certificates[0] : null;
     }
 
     private void refuse(HttpServletResponse response, TokenRejectedException rejection) throws IOException {

@@ -28,6 +28,11 @@ public final class TokenRejectedException extends Exception {
         NOT_YET_VALID(401, "invalid_token", "The token is not valid yet."),
         /** Introspection (RFC 7662) says it is no longer active: revoked, or its client deleted. */
         REVOKED(401, "invalid_token", "The token is no longer active."),
+        /**
+         * RFC 8705 §3: the token is bound to a client certificate ({@code cnf.x5t#S256}) and the
+         * request came without it, or with another.
+         */
+        CERTIFICATE_MISMATCH(401, "invalid_token", "The token is bound to a client certificate this request did not present."),
         /** RFC 6750 §3.1: a valid token without a scope the resource requires. */
         INSUFFICIENT_SCOPE(403, "insufficient_scope", "The token lacks a scope this resource requires."),
         /** The keys or the introspection endpoint could not be reached: the token could not be checked. */

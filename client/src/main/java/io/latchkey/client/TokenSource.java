@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
 
 /**
  * Access tokens for one client, without thinking about them: fetched with client_credentials on
@@ -44,7 +45,16 @@ public final class TokenSource {
 
     /** A source for the Latchkey at {@code serverUrl} (its base URL, as in {@code https://auth.example.com}). */
     public static Builder builder(URI serverUrl, String clientId, String clientSecret) {
-        return new Builder(serverUrl, null, clientId, clientSecret);
+        return new Builder(serverUrl, null, clientId, Objects.requireNonNull(clientSecret, "clientSecret"));
+    }
+
+    /**
+     * A source for a client without a secret, at the Latchkey at {@code serverUrl}: one of {@code
+     * tls_client_auth} or {@code self_signed_tls_client_auth}, which authenticates with the client
+     * certificate of {@link Builder#sslContext} (RFC 8705 §2) and sends only its {@code client_id}.
+     */
+    public static Builder builder(URI serverUrl, String clientId) {
+        return new Builder(serverUrl, null, clientId, null);
     }
 
     /**
@@ -52,7 +62,7 @@ public final class TokenSource {
      * endpoint is read from there on first use.
      */
     public static Builder builderFromMetadata(URI metadataUrl, String clientId, String clientSecret) {
-        return new Builder(null, metadataUrl, clientId, clientSecret);
+        return new Builder(null, metadataUrl, clientId, Objects.requireNonNull(clientSecret, "clientSecret"));
     }
 
     /**
@@ -111,12 +121,24 @@ public final class TokenSource {
         private HttpClient httpClient;
         private TokenSourceListener listener = TokenSourceListener.NONE;
         private Sleeper sleeper = Sleeper.REAL;
+        private SSLContext sslContext;
 
         private Builder(URI serverUrl, URI metadataUrl, String clientId, String clientSecret) {
             this.serverUrl = serverUrl;
             this.metadataUrl = metadataUrl;
             this.clientId = Objects.requireNonNull(clientId, "clientId");
-            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            this.clientSecret = clientSecret;
+        }
+
+        /**
+         * The TLS context to reach the server with, holding the client's certificate and key (RFC
+         * 8705 §2) in its key managers: the server then issues certificate-bound tokens ({@code
+         * cnf.x5t#S256}), which an API accepts only over a connection with the same certificate.
+         * Ignored when {@link #httpClient} is given: configure that client's context instead.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext);
+            return this;
         }
 
         /** Which endpoint to speak to; default {@link TokenEndpointStyle#STANDARD}. */
@@ -191,7 +213,12 @@ public final class TokenSource {
         }
 
         public TokenSource build() {
-            JsonHttp http = new JsonHttp(httpClient != null ? httpClient : JsonHttp.defaultClient());
+            if (clientSecret == null && (sslContext == null && httpClient == null || style == TokenEndpointStyle.PIPELINE)) {
+                throw new IllegalStateException("A client without a secret authenticates with its TLS client "
+                        + "certificate: give sslContext(…) (the pipeline endpoint takes only a secret)");
+            }
+            JsonHttp http = new JsonHttp(httpClient != null ? httpClient
+                    : sslContext != null ? JsonHttp.clientWith(sslContext) : JsonHttp.defaultClient());
             boolean pipeline = style == TokenEndpointStyle.PIPELINE;
             EndpointLocator endpoint = serverUrl != null
                     ? EndpointLocator.fixed(Urls.resolve(serverUrl,

@@ -14,6 +14,7 @@ import io.latchkey.core.token.RevocationList;
 import io.latchkey.core.token.TokenIntrospection;
 import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
+import io.latchkey.core.usage.TokenUsage;
 import java.time.Clock;
 
 /** The domain operations the HTTP edge calls, wired once by {@link Wiring}. */
@@ -32,5 +33,6 @@ public record Services(
         RevocationList revocations,
         FailedAttemptLimiter failedAttempts,
         Auditor auditor,
-        ApiRegistry apis) {
+        ApiRegistry apis,
+        TokenUsage usage) {
 }

@@ -5,6 +5,11 @@ import io.latchkey.client.TokenPrincipal;
 import io.latchkey.client.TokenRejectedException;
 import io.latchkey.client.TokenRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,17 +40,33 @@ public final class AccessTokenCheck {
     private final KeySource keys;
     private final ClaimsCheck claims;
     private final Introspection introspection;
+    private final RevocationFollower revocations;
     private final HeaderCache headers = new HeaderCache();
 
-    /** @param introspection {@code null} to trust a token until it expires */
+    /**
+     * @param introspection {@code null} to ask no introspection
+     * @param revocations   {@code null} to follow no revocation feed (then, without introspection,
+     *                      a token is trusted until it expires)
+     */
     public AccessTokenCheck(KeySource keys, String issuer, String audience, Duration skew, Clock clock,
-                            Introspection introspection) {
+                            Introspection introspection, RevocationFollower revocations) {
         this.keys = keys;
         this.claims = new ClaimsCheck(issuer, audience, skew, clock);
         this.introspection = introspection;
+        this.revocations = revocations;
     }
 
     public TokenPrincipal verify(String token, Set<String> requiredScopes) throws TokenRejectedException {
+        return verify(token, requiredScopes, null);
+    }
+
+    /**
+     * Verifies a token presented over a connection with {@code clientCertificate} (null: none). A
+     * token bound to a certificate ({@code cnf.x5t#S256}, RFC 8705 §3) counts only with that very
+     * certificate; an unbound one with any or none.
+     */
+    public TokenPrincipal verify(String token, Set<String> requiredScopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_TOKEN);
         }
@@ -92,11 +113,33 @@ public final class AccessTokenCheck {
         }
 
         TokenPrincipal principal = claims.check(payload, requiredScopes);
+        if (revocations != null) {
+            revocations.requireNotRevoked(stringClaim(payload, "jti"), stringClaim(payload, "fid"), principal.clientId());
+        }
+        if (payload.get("cnf") instanceof Map<?, ?> cnf && cnf.get("x5t#S256") instanceof String bound
+                && (clientCertificate == null || !MessageDigest.isEqual(bound.getBytes(StandardCharsets.US_ASCII),
+                        thumbprint(clientCertificate).getBytes(StandardCharsets.US_ASCII)))) {
+            throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH); // RFC 8705 §3
+        }
         if (introspection != null) {
             Object jti = payload.get("jti");
             introspection.requireActive(token, jti instanceof String id ? id : token);
         }
         return principal;
+    }
+
+    private static String stringClaim(Map<String, Object> payload, String name) {
+        return payload.get(name) instanceof String value ? value : null;
+    }
+
+    /** RFC 8705 §3.1: the base64url SHA-256 of the certificate's DER. */
+    static String thumbprint(X509Certificate certificate) throws TokenRejectedException {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH);
+        }
     }
 
     private SignatureCheck key(JwsHeader header) throws TokenRejectedException {

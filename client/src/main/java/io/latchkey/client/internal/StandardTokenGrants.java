@@ -21,6 +21,7 @@ public final class StandardTokenGrants implements TokenGrants {
     private final JsonHttp http;
     private final EndpointLocator endpoint;
     private final String basicAuthorization;
+    private final String clientId;
     private final String scope;
     private final String resource;
     private final Clock clock;
@@ -30,7 +31,9 @@ public final class StandardTokenGrants implements TokenGrants {
         this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
-        this.basicAuthorization = basic(clientId, clientSecret);
+        // Without a secret the client authenticates with its TLS certificate and names itself (RFC 8705 §2).
+        this.basicAuthorization = clientSecret == null ? null : basic(clientId, clientSecret);
+        this.clientId = clientId;
         this.scope = scope;
         this.clock = clock;
     }
@@ -59,11 +62,14 @@ public final class StandardTokenGrants implements TokenGrants {
     private TokenResponse post(Map<String, String> form)
             throws IOException, InterruptedException, TokenEndpointException {
         Instant requestedAt = clock.instant();
-        HttpRequest request = JsonHttp.request(endpoint.locate())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", basicAuthorization)
-                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form)))
-                .build();
+        HttpRequest.Builder builder = JsonHttp.request(endpoint.locate())
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        if (basicAuthorization != null) {
+            builder.header("Authorization", basicAuthorization);
+        } else {
+            form.put("client_id", clientId);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
         return TokenAnswers.read(http.send(request), Duration.ofSeconds(1), requestedAt);
     }
 

@@ -7,7 +7,9 @@ import java.time.Instant;
  * A registered client as stored: its secret only as a keyed hash. During a secret rotation's
  * grace period the previous secret's hash is kept with the instant it stops working.
  *
- * @param accessTokenTtl the longest its access tokens may live, or null for no cap of its own
+ * @param accessTokenTtl  the longest its access tokens may live, or null for no cap of its own
+ * @param secretExpiresAt when its current secret stops working (SPEC §10), or null for never
+ * @param limits          where it may authenticate from and how many tokens it may get
  */
 public record Client(
         ClientId id,
@@ -18,7 +20,21 @@ public record Client(
         String previousSecretHash,
         Instant previousSecretExpiresAt,
         Instant createdAt,
-        Duration accessTokenTtl) {
+        Duration accessTokenTtl,
+        Instant secretExpiresAt,
+        ClientLimits limits) {
+
+    public Client {
+        limits = limits == null ? ClientLimits.NONE : limits;
+    }
+
+    /** A client whose secret never expires, without limits. */
+    public Client(ClientId id, String partnerId, String name, Scopes scopes, String secretHash,
+                  String previousSecretHash, Instant previousSecretExpiresAt, Instant createdAt,
+                  Duration accessTokenTtl) {
+        this(id, partnerId, name, scopes, secretHash, previousSecretHash, previousSecretExpiresAt, createdAt,
+                accessTokenTtl, null, ClientLimits.NONE);
+    }
 
     /** A client without a lifetime cap of its own. */
     public Client(ClientId id, String partnerId, String name, Scopes scopes, String secretHash,
@@ -26,16 +42,35 @@ public record Client(
         this(id, partnerId, name, scopes, secretHash, previousSecretHash, previousSecretExpiresAt, createdAt, null);
     }
 
-    /** A copy with a new secret, the current one kept until {@code graceUntil} (or dropped). */
+    /** A copy with a new secret that never expires, the current one kept until {@code graceUntil}. */
     public Client withRotatedSecret(String newSecretHash, Instant graceUntil) {
+        return withRotatedSecret(newSecretHash, graceUntil, null);
+    }
+
+    /**
+     * A copy with a new secret that expires at {@code expiresAt} (null: never), the current one
+     * kept until {@code graceUntil} (or dropped).
+     */
+    public Client withRotatedSecret(String newSecretHash, Instant graceUntil, Instant expiresAt) {
         return new Client(id, partnerId, name, scopes, newSecretHash,
-                graceUntil == null ? null : secretHash, graceUntil, createdAt, accessTokenTtl);
+                graceUntil == null ? null : secretHash, graceUntil, createdAt, accessTokenTtl, expiresAt, limits);
+    }
+
+    /** Whether its current secret has stopped working at {@code now}: expiry is inclusive. */
+    public boolean secretExpired(Instant now) {
+        return secretExpiresAt != null && !now.isBefore(secretExpiresAt);
+    }
+
+    /** A copy with other limits. */
+    public Client withLimits(ClientLimits newLimits) {
+        return new Client(id, partnerId, name, scopes, secretHash, previousSecretHash, previousSecretExpiresAt,
+                createdAt, accessTokenTtl, secretExpiresAt, newLimits);
     }
 
     /** A copy with the fields of an update, each kept when null; {@code clearTtl} drops the cap. */
     public Client changed(String newName, Scopes newScopes, Duration newTtl, boolean clearTtl) {
         return new Client(id, partnerId, newName != null ? newName : name, newScopes != null ? newScopes : scopes,
                 secretHash, previousSecretHash, previousSecretExpiresAt, createdAt,
-                clearTtl ? null : newTtl != null ? newTtl : accessTokenTtl);
+                clearTtl ? null : newTtl != null ? newTtl : accessTokenTtl, secretExpiresAt, limits);
     }
 }

@@ -4,6 +4,7 @@ import io.latchkey.core.api.ApiAccess;
 import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.client.Client;
+import io.latchkey.core.usage.TokenUsage;
 
 /**
  * RFC 6749 §4.4: a client trades its credentials for an access token. As the integration model
@@ -12,10 +13,17 @@ import io.latchkey.core.client.Client;
 public final class ClientCredentialsGrant {
     private final TokenIssuer issuer;
     private final ApiRegistry apis;
+    private final TokenUsage usage;
 
     public ClientCredentialsGrant(TokenIssuer issuer, ApiRegistry apis) {
+        this(issuer, apis, TokenUsage.NONE);
+    }
+
+    /** @param usage counts the access tokens issued, and refuses a client past its {@code tokensPerHour} */
+    public ClientCredentialsGrant(TokenIssuer issuer, ApiRegistry apis, TokenUsage usage) {
         this.issuer = issuer;
         this.apis = apis;
+        this.usage = usage;
     }
 
     /**
@@ -24,7 +32,10 @@ public final class ClientCredentialsGrant {
      * @param requestedScope the {@code scope} parameter, or null for every scope the client has
      */
     public IssuedTokens grant(Client client, String requestedScope) {
-        return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope));
+        usage.admit(client);
+        IssuedTokens tokens = issuer.issueNewFamily(client, client.scopes().narrow(requestedScope));
+        usage.count(client);
+        return tokens;
     }
 
     /**
@@ -33,10 +44,22 @@ public final class ClientCredentialsGrant {
      * within the client's grant for that API, not its own scopes.
      */
     public IssuedTokens grant(Client client, String requestedScope, String resource) {
+        return grant(client, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #grant(Client, String, String)}, bound to {@code binding} when it is not null: the
+     * certificate the client authenticated with (RFC 8705 §3).
+     */
+    public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
         if (resource == null) {
-            return grant(client, requestedScope);
+            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, binding);
         }
         ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
-        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api());
+        usage.admit(client);
+        IssuedTokens tokens = issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(),
+                binding);
+        usage.count(client);
+        return tokens;
     }
 }

@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.token.Confirmation;
 import io.latchkey.core.token.TokenClaims;
 import io.latchkey.core.token.TokenIntrospection;
 import io.vertx.core.http.HttpServerRequest;
@@ -65,7 +66,15 @@ final class CheckEndpoint {
             return;
         }
         TokenClaims claims = verified.get();
-        // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) will be checked.
+        // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) is checked.
+        Confirmation binding = claims.confirmation();
+        if (binding != null && binding.certificateBound()
+                && !ClientCertificates.forwardedMatches(ctx, binding.x5tS256())) {
+            // RFC 8705 §3: a certificate-bound token counts only with its certificate, forwarded by
+            // the gateway in LATCHKEY_TLS_CLIENT_CERT_HEADER.
+            refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
+            return;
+        }
         // Revocations and the client: in memory on the event loop, unless the revocation list is
         // stale or the client not cached, which read the store on a worker.
         operations.compute(ctx, tokens.answersInMemory(claims), () -> tokens.isActive(claims),

@@ -51,6 +51,9 @@ final class IntrospectionEndpoint {
         body.put("jti", claims.jti());
         body.put("token_type", claims.kind() == TokenKind.ACCESS ? "Bearer" : "refresh_token");
         body.put("partner_id", claims.partnerId());
+        if (claims.confirmation() != null) {
+            body.put("cnf", claims.confirmation().asClaim()); // RFC 8705 §3.2
+        }
         return body;
     }
 }

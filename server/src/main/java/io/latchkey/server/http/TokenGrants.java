@@ -7,7 +7,7 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.token.IssuedTokens;
 import io.latchkey.server.Services;
 import io.latchkey.server.metrics.LatchkeyMetrics;
-import io.micrometer.core.instrument.Counter;
+import io.latchkey.server.metrics.TokensIssued;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Function;
@@ -24,8 +24,8 @@ final class TokenGrants {
     private final Services services;
     private final Operations operations;
     private final Function<IssuedTokens, Reply> answer;
-    private final Counter clientCredentialsIssued;
-    private final Counter refreshIssued;
+    private final TokensIssued clientCredentialsIssued;
+    private final TokensIssued refreshIssued;
 
     TokenGrants(Services services, Operations operations, LatchkeyMetrics metrics, String endpoint,
                 Function<IssuedTokens, Reply> answer) {
@@ -58,8 +58,10 @@ final class TokenGrants {
     void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope, String resource) {
         operations.run(ctx, attempt.inMemory(), () -> {
             Caller.ClientCaller client = (Caller.ClientCaller) attempt.caller();
-            Reply reply = answer.apply(services.clientCredentials().grant(client.client(), scope, resource));
-            clientCredentialsIssued.increment();
+            IssuedTokens issued = services.clientCredentials().grant(client.client(), scope, resource,
+                    client.boundTo());
+            Reply reply = answer.apply(issued);
+            clientCredentialsIssued.count(issued.api());
             RequestObserver.authenticated(ctx, client.client().id().value());
             return reply;
         });
@@ -69,9 +71,10 @@ final class TokenGrants {
     void refresh(RoutingContext ctx, CallerAuthentication.Attempt attempt, String refreshToken, String scope,
                  String resource) {
         operations.onWorker(ctx, () -> {
-            Reply reply = answer.apply(services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope,
-                    resource));
-            refreshIssued.increment();
+            IssuedTokens issued = services.refreshTokens().refresh(refreshToken, FrontDoor.actor(attempt), scope,
+                    resource, attempt.caller() instanceof Caller.ClientCaller client ? client.boundTo() : null);
+            Reply reply = answer.apply(issued);
+            refreshIssued.count(issued.api());
             if (attempt.caller() instanceof Caller.ClientCaller client) {
                 RequestObserver.authenticated(ctx, client.client().id().value());
             }

@@ -54,11 +54,52 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aClientCaThatHoldsNoCertificateIsOneProblem() throws Exception {
+        Path ca = Files.writeString(dataDir.resolve("client-ca.pem"), "not a certificate");
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(),
+                "--trusted-proxies", "10.0.0.1", "--tls-client-cert-header", "X-SSL-Client-Cert",
+                "--tls-client-ca", ca.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().lines()).singleElement().asString().contains("LATCHKEY_TLS_CLIENT_CA");
+        assertThat(result.out()).contains("tlsClientCertHeader = X-SSL-Client-Cert");
+    }
+
+    @Test
+    void askingForClientCertificatesWithoutTlsIsOneLineAndExitsOne() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--tls-client-auth", "want");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("LATCHKEY_TLS_CLIENT_AUTH=want").contains("LATCHKEY_TLS_CERT");
+    }
+
+    @Test
+    void aClientAuthModeOtherThanNoneOrWantIsRefused() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--tls-client-auth", "need");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("none or want");
+    }
+
+    @Test
     void anInvalidSettingIsOneLineAndExitsOne() {
         Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
                 "proxy.internal");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("not an IP address or CIDR range");
+    }
+
+    @Test
+    void theSecretSettingsAreShownAndCheckedAndAWarningAsLongAsTheLifetimeIsNoted() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+                "--secret-ttl", "P7D", "--secret-expiry-warning", "P14D");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("secretTtl = PT168H", "secretExpiryWarning = PT336H",
+                "every new secret is warned of");
+        Cli.Result invalid = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--secret-ttl", "PT0S");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("LATCHKEY_SECRET_TTL");
     }
 }
