@@ -118,7 +118,8 @@ public final class CallerAuthentication {
                 return true;
             }
             try {
-                caller = method().authenticateInMemory(credential);
+                Caller checked = method().authenticateInMemory(credential);
+                caller = checked == null ? null : allowed(checked);
             } catch (LatchkeyException refused) {
                 failure = refused;
                 return true;
@@ -136,14 +137,18 @@ public final class CallerAuthentication {
                 throw failure;
             }
             if (caller == null) {
-                Caller checked = credential instanceof Credential.None ? new Caller.Anonymous()
-                        : method().authenticate(credential);
-                if (checked instanceof Caller.ClientCaller client) {
-                    requireAllowedSource(client);
-                }
-                caller = checked;
+                caller = allowed(credential instanceof Credential.None ? new Caller.Anonymous()
+                        : method().authenticate(credential));
             }
             return caller;
+        }
+
+        /** {@code checked}, if it may authenticate from this attempt's source. */
+        private Caller allowed(Caller checked) {
+            if (checked instanceof Caller.ClientCaller client) {
+                requireAllowedSource(client);
+            }
+            return checked;
         }
 
         /**

@@ -4,6 +4,7 @@ import io.latchkey.core.api.ApiAccess;
 import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.client.Client;
+import io.latchkey.core.client.Scopes;
 import io.latchkey.core.usage.TokenUsage;
 
 /**
@@ -52,13 +53,10 @@ public final class ClientCredentialsGrant {
      * certificate the client authenticated with (RFC 8705 §3).
      */
     public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
-        if (resource == null) {
-            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, binding);
-        }
-        ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
+        ApiAccess access = resource == null ? null : apis.access(client.id(), ResourceIdentifier.requested(resource));
+        Scopes scopes = (access == null ? client.scopes() : access.scopes()).narrow(requestedScope);
         usage.admit(client);
-        IssuedTokens tokens = issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(),
-                binding);
+        IssuedTokens tokens = issuer.issueNewFamily(client, scopes, access == null ? null : access.api(), binding);
         usage.count(client);
         return tokens;
     }
