@@ -8,6 +8,7 @@
 #   bench/jfr-top.sh /tmp/prof/token_basic-c64-r1.jfr vert.x-eventloop  # where the time goes
 #   bench/run.sh --postgres              # on a PostgreSQL the script starts, + its pgbench insert rate
 #   bench/run.sh --seed-clients 1000000 --seed-refresh 5000000   # on a large store (bench/large-store.sh)
+#   bench/run.sh --only token_basic,token_traced   # the cost of OpenTelemetry tracing (issue 20: ≤ 5 %)
 #
 # It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
 # missing or older than a source, starts Latchkey on a fresh temporary data dir (embedded SQLite,
@@ -18,6 +19,9 @@
 # (bench/wrk/*.lua) after a warm-up; the nginx scenario starts Debian's nginx (installed if needed)
 # in front of Latchkey and of a static responder. It prints one table and writes it to
 # bench/results/latest.md.
+# token_traced is token_basic on the same store restarted with tracing on (OTEL_* variables, every
+# request sampled), exporting OTLP/HTTP to bench/otlp-sink/OtlpSink.java, which discards it; no
+# other row is traced (OTEL_* variables of the caller's environment are dropped).
 # Everything listens on 127.0.0.1 only; every process it starts is stopped on exit.
 set -euo pipefail
 
@@ -27,7 +31,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_traced"
 
 usage() {
   cat <<EOF
@@ -121,6 +125,11 @@ scenarios=""
 for s in ${only:-$ALL_SCENARIOS}; do
   case " $ALL_SCENARIOS " in *" $s "*) scenarios="$scenarios $s" ;;
     *) echo "bench: unknown scenario '$s' (known: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
+done
+
+# Only token_traced is traced, by the variables it sets itself.
+for variable in $(compgen -e); do
+  case "$variable" in OTEL_*) unset "$variable" ;; esac
 done
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -341,6 +350,7 @@ latchkey_pid=""
 ceiling_pid=""
 wrk_pid=""
 nginx_pid=""
+sink_pid=""
 
 stop_process() {
   local pid="$1"
@@ -359,6 +369,7 @@ cleanup() {
   stop_process "$nginx_pid"
   stop_process "$latchkey_pid"
   stop_process "$ceiling_pid"
+  stop_process "$sink_pid"
   stop_postgres
   if [ "$keep" = 1 ] || [ "$status" != 0 ]; then
     log "data dir and logs kept in $work${pg_dir:+ and $pg_dir}"
@@ -419,6 +430,7 @@ peak_rss_mb() {
   awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
 }
 
+tracing_env="" # OTEL_* variables for the next start_latchkey: only token_traced's
 admin_key="lk_bench-throwaway-admin-key-$(date +%s)"
 latchkey_port="$(free_port)"
 latchkey_url="http://127.0.0.1:$latchkey_port"
@@ -438,7 +450,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" LATCHKEY_SIGNING_ALG="${signing_alg:-HS256}" \
-    "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    env $tracing_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
@@ -804,7 +816,7 @@ for rep in $(seq 1 "$repeat"); do
     for scenario in $scenarios; do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
-        token_es256|token_eddsa) ;; # on a server of their own, below
+        token_es256|token_eddsa|token_traced) ;; # on a server of their own, below
         nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
@@ -818,11 +830,42 @@ nginx_pid=""
 stop_process "$latchkey_pid"
 latchkey_pid=""
 
+# The OTLP receiver of token_traced (bench/otlp-sink/OtlpSink.java): started, then its exporter's
+# variables set for the next start. Every request is sampled (the SDK's default sampler with no
+# incoming traceparent) and sent in batches as the SDK's defaults make them (OTEL_BSP_*).
+start_sink() {
+  local port
+  port="$(free_port)"
+  "$java" "$bench/otlp-sink/OtlpSink.java" "$port" >"$work/otlp-sink.log" 2>&1 &
+  sink_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q '^otlp-sink listening' "$work/otlp-sink.log" 2>/dev/null && break
+    kill -0 "$sink_pid" 2>/dev/null || { cat "$work/otlp-sink.log" >&2; die "the OTLP sink did not start"; }
+    sleep 0.1
+  done
+  grep -q '^otlp-sink listening' "$work/otlp-sink.log" || die "the OTLP sink did not start within 30 s"
+  tracing_env="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:$port/v1/traces OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=latchkey-bench"
+}
+stop_sink() {
+  tracing_env=""
+  stop_process "$sink_pid"
+  sink_pid=""
+  sink_note="$(sed -n 's/^otlp-sink: //p' "$work/otlp-sink.log")"
+  log "OTLP sink received ${sink_note:-nothing}"
+}
+sink_note=""
+
 # client_credentials with asymmetric access-token signatures: Latchkey restarted on the same store
 # with LATCHKEY_SIGNING_ALG (it adds a key of that algorithm and signs with it), driven by the
-# first scenario's script. Measured after the peak RSS above, which stays the HS256 server's.
+# first scenario's script; and token_traced: the same, HS256, with tracing on. Measured after the
+# peak RSS above, which stays the untraced HS256 server's.
 for scenario in $scenarios; do
-  case "$scenario" in token_es256) signing_alg=ES256 ;; token_eddsa) signing_alg=EdDSA ;; *) continue ;; esac
+  case "$scenario" in
+    token_es256) signing_alg=ES256 ;;
+    token_eddsa) signing_alg=EdDSA ;;
+    token_traced) signing_alg=HS256; start_sink ;;
+    *) continue ;;
+  esac
   start_latchkey "$work/data" "$work/latchkey-$signing_alg.log"
   log "Latchkey signing with $signing_alg ready, pid $latchkey_pid"
   for rep in $(seq 1 "$repeat"); do
@@ -837,6 +880,7 @@ for scenario in $scenarios; do
   stop_process "$latchkey_pid"
   latchkey_pid=""
   signing_alg=""
+  [ "$scenario" != token_traced ] || stop_sink
 done
 
 ceiling_rss_mb="$(peak_rss_mb "$ceiling_pid")"
@@ -886,6 +930,7 @@ label() {
     admin_create) echo "create client, POST /admin/clients" ;;
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
+    token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
     pg_insert) echo "PostgreSQL alone: durable single-row INSERT, pgbench (tx/s)" ;;
   esac
@@ -990,6 +1035,19 @@ check_quota_cost() {
       printf "| client_credentials with tokensPerHour within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
+# Issue 20: tracing on costs client_credentials at most 5 %. The traced row runs on a server
+# restarted later in the run, so the two are compared by their ratios to the ceiling measured just
+# before each (the same load), not by req/s taken minutes apart.
+check_tracing_cost() {
+  local plain traced
+  plain="$(row token_basic "$target_conns")"
+  traced="$(row token_traced "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$traced" ]; then echo "| client_credentials traced within 5 % of untraced | not measured | — |"; return; fi
+  printf '%s\t%s\t%s\t%s\n' "$(echo "$traced" | cut -f9)" "$(echo "$plain" | cut -f9)" \
+      "$(echo "$traced" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials traced within 5 %% of untraced (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -1004,6 +1062,7 @@ targets="$work/targets.md"
   check_nginx
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
+  check_tracing_cost
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
   else
@@ -1033,6 +1092,7 @@ report="$work/report.md"
   echo "- load: the 1-minute load average when the measurements started, lowest–highest (wrk, the servers and anything else running share the CPUs)"
   echo "- $(store_description)"
   [ -z "$seed_note" ] || echo "- large store: $seed_note; started and ready on it in $seeded_ready_ms ms ($seeded_cpu_ms ms of CPU)"
+  [ -z "$sink_note" ] || echo "- traced row: every request sampled, exported over OTLP/HTTP (the SDK's default batching) to bench/otlp-sink/OtlpSink.java on this machine, which received $sink_note"
   echo
   cat "$table"
   echo

@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -18,6 +17,7 @@ import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.key.SigningAlgorithm;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,7 +150,7 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
             return new ECDSAVerifier(ec);
         }
         if (key instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
-            return new Ed25519Verifier(okp);
+            return SigningAlgorithm.ed25519Verifier(okp); // BouncyCastle: Nimbus' Ed25519Verifier needs Tink
         }
         return null;
     }

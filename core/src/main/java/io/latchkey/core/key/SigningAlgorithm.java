@@ -76,6 +76,14 @@ public enum SigningAlgorithm {
         };
     }
 
+    /**
+     * A verifier of someone's Ed25519 key (a client's assertion): BouncyCastle's, as for the
+     * server's own keys; Nimbus' {@code Ed25519Verifier} needs Tink, which the server does not ship.
+     */
+    public static JWSVerifier ed25519Verifier(OctetKeyPair publicKey) throws JOSEException {
+        return new Ed25519Jws(publicKey.toPublicJWK());
+    }
+
     JWSVerifier verifier(JWK jwk) throws JOSEException {
         return switch (this) {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());

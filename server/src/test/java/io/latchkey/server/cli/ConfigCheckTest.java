@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code latchkey serve --check}: every problem a start would hit, one line each, and nothing started or written. */
+/**
+ * {@code latchkey serve --check}: every problem a start would hit, one line each, and nothing started or
+ * written; the exit codes are those of the command run as a process of its own.
+ */
 @Tag("sqlite-only")
 class ConfigCheckTest {
     private static final String ADMIN_KEY = "lk_config-check-admin-key-0123456789abcdef";
@@ -19,7 +22,7 @@ class ConfigCheckTest {
 
     @Test
     void aGoodConfigurationPrintsItselfWithSecretsMaskedAndExitsZeroWritingNothing() {
-        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+        Cli.Result result = Cli.process("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
                 "--admin-api-key", ADMIN_KEY, "--port", "9123");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -83,7 +86,7 @@ class ConfigCheckTest {
 
     @Test
     void anInvalidSettingIsOneLineAndExitsOne() {
-        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
+        Cli.Result result = Cli.process("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
                 "proxy.internal");
 
         assertThat(result.exitCode()).isEqualTo(1);
