@@ -53,9 +53,18 @@ public final class ClientRegistry {
 
     /** Registers a client with a fresh 256-bit secret. */
     public NewClient create(String partnerId, String name, Scopes scopes, Actor by) {
+        return create(partnerId, name, scopes, false, by);
+    }
+
+    /**
+     * Registers a client with a fresh 256-bit secret, which with {@code dpopBoundAccessTokens}
+     * gets tokens only with a DPoP proof (RFC 9449 §5.2).
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, boolean dpopBoundAccessTokens, Actor by) {
         String secret = generator.secret();
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
-                hasher.hash(secret), null, null, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                hasher.hash(secret), null, null, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                null, dpopBoundAccessTokens);
         store.insert(client);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
         return new NewClient(client, secret);
@@ -67,9 +76,15 @@ public final class ClientRegistry {
      * ever saw, so a secret never authenticates it, and {@link #rotateSecret} refuses it.
      */
     public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, Actor by) {
+        return create(partnerId, name, scopes, keys, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys,
+                            boolean dpopBoundAccessTokens, Actor by) {
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(generator.secret()), null, null,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, dpopBoundAccessTokens);
         store.insert(client, keys);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
         return new NewClient(client, null, keys);

@@ -4,6 +4,7 @@ import io.latchkey.core.api.ApiAccess;
 import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.client.Client;
+import io.latchkey.core.error.LatchkeyException;
 
 /**
  * RFC 6749 §4.4: a client trades its credentials for an access token. As the integration model
@@ -33,10 +34,27 @@ public final class ClientCredentialsGrant {
      * within the client's grant for that API, not its own scopes.
      */
     public IssuedTokens grant(Client client, String requestedScope, String resource) {
+        return grant(client, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #grant(Client, String, String)}, both tokens bound to {@code binding} when it is
+     * not null: the key of the request's DPoP proof (RFC 9449 §5). A client registered with
+     * {@code dpopBoundAccessTokens} gets nothing without one (RFC 9449 §5.2).
+     */
+    public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
+        requireDpopWhereRegistered(client, binding);
         if (resource == null) {
-            return grant(client, requestedScope);
+            return issuer.issueNewFamily(client, client.scopes().narrow(requestedScope), null, binding);
         }
         ApiAccess access = apis.access(client.id(), ResourceIdentifier.requested(resource));
-        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api());
+        return issuer.issueNewFamily(client, access.scopes().narrow(requestedScope), access.api(), binding);
+    }
+
+    /** RFC 9449 §5.2 {@code dpop_bound_access_tokens}: such a client's token requests carry a proof. */
+    static void requireDpopWhereRegistered(Client client, Confirmation binding) {
+        if (client.dpopBoundAccessTokens() && (binding == null || !binding.dpopBound())) {
+            throw LatchkeyException.invalidDpopProof("This client gets tokens only with a DPoP proof.");
+        }
     }
 }

@@ -58,6 +58,17 @@ public final class RefreshTokenRotation {
      * issued for an API stays with it (its audience names it after the issuer).
      */
     public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource) {
+        return refresh(refreshToken, by, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #refresh(String, Actor, String, String)}, with the key of the request's DPoP proof
+     * ({@code proofKey}, null without one). RFC 9449 §5: a refresh token of a DPoP grant is bound to
+     * its key, so it is refused, before it is consumed, without a proof by that very key; the new
+     * access token is bound to the proof's key, the new refresh token keeps its family's binding.
+     */
+    public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource,
+                                Confirmation proofKey) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (by.caller() instanceof Caller.ClientCaller authenticated
@@ -67,6 +78,13 @@ public final class RefreshTokenRotation {
         }
         Client client = clients.find(new ClientId(claims.clientId()))
                 .orElseThrow(() -> LatchkeyException.invalidGrant("The client of this refresh token no longer exists."));
+        String proofJkt = proofKey == null ? null : proofKey.jkt();
+        if (claims.jkt() != null && !claims.jkt().equals(proofJkt)) {
+            throw LatchkeyException.invalidDpopProof(proofJkt == null
+                    ? "This refresh token is DPoP-bound: send a DPoP proof signed with its key."
+                    : "The DPoP proof is not signed with the key this refresh token is bound to.");
+        }
+        ClientCredentialsGrant.requireDpopWhereRegistered(client, proofKey);
         if (revocations.isFamilyRevoked(claims.familyId())) {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
@@ -106,7 +124,8 @@ public final class RefreshTokenRotation {
                         "The refresh token was already used; every token of its family is now revoked.");
             }
         }
-        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api());
+        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api(),
+                proofKey, claims.confirmation());
     }
 
     /** The scopes of {@code scope} that {@code granted} still has: a grant may have narrowed since. */

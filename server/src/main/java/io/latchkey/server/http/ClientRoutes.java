@@ -44,10 +44,11 @@ final class ClientRoutes {
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
         ClientJwks keys = keysOf(fields);
+        boolean dpopBound = fields.optionalBoolean("dpopBoundAccessTokens");
         operations.onWorker(ctx, () -> {
             NewClient created = keys == null
-                    ? services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx))
-                    : services.clients().create(partnerId, name, granted, keys, AdminRequests.actor(ctx));
+                    ? services.clients().create(partnerId, name, granted, dpopBound, AdminRequests.actor(ctx))
+                    : services.clients().create(partnerId, name, granted, keys, dpopBound, AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
     }

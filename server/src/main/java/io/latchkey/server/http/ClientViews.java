@@ -35,6 +35,7 @@ final class ClientViews {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }
         view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
+        view.put("dpopBoundAccessTokens", client.dpopBoundAccessTokens()); // RFC 9449 §5.2
         if (keys != null) {
             view.put("jwks", keys.jsonObject());
         }

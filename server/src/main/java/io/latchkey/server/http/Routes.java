@@ -53,7 +53,7 @@ public final class Routes {
         oauthStyle.post("/oauth2/introspect", new IntrospectionEndpoint(services, operations)::handle);
         oauthStyle.post("/oauth2/revoke", new RevocationEndpoint(services, operations)::handle);
         // SPEC §8: for gateways; any method, any path below it, no body, no store for a cached client.
-        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations)::handle);
+        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations, services.dpop())::handle);
         MetadataEndpoints metadata = new MetadataEndpoints(services);
         oauthStyle.get("/.well-known/oauth-authorization-server", metadata::metadata);
         oauthStyle.get("/oauth2/jwks", metadata::jwks);

@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
-            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms";
+            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms, dpop_bound_access_tokens";
 
     private final Database database;
 
@@ -65,7 +65,7 @@ public final class JdbcClientStore implements ClientStore {
 
     private static int insert(Connection connection, Client client) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());
@@ -75,6 +75,7 @@ public final class JdbcClientStore implements ClientStore {
             Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
             Rows.setInstant(insert, 8, client.createdAt());
             setTtl(insert, 9, client.accessTokenTtl());
+            insert.setInt(10, client.dpopBoundAccessTokens() ? 1 : 0);
             return insert.executeUpdate();
         }
     }
@@ -200,7 +201,8 @@ public final class JdbcClientStore implements ClientStore {
                 rows.getString("previous_secret_hash"),
                 Rows.instant(rows, "previous_secret_expires_at"),
                 Rows.instant(rows, "created_at"),
-                ttl(rows, "access_token_ttl_ms"));
+                ttl(rows, "access_token_ttl_ms"),
+                rows.getInt("dpop_bound_access_tokens") != 0);
     }
 
     /** A lifetime as whole milliseconds, or SQL NULL. */

@@ -38,7 +38,8 @@ final class Migrations {
             "V4__change_log_sequence.sql",
             "V5__api_key_roles.sql",
             "V6__apis.sql",
-            "V7__client_keys.sql");
+            "V7__client_keys.sql",
+            "V10__dpop_bound_clients.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
