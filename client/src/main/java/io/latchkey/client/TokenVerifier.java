@@ -2,6 +2,7 @@ package io.latchkey.client;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import io.latchkey.client.internal.AccessTokenCheck;
+import io.latchkey.client.internal.DpopProofCheck;
 import io.latchkey.client.internal.Introspection;
 import io.latchkey.client.internal.JsonHttp;
 import io.latchkey.client.internal.KeySource;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -35,15 +37,18 @@ import java.util.Set;
  */
 public final class TokenVerifier {
     private static final String BEARER = "Bearer ";
+    private static final String DPOP = "DPoP ";
 
     private final AccessTokenCheck check;
     private final Set<String> requiredScopes;
     private final String issuer;
+    private final DpopProofCheck proofs;
 
-    private TokenVerifier(AccessTokenCheck check, Set<String> requiredScopes, String issuer) {
+    private TokenVerifier(AccessTokenCheck check, Set<String> requiredScopes, String issuer, DpopProofCheck proofs) {
         this.check = check;
         this.requiredScopes = requiredScopes;
         this.issuer = issuer;
+        this.proofs = proofs;
     }
 
     /**
@@ -55,7 +60,11 @@ public final class TokenVerifier {
         return new Builder(serverUrl);
     }
 
-    /** The principal of a valid access token carrying the configured scopes. */
+    /**
+     * The principal of a valid bearer access token carrying the configured scopes. A DPoP-bound
+     * token is refused here ({@link TokenRejectedException.Reason#DPOP_BOUND}, RFC 9449 §7.1):
+     * its proof is checked by {@link #verifyDpop} or {@link #verifyRequest}.
+     */
     public TokenPrincipal verify(String accessToken) throws TokenRejectedException {
         return check.verify(accessToken, requiredScopes);
     }
@@ -77,6 +86,62 @@ public final class TokenVerifier {
      */
     public TokenPrincipal verifyAuthorization(String authorizationHeader) throws TokenRejectedException {
         return verify(bearerToken(authorizationHeader));
+    }
+
+    /**
+     * The principal of a DPoP-bound access token presented with {@code proof} (RFC 9449 §7.1) on a
+     * request of {@code method} to {@code uri} (the URI the client called, as it sees it): the
+     * token as {@link #verify(String)} checks it, and a proof of this very request, carrying the
+     * token's hash, signed by the key the token is bound to ({@code cnf.jkt}), fresh and not
+     * seen before by this verifier. A token that is not DPoP-bound is refused here.
+     */
+    public TokenPrincipal verifyDpop(String accessToken, String proof, String method, URI uri)
+            throws TokenRejectedException {
+        return verifyDpop(accessToken, proof, method, uri, List.of());
+    }
+
+    private TokenPrincipal verifyDpop(String accessToken, String proof, String method, URI uri,
+                                      Collection<String> scopes) throws TokenRejectedException {
+        AccessTokenCheck.Checked checked = check.check(accessToken, withConfigured(scopes));
+        if (checked.jkt() == null) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED); // a bearer token in DPoP's clothes
+        }
+        proofs.verify(proof, method, uri == null ? null : uri.toString(), accessToken, checked.jkt());
+        return checked.principal();
+    }
+
+    /**
+     * Verifies a request's credentials whichever scheme it uses: {@code Authorization: Bearer}
+     * for a bearer token (a DPoP-bound one refused), or {@code Authorization: DPoP} with exactly
+     * one {@code DPoP} proof header ({@code dpopHeaders}, all its values), as {@link #verifyDpop}.
+     */
+    public TokenPrincipal verifyRequest(String authorization, List<String> dpopHeaders, String method, URI uri,
+                                        Collection<String> scopes) throws TokenRejectedException {
+        if (isDpopScheme(authorization)) {
+            String token = authorization.substring(DPOP.length()).trim();
+            if (token.isEmpty()) {
+                throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);
+            }
+            if (dpopHeaders == null || dpopHeaders.size() != 1) {
+                throw new TokenRejectedException(TokenRejectedException.Reason.INVALID_DPOP_PROOF);
+            }
+            return verifyDpop(token, dpopHeaders.get(0), method, uri, scopes);
+        }
+        return verify(bearerToken(authorization), scopes);
+    }
+
+    /** Whether an {@code Authorization} value uses the DPoP scheme (RFC 9449 §7.1; schemes are case-insensitive). */
+    static boolean isDpopScheme(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, DPOP, 0, DPOP.length());
+    }
+
+    private Set<String> withConfigured(Collection<String> scopes) {
+        if (scopes.isEmpty()) {
+            return requiredScopes;
+        }
+        HashSet<String> all = new HashSet<>(requiredScopes);
+        all.addAll(scopes);
+        return Set.copyOf(all);
     }
 
     static String bearerToken(String authorization) throws TokenRejectedException {
@@ -242,7 +307,7 @@ public final class TokenVerifier {
             }
             AccessTokenCheck check = new AccessTokenCheck(keys, expectedIssuer,
                     audience != null ? audience : expectedIssuer, clockSkew, clock, introspection);
-            return new TokenVerifier(check, requiredScopes, expectedIssuer);
+            return new TokenVerifier(check, requiredScopes, expectedIssuer, new DpopProofCheck(clock, clockSkew));
         }
 
         private static String stripSlash(String url) {

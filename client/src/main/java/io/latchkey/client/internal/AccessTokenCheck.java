@@ -45,7 +45,21 @@ public final class AccessTokenCheck {
         this.introspection = introspection;
     }
 
+    /** A token that verified, and the DPoP key it is bound to ({@code cnf.jkt}, RFC 9449 §6.1) or null. */
+    public record Checked(TokenPrincipal principal, String jkt) {
+    }
+
+    /** Verifies a bearer token: one bound to a DPoP key is refused (RFC 9449 §7.1). */
     public TokenPrincipal verify(String token, Set<String> requiredScopes) throws TokenRejectedException {
+        Checked checked = check(token, requiredScopes);
+        if (checked.jkt() != null) {
+            throw new TokenRejectedException(Reason.DPOP_BOUND);
+        }
+        return checked.principal();
+    }
+
+    /** Verifies a token, bound or not, and says what it is bound to. */
+    public Checked check(String token, Set<String> requiredScopes) throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_TOKEN);
         }
@@ -92,11 +106,20 @@ public final class AccessTokenCheck {
         }
 
         TokenPrincipal principal = claims.check(payload, requiredScopes);
+        String jkt = null;
+        Object cnf = payload.get("cnf");
+        if (cnf != null) {
+            if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.get("jkt") != null
+                    && !(confirmation.get("jkt") instanceof String)) {
+                throw new TokenRejectedException(Reason.MALFORMED);
+            }
+            jkt = (String) confirmation.get("jkt");
+        }
         if (introspection != null) {
             Object jti = payload.get("jti");
             introspection.requireActive(token, jti instanceof String id ? id : token);
         }
-        return principal;
+        return new Checked(principal, jkt);
     }
 
     private SignatureCheck key(JwsHeader header) throws TokenRejectedException {
