@@ -76,6 +76,14 @@ public enum SigningAlgorithm {
         };
     }
 
+    /**
+     * A verifier of EdDSA signatures by someone else's Ed25519 public key, such as a DPoP proof's
+     * {@code jwk}: the same BouncyCastle verification as this server's own EdDSA tokens get.
+     */
+    public static JWSVerifier ed25519Verifier(OctetKeyPair publicKey) throws JOSEException {
+        return new Ed25519Jws(publicKey.toPublicJWK());
+    }
+
     JWSVerifier verifier(JWK jwk) throws JOSEException {
         return switch (this) {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());
