@@ -31,7 +31,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_traced"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_traced"
 
 usage() {
   cat <<EOF
@@ -809,6 +809,32 @@ measure_refresh() {
   done
 }
 
+# client_credentials with a DPoP proof (RFC 9449): a proof's jti is accepted once, so every
+# request presents its own from a pool written just before the run (wrk/DpopProofPool.java, one
+# key, iat 55 s ahead so the pool stays acceptable for about two minutes). The measurement's pool
+# is sized from twice the rate the warm-up reached; a pool that ran dry shows as errors.
+measure_dpop() {
+  local rep="$1" conns="$2" scenario="$3" alg pool="$work/dpop-pool" rate size
+  case "$scenario" in token_dpop_es256) alg=ES256 ;; *) alg=EdDSA ;; esac
+  dpop_pool() {
+    "$java" "$bench/wrk/DpopProofPool.java" "$alg" "http://localhost:$latchkey_port/oauth2/token" "$1" "$pool" \
+      || die "writing DPoP proofs failed"
+  }
+  rate=0
+  if [ "$warmup" -gt 0 ]; then
+    size=$(( warmup * 4000 + conns * 4 ))
+    dpop_pool "$size"
+    BENCH_POOL="$pool" run_wrk token_dpop.lua "$latchkey_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-$scenario.warmup.out"
+    rate=$(( $(refresh_rate) * 2 ))
+  fi
+  [ "$rate" -gt 0 ] || rate=4000
+  size=$(( rate * duration + conns * 4 ))
+  [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
+  measure_ceiling "$rep" "$conns"
+  dpop_pool "$size"
+  BENCH_POOL="$pool" measure_only "$rep" "$conns" "$scenario" token_dpop.lua "$latchkey_url" "$ceiling_rps"
+}
+
 for rep in $(seq 1 "$repeat"); do
   for conns in $connections; do
     log "repeat $rep/$repeat, $conns connections (load $(load1))"
@@ -816,6 +842,7 @@ for rep in $(seq 1 "$repeat"); do
     for scenario in $scenarios; do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
+        token_dpop_es256|token_dpop_eddsa) measure_dpop "$rep" "$conns" "$scenario" ;;
         token_es256|token_eddsa|token_traced) ;; # on a server of their own, below
         nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
@@ -931,6 +958,8 @@ label() {
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
     token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
+    token_dpop_es256) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof ES256" ;;
+    token_dpop_eddsa) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof EdDSA" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
     pg_insert) echo "PostgreSQL alone: durable single-row INSERT, pgbench (tx/s)" ;;
   esac
@@ -1062,6 +1091,8 @@ targets="$work/targets.md"
   check_nginx
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
+  check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
+  check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
   check_tracing_cost
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * A servlet filter that lets through only requests with a valid Latchkey access token
- * ({@code Authorization: Bearer …}, RFC 6750 §2.1) and answers the rest as RFC 6750 §3 says:
+ * ({@code Authorization: Bearer …}, RFC 6750 §2.1, or a DPoP-bound one as {@code Authorization:
+ * DPoP …} with its {@code DPoP} proof, RFC 9449 §7.1; a bound token as Bearer is refused) and answers the rest as RFC 6750 §3 says:
  * 401 with {@code WWW-Authenticate: Bearer realm="…"} and no error when no token was sent, 401
  * {@code error="invalid_token"} for a bad one, 403 {@code error="insufficient_scope"} for a
  * missing scope. A token bound to a client certificate (RFC 8705 §3) passes only over a connection
@@ -52,8 +53,13 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         TokenPrincipal principal;
         try {
-            principal = verifier.verify(TokenVerifier.bearerToken(http.getHeader("Authorization")), requiredScopes,
-                    clientCertificate(http));
+            String authorization = http.getHeader("Authorization");
+            // The DPoP scheme's headers and the request's URI are read only for a DPoP request.
+            principal = TokenVerifier.isDpopScheme(authorization)
+                    ? verifier.verifyRequest(authorization, java.util.Collections.list(http.getHeaders("DPoP")),
+                            http.getMethod(), requestUri(http), requiredScopes, clientCertificate(http))
+                    : verifier.verify(TokenVerifier.bearerToken(authorization), requiredScopes,
+                            clientCertificate(http));
         } catch (TokenRejectedException e) {
             refuse((HttpServletResponse) response, e);
             return;
@@ -72,6 +78,18 @@ public final class BearerTokenFilter implements Filter {
         Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
         return chain instanceof java.security.cert.X509Certificate[] certificates && certificates.length > 0
                 ? certificates[0] : null;
+    }
+
+    /**
+     * The URI the client called, for a DPoP proof's {@code htu} (RFC 9449 §4.3): the container's
+     * view of it, so a server behind a proxy must have its container honour the forwarded headers.
+     */
+    private static java.net.URI requestUri(HttpServletRequest http) {
+        try {
+            return java.net.URI.create(http.getRequestURL().toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void refuse(HttpServletResponse response, TokenRejectedException rejection) throws IOException {

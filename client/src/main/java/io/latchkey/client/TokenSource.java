@@ -1,5 +1,6 @@
 package io.latchkey.client;
 
+import io.latchkey.client.internal.DpopSigner;
 import io.latchkey.client.internal.EndpointLocator;
 import io.latchkey.client.internal.JsonHttp;
 import io.latchkey.client.internal.PipelineTokenGrants;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,11 +38,13 @@ public final class TokenSource {
     private final TokenCache cache;
     private final String clientId;
     private final URI server;
+    private final DpopSigner dpop;
 
-    private TokenSource(TokenCache cache, String clientId, URI server) {
+    private TokenSource(TokenCache cache, String clientId, URI server, DpopSigner dpop) {
         this.cache = cache;
         this.clientId = clientId;
         this.server = server;
+        this.dpop = dpop;
     }
 
     /** A source for the Latchkey at {@code serverUrl} (its base URL, as in {@code https://auth.example.com}). */
@@ -75,13 +79,19 @@ public final class TokenSource {
         return cache.accessToken();
     }
 
-    /** Sets {@code Authorization: Bearer <token>} (RFC 6750 §2.1) on {@code request}; returns it. */
+    /**
+     * Sets {@code Authorization: Bearer <token>} (RFC 6750 §2.1) on {@code request}; returns it.
+     * With {@link Builder#dpop}, sets {@code Authorization: DPoP <token>} and a fresh {@code DPoP}
+     * proof of this request's method and URI instead (RFC 9449 §7.1): authorize each request
+     * anew, since a proof is good for one request only.
+     */
     public HttpRequest.Builder authorize(HttpRequest.Builder request) {
-        return request.setHeader("Authorization", "Bearer " + accessToken());
+        return authorize(request, accessToken());
     }
 
     /**
-     * Sends {@code request} with a bearer token. When the protected API answers 401 — the token
+     * Sends {@code request} with a bearer token (with {@link Builder#dpop}, a DPoP-bound token and
+     * a fresh proof for each attempt). When the protected API answers 401 — the token
      * was revoked, or the API's clock is ahead — gets a new token once and sends once more; the
      * second answer is returned whatever it is. The request's body publisher must be one that can
      * be sent twice (those of {@link HttpRequest.BodyPublishers} for strings, bytes and files are).
@@ -96,8 +106,17 @@ public final class TokenSource {
         return client.send(withToken(request, cache.renewRejected(token)), handler);
     }
 
-    private static HttpRequest withToken(HttpRequest.Builder request, String token) {
-        return request.copy().setHeader("Authorization", "Bearer " + token).build();
+    private HttpRequest withToken(HttpRequest.Builder request, String token) {
+        return authorize(request.copy(), token).build();
+    }
+
+    private HttpRequest.Builder authorize(HttpRequest.Builder request, String token) {
+        if (dpop == null) {
+            return request.setHeader("Authorization", "Bearer " + token);
+        }
+        HttpRequest target = request.copy().build(); // its method and URI, for htm and htu
+        return request.setHeader("Authorization", "DPoP " + token)
+                .setHeader(DpopSigner.HEADER, dpop.proof(target.method(), target.uri(), token));
     }
 
     @Override
@@ -122,6 +141,7 @@ public final class TokenSource {
         private TokenSourceListener listener = TokenSourceListener.NONE;
         private Sleeper sleeper = Sleeper.REAL;
         private SSLContext sslContext;
+        private KeyPair dpopKeys;
 
         private Builder(URI serverUrl, URI metadataUrl, String clientId, String clientSecret) {
             this.serverUrl = serverUrl;
@@ -201,6 +221,19 @@ public final class TokenSource {
             return this;
         }
 
+        /**
+         * Sender-constrained tokens (RFC 9449 DPoP): every token request carries a fresh proof made
+         * with {@code keys} (EC P-256 for ES256, Ed25519 for EdDSA, or RSA of at least 2048 bits for
+         * PS256), so the tokens are bound to the key ({@code cnf.jkt}) and worthless to anyone
+         * without it; {@link #send} and {@link #authorize} then add a proof to each API call. A
+         * server nonce (RFC 9449 §8) is picked up and retried with by itself. A server that
+         * answers a bearer token instead is an error, not a silent downgrade.
+         */
+        public Builder dpop(KeyPair keys) {
+            this.dpopKeys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
         public Builder listener(TokenSourceListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
@@ -224,13 +257,14 @@ public final class TokenSource {
                     ? EndpointLocator.fixed(Urls.resolve(serverUrl,
                             pipeline ? EndpointLocator.PIPELINE_PATH : EndpointLocator.STANDARD_PATH))
                     : EndpointLocator.fromMetadata(http, metadataUrl, pipeline);
+            DpopSigner dpop = dpopKeys == null ? null : new DpopSigner(dpopKeys, clock);
             TokenGrants grants = pipeline
-                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock)
-                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock);
+                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock, dpop)
+                    : new StandardTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock, dpop);
             Retrier retrier = new Retrier(retryPolicy, sleeper, () -> ThreadLocalRandom.current().nextDouble(),
                     listener);
             TokenCache cache = new TokenCache(grants, retrier, clock, refreshLeadTime, waitTimeout, listener, clientId);
-            return new TokenSource(cache, clientId, serverUrl != null ? serverUrl : Urls.baseOf(metadataUrl));
+            return new TokenSource(cache, clientId, serverUrl != null ? serverUrl : Urls.baseOf(metadataUrl), dpop);
         }
     }
 }

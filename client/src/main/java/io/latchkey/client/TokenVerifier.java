@@ -3,6 +3,7 @@ package io.latchkey.client;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.latchkey.client.internal.AccessTokenCheck;
 import io.latchkey.client.internal.EndpointLocator;
+import io.latchkey.client.internal.DpopProofCheck;
 import io.latchkey.client.internal.Introspection;
 import io.latchkey.client.internal.JsonHttp;
 import io.latchkey.client.internal.KeySource;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -44,18 +46,21 @@ import java.util.Set;
  */
 public final class TokenVerifier implements AutoCloseable {
     private static final String BEARER = "Bearer ";
+    private static final String DPOP = "DPoP ";
 
     private final AccessTokenCheck check;
     private final Set<String> requiredScopes;
     private final String issuer;
     private final RevocationFollower revocations;
+    private final DpopProofCheck proofs;
 
     private TokenVerifier(AccessTokenCheck check, Set<String> requiredScopes, String issuer,
-                          RevocationFollower revocations) {
+                          RevocationFollower revocations, DpopProofCheck proofs) {
         this.check = check;
         this.requiredScopes = requiredScopes;
         this.issuer = issuer;
         this.revocations = revocations;
+        this.proofs = proofs;
     }
 
     /** How this verifier follows the revocation feed: for a health check or a gauge. */
@@ -80,7 +85,11 @@ public final class TokenVerifier implements AutoCloseable {
         return new Builder(serverUrl);
     }
 
-    /** The principal of a valid access token carrying the configured scopes. */
+    /**
+     * The principal of a valid bearer access token carrying the configured scopes. A DPoP-bound
+     * token is refused here ({@link TokenRejectedException.Reason#DPOP_BOUND}, RFC 9449 §7.1):
+     * its proof is checked by {@link #verifyDpop} or {@link #verifyRequest}.
+     */
     public TokenPrincipal verify(String accessToken) throws TokenRejectedException {
         return check.verify(accessToken, requiredScopes);
     }
@@ -122,6 +131,75 @@ public final class TokenVerifier implements AutoCloseable {
      */
     public TokenPrincipal verifyAuthorization(String authorizationHeader) throws TokenRejectedException {
         return verify(bearerToken(authorizationHeader));
+    }
+
+    /**
+     * The principal of a DPoP-bound access token presented with {@code proof} (RFC 9449 §7.1) on a
+     * request of {@code method} to {@code uri} (the URI the client called, as it sees it): the
+     * token as {@link #verify(String)} checks it, and a proof of this very request, carrying the
+     * token's hash, signed by the key the token is bound to ({@code cnf.jkt}), fresh and not
+     * seen before by this verifier. A token that is not DPoP-bound is refused here.
+     */
+    public TokenPrincipal verifyDpop(String accessToken, String proof, String method, URI uri)
+            throws TokenRejectedException {
+        return verifyDpop(accessToken, proof, method, uri, List.of(), null);
+    }
+
+    private TokenPrincipal verifyDpop(String accessToken, String proof, String method, URI uri,
+                                      Collection<String> scopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        AccessTokenCheck.Checked checked = check.check(accessToken, withConfigured(scopes), clientCertificate);
+        if (checked.jkt() == null) {
+            throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED); // a bearer token in DPoP's clothes
+        }
+        proofs.verify(proof, method, uri == null ? null : uri.toString(), accessToken, checked.jkt());
+        return checked.principal();
+    }
+
+    /**
+     * Verifies a request's credentials whichever scheme it uses: {@code Authorization: Bearer}
+     * for a bearer token (a DPoP-bound one refused), or {@code Authorization: DPoP} with exactly
+     * one {@code DPoP} proof header ({@code dpopHeaders}, all its values), as {@link #verifyDpop}.
+     */
+    public TokenPrincipal verifyRequest(String authorization, List<String> dpopHeaders, String method, URI uri,
+                                        Collection<String> scopes) throws TokenRejectedException {
+        return verifyRequest(authorization, dpopHeaders, method, uri, scopes, null);
+    }
+
+    /**
+     * As {@link #verifyRequest(String, List, String, URI, Collection)}, on a connection whose client
+     * certificate is {@code clientCertificate} (null when it had none), which a certificate-bound
+     * token ({@code cnf.x5t#S256}, RFC 8705 §3) needs, whichever scheme presents it.
+     */
+    public TokenPrincipal verifyRequest(String authorization, List<String> dpopHeaders, String method, URI uri,
+                                        Collection<String> scopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        if (isDpopScheme(authorization)) {
+            String token = authorization.substring(DPOP.length()).trim();
+            if (token.isEmpty()) {
+                throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED);
+            }
+            if (dpopHeaders == null || dpopHeaders.size() != 1) {
+                throw new TokenRejectedException(TokenRejectedException.Reason.INVALID_DPOP_PROOF);
+            }
+            return verifyDpop(token, dpopHeaders.get(0), method, uri, scopes, clientCertificate);
+        }
+        return clientCertificate == null ? verify(bearerToken(authorization), scopes)
+                : verify(bearerToken(authorization), scopes, clientCertificate);
+    }
+
+    /** Whether an {@code Authorization} value uses the DPoP scheme (RFC 9449 §7.1; schemes are case-insensitive). */
+    static boolean isDpopScheme(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, DPOP, 0, DPOP.length());
+    }
+
+    private Set<String> withConfigured(Collection<String> scopes) {
+        if (scopes.isEmpty()) {
+            return requiredScopes;
+        }
+        HashSet<String> all = new HashSet<>(requiredScopes);
+        all.addAll(scopes);
+        return Set.copyOf(all);
     }
 
     static String bearerToken(String authorization) throws TokenRejectedException {
@@ -352,7 +430,8 @@ public final class TokenVerifier implements AutoCloseable {
             if (revocations != null) {
                 revocations.start();
             }
-            return new TokenVerifier(check, requiredScopes, expectedIssuer, revocations);
+            return new TokenVerifier(check, requiredScopes, expectedIssuer, revocations,
+                    new DpopProofCheck(clock, clockSkew));
         }
 
         /** The feed's follower, with the first credential configured of: its own, the key fetcher's, introspection's. */

@@ -5,6 +5,7 @@ import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
@@ -34,5 +35,6 @@ public record Services(
         FailedAttemptLimiter failedAttempts,
         Auditor auditor,
         ApiRegistry apis,
-        TokenUsage usage) {
+        TokenUsage usage,
+        DpopProofVerifier dpop) {
 }

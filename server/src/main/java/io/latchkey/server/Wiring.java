@@ -10,6 +10,8 @@ import io.latchkey.core.auth.ClientAuthentication;
 import io.latchkey.core.auth.ClientSecretAuthentication;
 import io.latchkey.core.auth.MutualTlsAuthentication;
 import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
+import io.latchkey.core.dpop.DpopNonces;
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.key.KeyService;
@@ -101,7 +103,9 @@ public final class Wiring {
                 new TokenIntrospection(verifier, clients, revocations, revocationStore, apis, settings),
                 new TokenRevocation(verifier, revocations,
                         new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
-                revocations, limiter, auditor, apis, usage);
+                revocations, limiter, auditor, apis, usage,
+                new DpopProofVerifier(clock, config.dpopNonces()
+                        ? new DpopNonces(clock, DpopProofVerifier.WINDOW.toMillis(), random) : null));
     }
 
     /**

@@ -56,16 +56,40 @@ public final class AccessTokenCheck {
         this.revocations = revocations;
     }
 
+    /** A token that verified, and the DPoP key it is bound to ({@code cnf.jkt}, RFC 9449 §6.1) or null. */
+    public record Checked(TokenPrincipal principal, String jkt) {
+    }
+
+    /** Verifies a bearer token: one bound to a DPoP key is refused (RFC 9449 §7.1). */
     public TokenPrincipal verify(String token, Set<String> requiredScopes) throws TokenRejectedException {
         return verify(token, requiredScopes, null);
     }
 
     /**
-     * Verifies a token presented over a connection with {@code clientCertificate} (null: none). A
-     * token bound to a certificate ({@code cnf.x5t#S256}, RFC 8705 §3) counts only with that very
-     * certificate; an unbound one with any or none.
+     * Verifies a bearer token presented over a connection with {@code clientCertificate} (null:
+     * none). A token bound to a certificate ({@code cnf.x5t#S256}, RFC 8705 §3) counts only with
+     * that very certificate; an unbound one with any or none. One bound to a DPoP key is refused
+     * (RFC 9449 §7.1).
      */
     public TokenPrincipal verify(String token, Set<String> requiredScopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        Checked checked = check(token, requiredScopes, clientCertificate);
+        if (checked.jkt() != null) {
+            throw new TokenRejectedException(Reason.DPOP_BOUND);
+        }
+        return checked.principal();
+    }
+
+    /** Verifies a token, bound or not, and says what DPoP key it is bound to. */
+    public Checked check(String token, Set<String> requiredScopes) throws TokenRejectedException {
+        return check(token, requiredScopes, null);
+    }
+
+    /**
+     * As {@link #check(String, Set)}, over a connection with {@code clientCertificate} (null: none),
+     * which a certificate-bound token needs (RFC 8705 §3).
+     */
+    public Checked check(String token, Set<String> requiredScopes, X509Certificate clientCertificate)
             throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_TOKEN);
@@ -116,16 +140,25 @@ public final class AccessTokenCheck {
         if (revocations != null) {
             revocations.requireNotRevoked(stringClaim(payload, "jti"), stringClaim(payload, "fid"), principal.clientId());
         }
-        if (payload.get("cnf") instanceof Map<?, ?> cnf && cnf.get("x5t#S256") instanceof String bound
-                && (clientCertificate == null || !MessageDigest.isEqual(bound.getBytes(StandardCharsets.US_ASCII),
-                        thumbprint(clientCertificate).getBytes(StandardCharsets.US_ASCII)))) {
-            throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH); // RFC 8705 §3
+        String jkt = null;
+        Object cnf = payload.get("cnf");
+        if (cnf != null) {
+            if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.get("jkt") != null
+                    && !(confirmation.get("jkt") instanceof String)) {
+                throw new TokenRejectedException(Reason.MALFORMED);
+            }
+            jkt = (String) confirmation.get("jkt");
+            if (confirmation.get("x5t#S256") instanceof String bound
+                    && (clientCertificate == null || !MessageDigest.isEqual(bound.getBytes(StandardCharsets.US_ASCII),
+                            thumbprint(clientCertificate).getBytes(StandardCharsets.US_ASCII)))) {
+                throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH); // RFC 8705 §3
+            }
         }
         if (introspection != null) {
             Object jti = payload.get("jti");
             introspection.requireActive(token, jti instanceof String id ? id : token);
         }
-        return principal;
+        return new Checked(principal, jkt);
     }
 
     private static String stringClaim(Map<String, Object> payload, String name) {

@@ -2,6 +2,7 @@ package io.latchkey.client.internal;
 
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,9 +26,17 @@ public final class StandardTokenGrants implements TokenGrants {
     private final String scope;
     private final String resource;
     private final Clock clock;
+    private final DpopSigner dpop;
 
     public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
                                String scope, String resource, Clock clock) {
+        this(http, endpoint, clientId, clientSecret, scope, resource, clock, null);
+    }
+
+    /** @param dpop the signer of a DPoP proof for every token request (RFC 9449 §5), or null for bearer tokens */
+    public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
+                               String scope, String resource, Clock clock, DpopSigner dpop) {
+        this.dpop = dpop;
         this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
@@ -62,15 +71,17 @@ public final class StandardTokenGrants implements TokenGrants {
     private TokenResponse post(Map<String, String> form)
             throws IOException, InterruptedException, TokenEndpointException {
         Instant requestedAt = clock.instant();
-        HttpRequest.Builder builder = JsonHttp.request(endpoint.locate())
+        URI uri = endpoint.locate();
+        HttpRequest.Builder request = JsonHttp.request(uri)
                 .header("Content-Type", "application/x-www-form-urlencoded");
         if (basicAuthorization != null) {
-            builder.header("Authorization", basicAuthorization);
+            request.header("Authorization", basicAuthorization);
         } else {
             form.put("client_id", clientId);
         }
-        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(formEncode(form))).build();
-        return TokenAnswers.read(http.send(request), Duration.ofSeconds(1), requestedAt);
+        request.POST(HttpRequest.BodyPublishers.ofString(formEncode(form)));
+        JsonHttp.Answer answer = dpop == null ? http.send(request.build()) : dpop.sendTokenRequest(http, request, uri);
+        return TokenAnswers.read(answer, Duration.ofSeconds(1), requestedAt, dpop != null);
     }
 
     /** RFC 6749 §2.3.1: each part form-urlencoded, then joined by a colon and base64'd. */

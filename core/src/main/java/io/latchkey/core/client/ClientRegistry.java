@@ -68,7 +68,15 @@ public final class ClientRegistry {
 
     /** Registers a client with a fresh 256-bit secret, of the default lifetime, without limits. */
     public NewClient create(String partnerId, String name, Scopes scopes, Actor by) {
-        return create(partnerId, name, scopes, (Duration) null, ClientLimits.NONE, by);
+        return create(partnerId, name, scopes, (Duration) null, ClientLimits.NONE, false, by);
+    }
+
+    /**
+     * Registers a client with a fresh 256-bit secret, which with {@code dpopBoundAccessTokens}
+     * gets tokens only with a DPoP proof (RFC 9449 §5.2).
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, boolean dpopBoundAccessTokens, Actor by) {
+        return create(partnerId, name, scopes, (Duration) null, ClientLimits.NONE, dpopBoundAccessTokens, by);
     }
 
     /**
@@ -77,10 +85,19 @@ public final class ClientRegistry {
      */
     public NewClient create(String partnerId, String name, Scopes scopes, Duration secretTtl, ClientLimits limits,
                             Actor by) {
+        return create(partnerId, name, scopes, secretTtl, limits, false, by);
+    }
+
+    /**
+     * As {@link #create(String, String, Scopes, Duration, ClientLimits, Actor)}, the client getting
+     * tokens only with a DPoP proof when {@code dpopBoundAccessTokens} (RFC 9449 §5.2).
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, Duration secretTtl, ClientLimits limits,
+                            boolean dpopBoundAccessTokens, Actor by) {
         String secret = generator.secret();
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
-                hasher.hash(secret), null, null, now, null, expiry(now, secretTtl), limits);
+                hasher.hash(secret), null, null, now, null, expiry(now, secretTtl), limits, dpopBoundAccessTokens);
         store.insert(client);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
         return new NewClient(client, secret);
@@ -92,15 +109,28 @@ public final class ClientRegistry {
      * ever saw, so a secret never authenticates it, and {@link #rotateSecret} refuses it.
      */
     public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, Actor by) {
-        return create(partnerId, name, scopes, keys, ClientLimits.NONE, by);
+        return create(partnerId, name, scopes, keys, ClientLimits.NONE, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys,
+                            boolean dpopBoundAccessTokens, Actor by) {
+        return create(partnerId, name, scopes, keys, ClientLimits.NONE, dpopBoundAccessTokens, by);
     }
 
     /** As {@link #create(String, String, Scopes, ClientJwks, Actor)}, with {@code limits}. */
     public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, ClientLimits limits,
                             Actor by) {
+        return create(partnerId, name, scopes, keys, limits, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, ClientLimits, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, ClientLimits limits,
+                            boolean dpopBoundAccessTokens, Actor by) {
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(generator.secret()), null, null,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits);
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
+                dpopBoundAccessTokens);
         store.insert(client, keys);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
         return new NewClient(client, null, keys);
@@ -119,9 +149,16 @@ public final class ClientRegistry {
     /** As {@link #create(String, String, Scopes, CertificateRegistration, Actor)}, with {@code limits}. */
     public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
                             ClientLimits limits, Actor by) {
+        return create(partnerId, name, scopes, registration, limits, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, CertificateRegistration, ClientLimits, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
+                            ClientLimits limits, boolean dpopBoundAccessTokens, Actor by) {
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(generator.secret()), null, null,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits);
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
+                dpopBoundAccessTokens);
         store.insert(client, registration);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
                 "partner " + partnerId + ", " + registration.method());

@@ -80,6 +80,11 @@ public final class LatchkeyException extends RuntimeException {
         return new LatchkeyException(ErrorCode.INVALID_GRANT, message, 0, true);
     }
 
+    /** RFC 9449: a DPoP proof that is missing where required, malformed, replayed or for another request. */
+    public static LatchkeyException invalidDpopProof(String message) {
+        return new LatchkeyException(ErrorCode.INVALID_DPOP_PROOF, message);
+    }
+
     public static LatchkeyException invalidGrant(String message) {
         return new LatchkeyException(ErrorCode.INVALID_GRANT, message);
     }

@@ -77,8 +77,9 @@ public enum SigningAlgorithm {
     }
 
     /**
-     * A verifier of someone's Ed25519 key (a client's assertion): BouncyCastle's, as for the
-     * server's own keys; Nimbus' {@code Ed25519Verifier} needs Tink, which the server does not ship.
+     * A verifier of EdDSA signatures by someone else's Ed25519 public key (a client's assertion, a
+     * DPoP proof's {@code jwk}): BouncyCastle's, as for this server's own EdDSA tokens; Nimbus'
+     * {@code Ed25519Verifier} needs Tink, which the server does not ship.
      */
     public static JWSVerifier ed25519Verifier(OctetKeyPair publicKey) throws JOSEException {
         return new Ed25519Jws(publicKey.toPublicJWK());

@@ -5,6 +5,7 @@ import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.api.ResourceIdentifier;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.Scopes;
+import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.core.usage.TokenUsage;
 
 /**
@@ -49,15 +50,25 @@ public final class ClientCredentialsGrant {
     }
 
     /**
-     * As {@link #grant(Client, String, String)}, bound to {@code binding} when it is not null: the
-     * certificate the client authenticated with (RFC 8705 §3).
+     * As {@link #grant(Client, String, String)}, bound to {@code binding} when it is not null:
+     * the key of the request's DPoP proof (RFC 9449 §5), which binds both tokens, and/or the
+     * certificate the client authenticated with (RFC 8705 §3), which binds the access token. A
+     * client registered with {@code dpopBoundAccessTokens} gets nothing without a proof (RFC 9449 §5.2).
      */
     public IssuedTokens grant(Client client, String requestedScope, String resource, Confirmation binding) {
+        requireDpopWhereRegistered(client, binding);
         ApiAccess access = resource == null ? null : apis.access(client.id(), ResourceIdentifier.requested(resource));
         Scopes scopes = (access == null ? client.scopes() : access.scopes()).narrow(requestedScope);
         usage.admit(client);
         IssuedTokens tokens = issuer.issueNewFamily(client, scopes, access == null ? null : access.api(), binding);
         usage.count(client);
         return tokens;
+    }
+
+    /** RFC 9449 §5.2 {@code dpop_bound_access_tokens}: such a client's token requests carry a proof. */
+    static void requireDpopWhereRegistered(Client client, Confirmation binding) {
+        if (client.dpopBoundAccessTokens() && (binding == null || !binding.dpopBound())) {
+            throw LatchkeyException.invalidDpopProof("This client gets tokens only with a DPoP proof.");
+        }
     }
 }

@@ -77,11 +77,14 @@ public final class RefreshTokenRotation {
 
     /**
      * As {@link #refresh(String, Actor, String, String)}, the new access token bound to {@code
-     * confirmation} when it is not null: RFC 8705 §4 binds the refresh token of a confidential
+     * binding} when it is not null: the key of the request's DPoP proof and/or the certificate the
+     * client authenticated with. RFC 9449 §5: a refresh token of a DPoP grant is bound to its key,
+     * so it is refused, before it is consumed, without a proof by that very key; the new refresh
+     * token keeps its family's binding. RFC 8705 §4 binds the refresh token of a confidential
      * client to the client, and each access token to the certificate of the request that got it.
      */
     public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource,
-                                Confirmation confirmation) {
+                                Confirmation binding) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (by.caller() instanceof Caller.ClientCaller authenticated
@@ -91,6 +94,13 @@ public final class RefreshTokenRotation {
         }
         Client client = clients.find(new ClientId(claims.clientId()))
                 .orElseThrow(() -> LatchkeyException.invalidGrant("The client of this refresh token no longer exists."));
+        String proofJkt = binding == null ? null : binding.jkt();
+        if (claims.jkt() != null && !claims.jkt().equals(proofJkt)) {
+            throw LatchkeyException.invalidDpopProof(proofJkt == null
+                    ? "This refresh token is DPoP-bound: send a DPoP proof signed with its key."
+                    : "The DPoP proof is not signed with the key this refresh token is bound to.");
+        }
+        ClientCredentialsGrant.requireDpopWhereRegistered(client, binding);
         if (revocations.isFamilyRevoked(claims.familyId())) {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
@@ -132,7 +142,7 @@ public final class RefreshTokenRotation {
             }
         }
         IssuedTokens tokens = issuer.issue(client, accessScope, refreshScope, claims.familyId(),
-                access == null ? null : access.api(), confirmation, claims.confirmation());
+                access == null ? null : access.api(), binding, claims.confirmation());
         usage.count(client);
         return tokens;
     }

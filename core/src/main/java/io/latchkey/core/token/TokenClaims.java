@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param familyId the rotation family: every refresh token of one client_credentials grant, and
  *                 every access token issued with them, share it, so one revocation ends them all
- * @param confirmation what a sender-constrained access token is bound to ({@code cnf}), else null
+ * @param confirmation the key or certificate the token is bound to ({@code cnf}), or null for a
+ *                     bearer token
  */
 public record TokenClaims(
         TokenKind kind,
@@ -28,5 +29,10 @@ public record TokenClaims(
     public TokenClaims(TokenKind kind, String jti, String issuer, String subject, String clientId, String partnerId,
                        List<String> audience, Scopes scope, String familyId, Instant issuedAt, Instant expiresAt) {
         this(kind, jti, issuer, subject, clientId, partnerId, audience, scope, familyId, issuedAt, expiresAt, null);
+    }
+
+    /** The DPoP key thumbprint the token is bound to (RFC 9449 §6.1), or null. */
+    public String jkt() {
+        return confirmation == null ? null : confirmation.jkt();
     }
 }

@@ -92,7 +92,7 @@ public final class TokenIssuer {
                 ids.timeOrderedId(exact), now, now.plus(ttl), accessBinding);
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, refreshAudience,
                 ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()), refreshBinding);
-        return new IssuedTokens(access, refresh, ttl, accessScope, api);
+        return new IssuedTokens(access, refresh, ttl, accessScope, api, accessBinding);
     }
 
     /**

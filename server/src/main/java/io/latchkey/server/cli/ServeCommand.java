@@ -162,6 +162,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "One log line per request, logger latchkey.access (LATCHKEY_ACCESS_LOG, default ${DEFAULT-VALUE})")
     boolean accessLog;
 
+    @Option(names = "--dpop-nonces", arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:LATCHKEY_DPOP_NONCES:-false}",
+            description = "Require a server nonce in DPoP proofs at the token endpoint, RFC 9449 §8 "
+                    + "(LATCHKEY_DPOP_NONCES, default ${DEFAULT-VALUE})")
+    boolean dpopNonces;
+
     @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
             description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
     String logFormat;
@@ -202,6 +208,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .tlsClientCertHeader(tlsClientCertHeader)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog)
+                    .dpopNonces(dpopNonces)
                     .idleTimeout(idleTimeout).readTimeout(readTimeout).maxConnections(maxConnections)
                     .maxConnectionsPerAddress(maxConnectionsPerAddress).build();
         } catch (IllegalArgumentException e) {

@@ -45,7 +45,8 @@ public record ServerConfig(
         Path tlsClientCa,
         String tlsClientCertHeader,
         Duration secretTtl,
-        Duration secretExpiryWarning) {
+        Duration secretExpiryWarning,
+        boolean dpopNonces) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -239,6 +240,8 @@ public record ServerConfig(
         private String tlsKeyPassword;
         private String metricsToken;
         private boolean accessLog;
+        /** RFC 9449 §8: off by default; a proof then needs no server nonce. */
+        private boolean dpopNonces = false;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration readTimeout = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -312,6 +315,12 @@ public record ServerConfig(
         /** When set, {@code GET /metrics} asks for {@code Authorization: Bearer <token>}. */
         public Builder metricsToken(String metricsToken) {
             this.metricsToken = metricsToken;
+            return this;
+        }
+
+        /** RFC 9449 §8: the token endpoint hands out {@code DPoP-Nonce} and requires it in proofs. */
+        public Builder dpopNonces(boolean dpopNonces) {
+            this.dpopNonces = dpopNonces;
             return this;
         }
 
@@ -442,7 +451,7 @@ public record ServerConfig(
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
                     maxConnectionsPerAddress, revocationsPerMinute, tlsClientAuthWanted, tlsClientCa,
-                    tlsClientCertHeader, secretTtl, secretExpiryWarning);
+                    tlsClientCertHeader, secretTtl, secretExpiryWarning, dpopNonces);
         }
     }
 }

@@ -57,12 +57,16 @@ final class ClientRoutes {
                     + "certificate has none.");
         }
         ClientLimits limits = GovernanceFields.limits(fields);
+        boolean dpopBound = fields.optionalBoolean("dpopBoundAccessTokens");
         operations.onWorker(ctx, () -> {
             NewClient created = certificate != null
-                    ? services.clients().create(partnerId, name, granted, certificate, limits, AdminRequests.actor(ctx))
+                    ? services.clients().create(partnerId, name, granted, certificate, limits, dpopBound,
+                            AdminRequests.actor(ctx))
                     : keys == null
-                    ? services.clients().create(partnerId, name, granted, secretTtl, limits, AdminRequests.actor(ctx))
-                    : services.clients().create(partnerId, name, granted, keys, limits, AdminRequests.actor(ctx));
+                    ? services.clients().create(partnerId, name, granted, secretTtl, limits, dpopBound,
+                            AdminRequests.actor(ctx))
+                    : services.clients().create(partnerId, name, granted, keys, limits, dpopBound,
+                            AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
     }

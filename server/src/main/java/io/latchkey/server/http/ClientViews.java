@@ -45,6 +45,7 @@ final class ClientViews {
             view.put("tokensPerHour", client.limits().tokensPerHour());
         }
         view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
+        view.put("dpopBoundAccessTokens", client.dpopBoundAccessTokens()); // RFC 9449 §5.2
         if (keys != null) {
             view.put("jwks", keys.jsonObject());
         }

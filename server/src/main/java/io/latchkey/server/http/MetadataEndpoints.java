@@ -1,6 +1,7 @@
 package io.latchkey.server.http;
 
 import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.key.KeyPurpose;
 import io.latchkey.server.Services;
 import io.vertx.ext.web.RoutingContext;
@@ -47,6 +48,9 @@ final class MetadataEndpoints {
         }
         body.put("access_token_signing_alg_values_supported",
                 List.of(services.keys().ring().current(KeyPurpose.ACCESS_TOKEN).algorithm().jws().getName()));
+        // RFC 9449 §5.1.
+        body.put("dpop_signing_alg_values_supported",
+                DpopProofVerifier.ALGORITHMS.stream().map(alg -> alg.getName()).toList());
         this.metadata = java.util.Collections.unmodifiableMap(body);
     }
 

@@ -65,7 +65,7 @@ public final class Routes {
         oauthStyle.get("/oauth2/revocations",
                 new RevocationFeedEndpoint(services.revocations(), operations)::handle);
         // SPEC §8: for gateways; any method, any path below it, no body, no store for a cached client.
-        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations)::handle);
+        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations, services.dpop())::handle);
         MetadataEndpoints metadata = new MetadataEndpoints(services, certificates.enabled());
         oauthStyle.get("/.well-known/oauth-authorization-server", metadata::metadata);
         oauthStyle.get("/oauth2/jwks", metadata::jwks);

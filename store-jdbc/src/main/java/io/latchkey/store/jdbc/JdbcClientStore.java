@@ -26,7 +26,7 @@ import java.util.Optional;
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
             + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms, secret_expires_at, "
-            + "allowed_sources, tokens_per_hour";
+            + "allowed_sources, tokens_per_hour, dpop_bound_access_tokens";
 
     private final Database database;
 
@@ -105,7 +105,7 @@ public final class JdbcClientStore implements ClientStore {
 
     private static int insert(Connection connection, Client client) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());
@@ -117,6 +117,7 @@ public final class JdbcClientStore implements ClientStore {
             setTtl(insert, 9, client.accessTokenTtl());
             Rows.setInstant(insert, 10, client.secretExpiresAt());
             setLimits(insert, 11, client.limits());
+            insert.setInt(13, client.dpopBoundAccessTokens() ? 1 : 0);
             return insert.executeUpdate();
         }
     }
@@ -322,7 +323,8 @@ public final class JdbcClientStore implements ClientStore {
                 Rows.instant(rows, "created_at"),
                 ttl(rows, "access_token_ttl_ms"),
                 Rows.instant(rows, "secret_expires_at"),
-                limits(rows));
+                limits(rows),
+                rows.getInt("dpop_bound_access_tokens") != 0);
     }
 
     /** {@code allowed_sources} space-delimited (NULL: anywhere) and {@code tokens_per_hour} (NULL: no cap). */

@@ -40,6 +40,7 @@ final class Migrations {
             "V6__apis.sql",
             "V7__client_keys.sql",
             "V9__client_certificates.sql",
+            "V10__dpop_bound_clients.sql",
             "V11__credential_governance.sql",
             "V12__deleted_clients.sql");
 
