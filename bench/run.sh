@@ -8,6 +8,7 @@
 #   bench/jfr-top.sh /tmp/prof/token_basic-c64-r1.jfr vert.x-eventloop  # where the time goes
 #   bench/run.sh --postgres              # on a PostgreSQL the script starts, + its pgbench insert rate
 #   bench/run.sh --seed-clients 1000000 --seed-refresh 5000000   # on a large store (bench/large-store.sh)
+#   bench/run.sh --only token_basic,token_traced   # the cost of OpenTelemetry tracing (issue 20: ≤ 5 %)
 #
 # It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
 # missing or older than a source, starts Latchkey on a fresh temporary data dir (embedded SQLite,
@@ -15,7 +16,12 @@
 # first bulk-loads a large population into the store at the database level, see bench/seed/)
 # with a throwaway admin key, seeds clients through the admin API, starts the ceiling server (bare
 # Vert.x, same JVM flags), installs wrk from Debian's packages if needed, and measures with wrk
-# (bench/wrk/*.lua) after a warm-up. It prints one table and writes it to bench/results/latest.md.
+# (bench/wrk/*.lua) after a warm-up; the nginx scenario starts Debian's nginx (installed if needed)
+# in front of Latchkey and of a static responder. It prints one table and writes it to
+# bench/results/latest.md.
+# token_traced is token_basic on the same store restarted with tracing on (OTEL_* variables, every
+# request sampled), exporting OTLP/HTTP to bench/otlp-sink/OtlpSink.java, which discards it; no
+# other row is traced (OTEL_* variables of the caller's environment are dropped).
 # Everything listens on 127.0.0.1 only; every process it starts is stopped on exit.
 set -euo pipefail
 
@@ -25,7 +31,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_resource pipeline_token pipeline_refresh introspect check admin_create token_es256 token_eddsa token_pkjwt_es256 token_pkjwt_eddsa"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_traced"
 
 usage() {
   cat <<EOF
@@ -36,6 +42,7 @@ usage: bench/run.sh [options]
   --threads N           wrk threads (default 2)
   --repeat N            run the whole matrix N times and report medians (default 1)
   --only a,b            only these scenarios ($ALL_SCENARIOS); the ceiling always runs
+                        (nginx: two rows, nginx -> /oauth2/check -> upstream and nginx -> upstream alone)
   --starts N            fresh-data-dir starts timed to ready; the median is reported (default 3)
   --clients N           clients seeded through the admin API (default 8)
   --access-tokens N     access tokens introspected and checked round-robin (default 1000)
@@ -118,6 +125,11 @@ scenarios=""
 for s in ${only:-$ALL_SCENARIOS}; do
   case " $ALL_SCENARIOS " in *" $s "*) scenarios="$scenarios $s" ;;
     *) echo "bench: unknown scenario '$s' (known: $ALL_SCENARIOS)" >&2; exit 2 ;; esac
+done
+
+# Only token_traced is traced, by the variables it sets itself.
+for variable in $(compgen -e); do
+  case "$variable" in OTEL_*) unset "$variable" ;; esac
 done
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -337,6 +349,8 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench.XXXXXX")"
 latchkey_pid=""
 ceiling_pid=""
 wrk_pid=""
+nginx_pid=""
+sink_pid=""
 
 stop_process() {
   local pid="$1"
@@ -352,8 +366,10 @@ stop_process() {
 cleanup() {
   local status=$?
   stop_process "$wrk_pid"
+  stop_process "$nginx_pid"
   stop_process "$latchkey_pid"
   stop_process "$ceiling_pid"
+  stop_process "$sink_pid"
   stop_postgres
   if [ "$keep" = 1 ] || [ "$status" != 0 ]; then
     log "data dir and logs kept in $work${pg_dir:+ and $pg_dir}"
@@ -414,6 +430,7 @@ peak_rss_mb() {
   awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
 }
 
+tracing_env="" # OTEL_* variables for the next start_latchkey: only token_traced's
 admin_key="lk_bench-throwaway-admin-key-$(date +%s)"
 latchkey_port="$(free_port)"
 latchkey_url="http://127.0.0.1:$latchkey_port"
@@ -433,7 +450,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" LATCHKEY_SIGNING_ALG="${signing_alg:-HS256}" \
-    "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    env $tracing_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
@@ -479,6 +496,19 @@ for i in $(seq 1 "$clients"); do
   # Ids and secrets are base64url, which form-urlencoding (RFC 6749 §2.3.1) leaves as they are.
   printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$clients_file"
 done
+# As many clients again with a tokensPerHour no run reaches (SPEC §10): the token_quota scenario,
+# where every token request checks the cap as well as counting the token, as all requests do.
+quota_clients_file="$work/quota-clients.tsv"
+: >"$quota_clients_file"
+for i in $(seq 1 "$clients"); do
+  answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
+    -d "{\"partnerId\":\"bench\",\"name\":\"bench quota client $i\",\"tokensPerHour\":1000000000}" \
+    "$latchkey_url/admin/clients")"
+  id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
+  secret="$(printf '%s' "$answer" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
+  [ -n "$id" ] && [ -n "$secret" ] || die "creating a client with a quota failed"
+  printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$quota_clients_file"
+done
 first_id="$(head -n 1 "$clients_file" | cut -f1)"
 first_secret="$(head -n 1 "$clients_file" | cut -f2)"
 token_response_bytes="$(curl -s --max-time 10 -u "$first_id:$first_secret" -d grant_type=client_credentials \
@@ -499,6 +529,7 @@ done <"$clients_file"
 export BENCH_RESOURCE="https%3A%2F%2Fbench.api.example.test%2F"
 
 export BENCH_WRK_DIR="$wrk_dir" BENCH_WRK_THREADS="$threads" BENCH_CLIENTS="$clients_file" BENCH_API_KEY="$admin_key"
+export BENCH_QUOTA_CLIENTS="$quota_clients_file"
 
 # Fills <prefix>.refresh and <prefix>.access with $2 tokens each (fewer if the server cannot
 # issue them within 5 minutes) and sets pool_got. wrk cannot end itself before its duration, so it
@@ -541,6 +572,114 @@ if ! ceiling_ready_ms=$(wait_ready "$ceiling_url/health/ready" "$ceiling_started
   die "the ceiling server did not start"
 fi
 log "ceiling ready on $ceiling_url in $ceiling_ready_ms ms"
+
+# ---------------------------------------------------------------------------------------------
+# nginx in front (the nginx scenario): docs/gateways.md's auth_request configuration, as
+# NginxGatewayTest runs it (one process, daemon off, a temporary prefix), guarding /orders/ with
+# /oauth2/check; /plain/ is the same proxying without the check. The upstream is a static
+# responder in the same nginx, so the two rows differ by the check alone.
+
+nginx_conf() {
+  local prefix="$1" listen="$2" upstream="$3" audience="$4"
+  cat <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $prefix/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $prefix/body;
+    proxy_temp_path $prefix/proxy;
+    fastcgi_temp_path $prefix/fastcgi;
+    uwsgi_temp_path $prefix/uwsgi;
+    scgi_temp_path $prefix/scgi;
+    upstream latchkey { server 127.0.0.1:$latchkey_port; keepalive 64; }
+    upstream orders-api { server 127.0.0.1:$upstream; keepalive 64; }
+    server {
+        listen 127.0.0.1:$upstream;
+        location / { default_type text/plain; return 200 "ok"; }
+    }
+    server {
+        listen 127.0.0.1:$listen;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        location /orders/ {
+            auth_request /_latchkey/orders;
+            auth_request_set \$latchkey_client \$upstream_http_x_latchkey_client_id;
+            auth_request_set \$latchkey_partner \$upstream_http_x_latchkey_partner_id;
+            auth_request_set \$latchkey_scope \$upstream_http_x_latchkey_scope;
+            auth_request_set \$latchkey_subject \$upstream_http_x_latchkey_subject;
+            proxy_set_header X-Latchkey-Client-Id \$latchkey_client;
+            proxy_set_header X-Latchkey-Partner-Id \$latchkey_partner;
+            proxy_set_header X-Latchkey-Scope \$latchkey_scope;
+            proxy_set_header X-Latchkey-Subject \$latchkey_subject;
+            proxy_set_header Connection "";
+            proxy_pass http://orders-api;
+        }
+        location /plain/ {
+            proxy_pass http://orders-api;
+        }
+        location = /_latchkey/orders {
+            internal;
+            proxy_pass http://latchkey/oauth2/check?aud=$audience;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-Method \$request_method;
+            proxy_set_header X-Forwarded-Uri \$request_uri;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+        }
+    }
+}
+EOF
+}
+
+# The aud claim of an access token (a string, or the first of an array), form-urlencoded.
+token_audience() {
+  local payload
+  payload="$(printf '%s' "$1" | cut -d. -f2 | tr '_-' '/+')"
+  while [ $(( ${#payload} % 4 )) != 0 ]; do payload="$payload="; done
+  printf '%s' "$payload" | base64 -d 2>/dev/null | sed -n 's/.*"aud":\[\{0,1\}"\([^"]*\)".*/\1/p' \
+    | sed 's/%/%25/g; s/:/%3A/g; s#/#%2F#g'
+}
+
+case " $scenarios " in *" nginx "*)
+  nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  if [ ! -x "$nginx_bin" ]; then
+    [ "$(id -u)" = 0 ] || die "nginx is missing; install it (apt-get install -y nginx) or run as root"
+    log "installing nginx from Debian's packages"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y nginx >/dev/null
+    fi
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+  fi
+  nginx_version="$("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //')"
+  nginx_prefix="$work/nginx"
+  mkdir -p "$nginx_prefix/logs"
+  nginx_port="$(free_port)"
+  nginx_upstream_port="$(free_port)"
+  nginx_audience="$(token_audience "$(head -n 1 "$BENCH_ACCESS_TOKENS")")"
+  [ -n "$nginx_audience" ] || die "could not read the access tokens' audience"
+  nginx_conf "$nginx_prefix" "$nginx_port" "$nginx_upstream_port" "$nginx_audience" >"$nginx_prefix/nginx.conf"
+  nginx_url="http://127.0.0.1:$nginx_port"
+  nginx_started=$(now_ms)
+  "$nginx_bin" -p "$nginx_prefix" -c "$nginx_prefix/nginx.conf" -e "$nginx_prefix/logs/error.log" \
+    >"$nginx_prefix/logs/stdout.log" 2>&1 &
+  nginx_pid=$!
+  if ! wait_ready "http://127.0.0.1:$nginx_upstream_port/" "$nginx_started" 20 "$nginx_pid" >/dev/null; then
+    cat "$nginx_prefix/logs/error.log" >&2 || true
+    die "nginx did not start"
+  fi
+  nginx_probe="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+    -H "Authorization: Bearer $(head -n 1 "$BENCH_ACCESS_TOKENS")" "$nginx_url/orders/1")"
+  [ "$nginx_probe" = 200 ] || die "a live token through nginx answered $nginx_probe, not 200"
+  log "$nginx_version on $nginx_url (one process), upstream a static responder in it"
+  ;;
+esac
 
 # ---------------------------------------------------------------------------------------------
 # Measure.
@@ -610,6 +749,20 @@ measure() {
   fi
   measure_ceiling "$rep" "$conns"
   measure_only "$rep" "$conns" "$scenario" "$scenario.lua" "$latchkey_url" "$ceiling_rps"
+}
+
+# nginx in front: the ceiling, nginx -> upstream alone (paired with that ceiling), then nginx ->
+# /oauth2/check -> upstream, paired with the nginx-alone run just before it: its ratio is what
+# putting the check in front costs at the gateway. Both send check.lua's requests (a Bearer token).
+measure_nginx() {
+  local rep="$1" conns="$2"
+  if [ "$warmup" -gt 0 ]; then
+    BENCH_CHECK_PATH=/orders/1 run_wrk check.lua "$nginx_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-nginx.warmup.out"
+  fi
+  measure_ceiling "$rep" "$conns"
+  BENCH_CHECK_PATH=/plain/1 measure_only "$rep" "$conns" nginx_alone check.lua "$nginx_url" "$ceiling_rps"
+  BENCH_CHECK_PATH=/orders/1 measure_only "$rep" "$conns" nginx_check check.lua "$nginx_url" \
+    "$(tail -n 1 "$rows" | cut -f4)"
 }
 
 # Refreshes a second the last wrk run reached: successes over the time until the pool ran dry
@@ -684,6 +837,32 @@ measure_assertions() {
   BENCH_POOL="$pool" measure_only "$rep" "$conns" "$scenario" token_assertion.lua "$latchkey_url" "$ceiling_rps"
 }
 
+# client_credentials with a DPoP proof (RFC 9449): a proof's jti is accepted once, so every
+# request presents its own from a pool written just before the run (wrk/DpopProofPool.java, one
+# key, iat 55 s ahead so the pool stays acceptable for about two minutes). The measurement's pool
+# is sized from twice the rate the warm-up reached; a pool that ran dry shows as errors.
+measure_dpop() {
+  local rep="$1" conns="$2" scenario="$3" alg pool="$work/dpop-pool" rate size
+  case "$scenario" in token_dpop_es256) alg=ES256 ;; *) alg=EdDSA ;; esac
+  dpop_pool() {
+    "$java" "$bench/wrk/DpopProofPool.java" "$alg" "http://localhost:$latchkey_port/oauth2/token" "$1" "$pool" \
+      || die "writing DPoP proofs failed"
+  }
+  rate=0
+  if [ "$warmup" -gt 0 ]; then
+    size=$(( warmup * 4000 + conns * 4 ))
+    dpop_pool "$size"
+    BENCH_POOL="$pool" run_wrk token_dpop.lua "$latchkey_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-$scenario.warmup.out"
+    rate=$(( $(refresh_rate) * 2 ))
+  fi
+  [ "$rate" -gt 0 ] || rate=4000
+  size=$(( rate * duration + conns * 4 ))
+  [ "$size" -le "$refresh_pool_max" ] || size="$refresh_pool_max"
+  measure_ceiling "$rep" "$conns"
+  dpop_pool "$size"
+  BENCH_POOL="$pool" measure_only "$rep" "$conns" "$scenario" token_dpop.lua "$latchkey_url" "$ceiling_rps"
+}
+
 for rep in $(seq 1 "$repeat"); do
   for conns in $connections; do
     log "repeat $rep/$repeat, $conns connections (load $(load1))"
@@ -692,7 +871,9 @@ for rep in $(seq 1 "$repeat"); do
       case "$scenario" in
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
         token_pkjwt_es256|token_pkjwt_eddsa) measure_assertions "$rep" "$conns" "$scenario" ;;
-        token_es256|token_eddsa) ;; # on a server of their own, below
+        token_dpop_es256|token_dpop_eddsa) measure_dpop "$rep" "$conns" "$scenario" ;;
+        token_es256|token_eddsa|token_traced) ;; # on a server of their own, below
+        nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
     done
@@ -700,14 +881,47 @@ for rep in $(seq 1 "$repeat"); do
 done
 
 latchkey_rss_mb="$(peak_rss_mb "$latchkey_pid")"
+stop_process "$nginx_pid"
+nginx_pid=""
 stop_process "$latchkey_pid"
 latchkey_pid=""
 
+# The OTLP receiver of token_traced (bench/otlp-sink/OtlpSink.java): started, then its exporter's
+# variables set for the next start. Every request is sampled (the SDK's default sampler with no
+# incoming traceparent) and sent in batches as the SDK's defaults make them (OTEL_BSP_*).
+start_sink() {
+  local port
+  port="$(free_port)"
+  "$java" "$bench/otlp-sink/OtlpSink.java" "$port" >"$work/otlp-sink.log" 2>&1 &
+  sink_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q '^otlp-sink listening' "$work/otlp-sink.log" 2>/dev/null && break
+    kill -0 "$sink_pid" 2>/dev/null || { cat "$work/otlp-sink.log" >&2; die "the OTLP sink did not start"; }
+    sleep 0.1
+  done
+  grep -q '^otlp-sink listening' "$work/otlp-sink.log" || die "the OTLP sink did not start within 30 s"
+  tracing_env="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://127.0.0.1:$port/v1/traces OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_SERVICE_NAME=latchkey-bench"
+}
+stop_sink() {
+  tracing_env=""
+  stop_process "$sink_pid"
+  sink_pid=""
+  sink_note="$(sed -n 's/^otlp-sink: //p' "$work/otlp-sink.log")"
+  log "OTLP sink received ${sink_note:-nothing}"
+}
+sink_note=""
+
 # client_credentials with asymmetric access-token signatures: Latchkey restarted on the same store
 # with LATCHKEY_SIGNING_ALG (it adds a key of that algorithm and signs with it), driven by the
-# first scenario's script. Measured after the peak RSS above, which stays the HS256 server's.
+# first scenario's script; and token_traced: the same, HS256, with tracing on. Measured after the
+# peak RSS above, which stays the untraced HS256 server's.
 for scenario in $scenarios; do
-  case "$scenario" in token_es256) signing_alg=ES256 ;; token_eddsa) signing_alg=EdDSA ;; *) continue ;; esac
+  case "$scenario" in
+    token_es256) signing_alg=ES256 ;;
+    token_eddsa) signing_alg=EdDSA ;;
+    token_traced) signing_alg=HS256; start_sink ;;
+    *) continue ;;
+  esac
   start_latchkey "$work/data" "$work/latchkey-$signing_alg.log"
   log "Latchkey signing with $signing_alg ready, pid $latchkey_pid"
   for rep in $(seq 1 "$repeat"); do
@@ -722,6 +936,7 @@ for scenario in $scenarios; do
   stop_process "$latchkey_pid"
   latchkey_pid=""
   signing_alg=""
+  [ "$scenario" != token_traced ] || stop_sink
 done
 
 ceiling_rss_mb="$(peak_rss_mb "$ceiling_pid")"
@@ -760,16 +975,22 @@ log "start to ready on fresh data dirs: $fresh_ready_list ms (CPU $fresh_cpu_lis
 label() {
   case "$1" in
     token_basic) echo "client_credentials, POST /oauth2/token (Basic)" ;;
+    token_quota) echo "client_credentials, POST /oauth2/token (Basic), tokensPerHour set" ;;
     token_resource) echo "client_credentials, POST /oauth2/token (Basic), resource" ;;
     pipeline_token) echo "client_credentials, POST /pipeline/oauth2" ;;
     pipeline_refresh) echo "refresh_token, POST /pipeline/oauth2" ;;
     introspect) echo "introspection, POST /oauth2/introspect" ;;
     check) echo "gateway check, GET /oauth2/check (Bearer)" ;;
+    nginx_alone) echo "nginx → static upstream, GET (Bearer), no check" ;;
+    nginx_check) echo "nginx → /oauth2/check → static upstream (vs nginx alone)" ;;
     admin_create) echo "create client, POST /admin/clients" ;;
     token_es256) echo "client_credentials, POST /oauth2/token (Basic), ES256" ;;
     token_eddsa) echo "client_credentials, POST /oauth2/token (Basic), EdDSA" ;;
     token_pkjwt_es256) echo "client_credentials, POST /oauth2/token, private_key_jwt (ES256 assertion)" ;;
     token_pkjwt_eddsa) echo "client_credentials, POST /oauth2/token, private_key_jwt (EdDSA assertion)" ;;
+    token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
+    token_dpop_es256) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof ES256" ;;
+    token_dpop_eddsa) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof EdDSA" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
     pg_insert) echo "PostgreSQL alone: durable single-row INSERT, pgbench (tx/s)" ;;
   esac
@@ -805,7 +1026,7 @@ table="$work/table.md"
 {
   echo "| scenario | conns | req/s | p50 ms | p99 ms | errors | vs ceiling | load |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-  for scenario in $scenarios ceiling pg_insert; do
+  for scenario in $(echo "$scenarios" | sed 's/\bnginx\b/nginx_alone nginx_check/') ceiling pg_insert; do
     conns_list="$connections"
     [ "$scenario" != pg_insert ] || conns_list=8
     for conns in $conns_list; do
@@ -854,6 +1075,39 @@ check_resource_cost() {
       printf "| client_credentials with resource within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
+# Issue #17: nginx with the check in front against nginx alone, same run; reported, no target.
+check_nginx() {
+  local line
+  case " $scenarios " in *" nginx "*) ;; *) return 0 ;; esac
+  line="$(row nginx_check "$target_conns")"
+  if [ -z "$line" ]; then echo "| nginx → check → upstream vs nginx → upstream: reported, no target | not measured | — |"; return; fi
+  echo "$line" | awk -F'\t' '{
+      printf "| nginx → check → upstream vs nginx → upstream: reported, no target | %.0f %% of nginx alone, p99 %.2f ms | — |\n", 100 * $9, $5
+    }'
+}
+# SPEC §10: the cap checked on every token request costs little next to the count every request makes.
+check_quota_cost() {
+  local plain with
+  plain="$(row token_basic "$target_conns")"
+  with="$(row token_quota "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$with" ]; then echo "| client_credentials with tokensPerHour within 5 % of without | not measured | — |"; return; fi
+  printf '%s\t%s\n' "$(echo "$with" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials with tokensPerHour within 5 %% of without | %s ÷ %s req/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
+# Issue 20: tracing on costs client_credentials at most 5 %. The traced row runs on a server
+# restarted later in the run, so the two are compared by their ratios to the ceiling measured just
+# before each (the same load), not by req/s taken minutes apart.
+check_tracing_cost() {
+  local plain traced
+  plain="$(row token_basic "$target_conns")"
+  traced="$(row token_traced "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$traced" ]; then echo "| client_credentials traced within 5 % of untraced | not measured | — |"; return; fi
+  printf '%s\t%s\t%s\t%s\n' "$(echo "$traced" | cut -f9)" "$(echo "$plain" | cut -f9)" \
+      "$(echo "$traced" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials traced within 5 %% of untraced (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -861,13 +1115,18 @@ targets="$work/targets.md"
   check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
   check "client_credentials with resource (SPEC §6): ≥ 50 % of ceiling, p99 ≤ 10 ms" token_resource 0.5 10
   check_resource_cost
+  check_quota_cost
   check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
   check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -
+  check_nginx
   check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
   check "client_credentials with ES256: reported, no target" token_es256 - -
   check "private_key_jwt (EdDSA assertion): reported, no target" token_pkjwt_eddsa - -
   check "private_key_jwt (ES256 assertion): reported, no target" token_pkjwt_es256 - -
+  check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
+  check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
+  check_tracing_cost
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
   else
@@ -893,10 +1152,11 @@ report="$work/report.md"
   echo "- commit $commit; $java_version, $java_runtime; JVM options: ${java_opts:-none}${archive_opts:+, and a class-data archive for Latchkey}${jfr:+; JFR recording Latchkey during each measurement}"
   echo "- machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
   echo "- $wrk_version -t$threads, ${warmup} s warm-up + ${duration} s measured per row, $repeat repeat(s) (medians); $clients clients; ${token_response_bytes}-byte token response (the ceiling answers as many bytes, from $ceiling_servers HTTP server(s))"
-  echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements"
+  echo "- vs ceiling: each measurement is paired with a measurement of the ceiling taken just before it (same load); the column is the median of those ratios, the ceiling row the median of all its measurements${nginx_version:+; the nginx → check row is paired with the nginx-alone run just before it instead ($nginx_version, one process, the configuration of docs/gateways.md; the upstream a static responder in the same nginx)}"
   echo "- load: the 1-minute load average when the measurements started, lowest–highest (wrk, the servers and anything else running share the CPUs)"
   echo "- $(store_description)"
   [ -z "$seed_note" ] || echo "- large store: $seed_note; started and ready on it in $seeded_ready_ms ms ($seeded_cpu_ms ms of CPU)"
+  [ -z "$sink_note" ] || echo "- traced row: every request sampled, exported over OTLP/HTTP (the SDK's default batching) to bench/otlp-sink/OtlpSink.java on this machine, which received $sink_note"
   echo
   cat "$table"
   echo

@@ -16,10 +16,12 @@ import java.util.regex.Pattern;
 
 /**
  * A servlet filter that lets through only requests with a valid Latchkey access token
- * ({@code Authorization: Bearer …}, RFC 6750 §2.1) and answers the rest as RFC 6750 §3 says:
+ * ({@code Authorization: Bearer …}, RFC 6750 §2.1, or a DPoP-bound one as {@code Authorization:
+ * DPoP …} with its {@code DPoP} proof, RFC 9449 §7.1; a bound token as Bearer is refused) and answers the rest as RFC 6750 §3 says:
  * 401 with {@code WWW-Authenticate: Bearer realm="…"} and no error when no token was sent, 401
  * {@code error="invalid_token"} for a bad one, 403 {@code error="insufficient_scope"} for a
- * missing scope. Behind it, {@link HttpServletRequest#getUserPrincipal()} is the
+ * missing scope. A token bound to a client certificate (RFC 8705 §3) passes only over a connection
+ * with that certificate. Behind it, {@link HttpServletRequest#getUserPrincipal()} is the
  * {@link TokenPrincipal}, also under the request attribute {@link #PRINCIPAL_ATTRIBUTE}.
  *
  * <pre>{@code
@@ -51,13 +53,43 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         TokenPrincipal principal;
         try {
-            principal = verifier.verify(TokenVerifier.bearerToken(http.getHeader("Authorization")), requiredScopes);
+            String authorization = http.getHeader("Authorization");
+            // The DPoP scheme's headers and the request's URI are read only for a DPoP request.
+            principal = TokenVerifier.isDpopScheme(authorization)
+                    ? verifier.verifyRequest(authorization, java.util.Collections.list(http.getHeaders("DPoP")),
+                            http.getMethod(), requestUri(http), requiredScopes, clientCertificate(http))
+                    : verifier.verify(TokenVerifier.bearerToken(authorization), requiredScopes,
+                            clientCertificate(http));
         } catch (TokenRejectedException e) {
             refuse((HttpServletResponse) response, e);
             return;
         }
         http.setAttribute(PRINCIPAL_ATTRIBUTE, principal);
         chain.doFilter(new AuthenticatedRequest(http, principal), response);
+    }
+
+    /**
+     * The client certificate of the request's TLS connection, as the container gives it (Servlet
+     * §3.10, {@code jakarta.servlet.request.X509Certificate}), or null: a certificate-bound token
+     * (RFC 8705 §3) passes only with it. Behind a TLS-terminating proxy the container must put the
+     * forwarded certificate there.
+     */
+    private static java.security.cert.X509Certificate clientCertificate(HttpServletRequest http) {
+        Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] certificates && certificates.length > 0
+                ? certificates[0] : null;
+    }
+
+    /**
+     * The URI the client called, for a DPoP proof's {@code htu} (RFC 9449 §4.3): the container's
+     * view of it, so a server behind a proxy must have its container honour the forwarded headers.
+     */
+    private static java.net.URI requestUri(HttpServletRequest http) {
+        try {
+            return java.net.URI.create(http.getRequestURL().toString());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private void refuse(HttpServletResponse response, TokenRejectedException rejection) throws IOException {

@@ -28,6 +28,15 @@ public final class TokenRejectedException extends Exception {
         NOT_YET_VALID(401, "invalid_token", "The token is not valid yet."),
         /** Introspection (RFC 7662) says it is no longer active: revoked, or its client deleted. */
         REVOKED(401, "invalid_token", "The token is no longer active."),
+        /**
+         * RFC 8705 §3: the token is bound to a client certificate ({@code cnf.x5t#S256}) and the
+         * request came without it, or with another.
+         */
+        CERTIFICATE_MISMATCH(401, "invalid_token", "The token is bound to a client certificate this request did not present."),
+        /** RFC 9449 §7.1: a DPoP-bound token presented as a bearer token, without its proof. */
+        DPOP_BOUND(401, "invalid_token", "The token is DPoP-bound: present it with Authorization: DPoP and a proof."),
+        /** RFC 9449 §7.1: the DPoP proof is missing, malformed, replayed, or not for this request, token or key. */
+        INVALID_DPOP_PROOF(401, "invalid_dpop_proof", "The DPoP proof is not valid for this request and token."),
         /** RFC 6750 §3.1: a valid token without a scope the resource requires. */
         INSUFFICIENT_SCOPE(403, "insufficient_scope", "The token lacks a scope this resource requires."),
         /** The keys or the introspection endpoint could not be reached: the token could not be checked. */
@@ -91,6 +100,11 @@ public final class TokenRejectedException extends Exception {
      * for {@link Reason#INSUFFICIENT_SCOPE} it names the scopes needed.
      */
     public String wwwAuthenticate(String realm) {
+        if (reason == Reason.INVALID_DPOP_PROOF) {
+            // RFC 9449 §7.1: the DPoP scheme's challenge, with the algorithms a proof may use.
+            return "DPoP realm=\"" + realm + "\", error=\"invalid_dpop_proof\", error_description=\""
+                    + reason.description() + "\", algs=\"" + io.latchkey.client.internal.DpopProofCheck.algorithms() + "\"";
+        }
         StringBuilder challenge = new StringBuilder("Bearer realm=\"").append(realm).append('"');
         if (reason.bearerError() != null) {
             challenge.append(", error=\"").append(reason.bearerError()).append('"')

@@ -1,6 +1,7 @@
 package io.latchkey.client;
 
 import io.latchkey.client.internal.ClientAuthentication;
+import io.latchkey.client.internal.DpopSigner;
 import io.latchkey.client.internal.EndpointLocator;
 import io.latchkey.client.internal.JsonHttp;
 import io.latchkey.client.internal.PipelineTokenGrants;
@@ -18,10 +19,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLContext;
 
 /**
  * Access tokens for one client, without thinking about them: fetched with client_credentials on
@@ -47,11 +50,13 @@ public final class TokenSource {
     private final TokenCache cache;
     private final String clientId;
     private final URI server;
+    private final DpopSigner dpop;
 
-    private TokenSource(TokenCache cache, String clientId, URI server) {
+    private TokenSource(TokenCache cache, String clientId, URI server, DpopSigner dpop) {
         this.cache = cache;
         this.clientId = clientId;
         this.server = server;
+        this.dpop = dpop;
     }
 
     /** A source for the Latchkey at {@code serverUrl} (its base URL, as in {@code https://auth.example.com}). */
@@ -60,8 +65,11 @@ public final class TokenSource {
     }
 
     /**
-     * A source for a client without a secret, at the Latchkey at {@code serverUrl}: say how it
-     * authenticates with {@link Builder#privateKeyJwt}.
+     * A source for a client without a secret, at the Latchkey at {@code serverUrl}: one of {@code
+     * private_key_jwt}, which signs an assertion with the key of {@link Builder#privateKeyJwt}, or
+     * of {@code tls_client_auth} or {@code self_signed_tls_client_auth}, which authenticates with
+     * the client certificate of {@link Builder#sslContext} (RFC 8705 §2) and sends only its
+     * {@code client_id}.
      */
     public static Builder builder(URI serverUrl, String clientId) {
         return new Builder(serverUrl, null, clientId, null);
@@ -90,13 +98,19 @@ public final class TokenSource {
         return cache.accessToken();
     }
 
-    /** Sets {@code Authorization: Bearer <token>} (RFC 6750 §2.1) on {@code request}; returns it. */
+    /**
+     * Sets {@code Authorization: Bearer <token>} (RFC 6750 §2.1) on {@code request}; returns it.
+     * With {@link Builder#dpop}, sets {@code Authorization: DPoP <token>} and a fresh {@code DPoP}
+     * proof of this request's method and URI instead (RFC 9449 §7.1): authorize each request
+     * anew, since a proof is good for one request only.
+     */
     public HttpRequest.Builder authorize(HttpRequest.Builder request) {
-        return request.setHeader("Authorization", "Bearer " + accessToken());
+        return authorize(request, accessToken());
     }
 
     /**
-     * Sends {@code request} with a bearer token. When the protected API answers 401 — the token
+     * Sends {@code request} with a bearer token (with {@link Builder#dpop}, a DPoP-bound token and
+     * a fresh proof for each attempt). When the protected API answers 401 — the token
      * was revoked, or the API's clock is ahead — gets a new token once and sends once more; the
      * second answer is returned whatever it is. The request's body publisher must be one that can
      * be sent twice (those of {@link HttpRequest.BodyPublishers} for strings, bytes and files are).
@@ -111,8 +125,17 @@ public final class TokenSource {
         return client.send(withToken(request, cache.renewRejected(token)), handler);
     }
 
-    private static HttpRequest withToken(HttpRequest.Builder request, String token) {
-        return request.copy().setHeader("Authorization", "Bearer " + token).build();
+    private HttpRequest withToken(HttpRequest.Builder request, String token) {
+        return authorize(request.copy(), token).build();
+    }
+
+    private HttpRequest.Builder authorize(HttpRequest.Builder request, String token) {
+        if (dpop == null) {
+            return request.setHeader("Authorization", "Bearer " + token);
+        }
+        HttpRequest target = request.copy().build(); // its method and URI, for htm and htu
+        return request.setHeader("Authorization", "DPoP " + token)
+                .setHeader(DpopSigner.HEADER, dpop.proof(target.method(), target.uri(), token));
     }
 
     @Override
@@ -139,6 +162,8 @@ public final class TokenSource {
         private PrivateKey assertionKey;
         private String assertionKid;
         private String assertionAlg;
+        private SSLContext sslContext;
+        private KeyPair dpopKeys;
 
         private Builder(URI serverUrl, URI metadataUrl, String clientId, String clientSecret) {
             this.serverUrl = serverUrl;
@@ -165,6 +190,17 @@ public final class TokenSource {
             this.assertionKey = key;
             this.assertionKid = kid;
             this.assertionAlg = alg;
+            return this;
+        }
+
+        /**
+         * The TLS context to reach the server with, holding the client's certificate and key (RFC
+         * 8705 §2) in its key managers: the server then issues certificate-bound tokens ({@code
+         * cnf.x5t#S256}), which an API accepts only over a connection with the same certificate.
+         * Ignored when {@link #httpClient} is given: configure that client's context instead.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext);
             return this;
         }
 
@@ -228,6 +264,19 @@ public final class TokenSource {
             return this;
         }
 
+        /**
+         * Sender-constrained tokens (RFC 9449 DPoP): every token request carries a fresh proof made
+         * with {@code keys} (EC P-256 for ES256, Ed25519 for EdDSA, or RSA of at least 2048 bits for
+         * PS256), so the tokens are bound to the key ({@code cnf.jkt}) and worthless to anyone
+         * without it; {@link #send} and {@link #authorize} then add a proof to each API call. A
+         * server nonce (RFC 9449 §8) is picked up and retried with by itself. A server that
+         * answers a bearer token instead is an error, not a silent downgrade.
+         */
+        public Builder dpop(KeyPair keys) {
+            this.dpopKeys = Objects.requireNonNull(keys, "keys");
+            return this;
+        }
+
         public Builder listener(TokenSourceListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
@@ -239,35 +288,44 @@ public final class TokenSource {
             return this;
         }
 
-        /** A secret or a private key, exactly one; the pipeline endpoint takes only a secret. */
+        /** A secret, a private key, or (neither) a TLS client certificate; the pipeline endpoint takes only a secret. */
         private ClientAuthentication authentication() {
-            if ((clientSecret == null) == (assertionKey == null)) {
-                throw new IllegalStateException(clientSecret == null
-                        ? "A client without a secret needs privateKeyJwt(key, kid, alg)"
-                        : "A client authenticates with its secret or with privateKeyJwt, not both");
+            if (clientSecret != null && assertionKey != null) {
+                throw new IllegalStateException("A client authenticates with its secret or with privateKeyJwt, not both");
             }
-            return assertionKey == null ? ClientAuthentication.secretBasic(clientId, clientSecret)
-                    : new PrivateKeyJwtAssertions(clientId, assertionKey, assertionKid, assertionAlg, clock,
-                            new SecureRandom());
+            if (assertionKey != null) {
+                return new PrivateKeyJwtAssertions(clientId, assertionKey, assertionKid, assertionAlg, clock,
+                        new SecureRandom());
+            }
+            // Without a secret the client authenticates with its TLS certificate and names itself (RFC 8705 §2).
+            return clientSecret == null ? ClientAuthentication.named(clientId)
+                    : ClientAuthentication.secretBasic(clientId, clientSecret);
         }
 
         public TokenSource build() {
-            if (style == TokenEndpointStyle.PIPELINE && clientSecret == null) {
+            if (clientSecret == null && assertionKey == null
+                    && (sslContext == null && httpClient == null || style == TokenEndpointStyle.PIPELINE)) {
+                throw new IllegalStateException("A client without a secret authenticates with privateKeyJwt(…) or "
+                        + "with its TLS client certificate: give sslContext(…) (the pipeline endpoint takes only a secret)");
+            }
+            if (clientSecret == null && style == TokenEndpointStyle.PIPELINE) {
                 throw new IllegalStateException("The pipeline endpoint authenticates clients by their secret only");
             }
-            JsonHttp http = new JsonHttp(httpClient != null ? httpClient : JsonHttp.defaultClient());
+            JsonHttp http = new JsonHttp(httpClient != null ? httpClient
+                    : sslContext != null ? JsonHttp.clientWith(sslContext) : JsonHttp.defaultClient());
             boolean pipeline = style == TokenEndpointStyle.PIPELINE;
             EndpointLocator endpoint = serverUrl != null
                     ? EndpointLocator.fixed(Urls.resolve(serverUrl,
                             pipeline ? EndpointLocator.PIPELINE_PATH : EndpointLocator.STANDARD_PATH))
                     : EndpointLocator.fromMetadata(http, metadataUrl, pipeline);
+            DpopSigner dpop = dpopKeys == null ? null : new DpopSigner(dpopKeys, clock);
             TokenGrants grants = pipeline
-                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock)
-                    : new StandardTokenGrants(http, endpoint, authentication(), scope, resource, clock);
+                    ? new PipelineTokenGrants(http, endpoint, clientId, clientSecret, scope, resource, clock, dpop)
+                    : new StandardTokenGrants(http, endpoint, authentication(), scope, resource, clock, dpop);
             Retrier retrier = new Retrier(retryPolicy, sleeper, () -> ThreadLocalRandom.current().nextDouble(),
                     listener);
             TokenCache cache = new TokenCache(grants, retrier, clock, refreshLeadTime, waitTimeout, listener, clientId);
-            return new TokenSource(cache, clientId, serverUrl != null ? serverUrl : Urls.baseOf(metadataUrl));
+            return new TokenSource(cache, clientId, serverUrl != null ? serverUrl : Urls.baseOf(metadataUrl), dpop);
         }
     }
 }

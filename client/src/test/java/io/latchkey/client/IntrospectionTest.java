@@ -29,7 +29,8 @@ class IntrospectionTest {
     private static TokenVerifier.Builder verifier(CountingHttpClient http) {
         return TokenVerifier.builder(latchkey.url()).issuer(latchkey.issuer())
                 .sharedKeysFromServer(Latchkey.ADMIN_KEY).clock(latchkey.clock()).httpClient(http)
-                .introspectionCacheTtl(Duration.ofSeconds(10));
+                .introspectionCacheTtl(Duration.ofSeconds(10))
+                .withoutRevocationFeed(); // introspection alone here; RevocationFeedTest follows the feed
     }
 
     @Test

@@ -48,6 +48,11 @@ class TokenVerifierTest {
         verifier = verifierBuilder().build();
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void stopFollowingTheFeed() {
+        verifier.close();
+    }
+
     private TokenVerifier.Builder verifierBuilder() {
         return TokenVerifier.builder(latchkey.url()).issuer(latchkey.issuer())
                 .sharedKeysFromServer(verifierKey).clock(latchkey.clock()).httpClient(http);
@@ -254,11 +259,12 @@ class TokenVerifierTest {
     void aConfiguredSharedKeyVerifiesWithoutAskingTheServer() throws Exception {
         String token = latchkey.accessToken(client);
         byte[] secret = Tokens.sharedKeyOf(latchkey, token).toByteArray();
+        CountingHttpClient offlineHttp = new CountingHttpClient();
         TokenVerifier offline = TokenVerifier.builder(latchkey.url()).issuer(latchkey.issuer())
-                .sharedKey(secret).clock(latchkey.clock()).httpClient(http).build();
+                .sharedKey(secret).clock(latchkey.clock()).httpClient(offlineHttp).build();
 
         assertThat(offline.verify(token).scopes()).isEqualTo(Set.of("orders:read"));
-        assertThat(http.total()).isZero();
+        assertThat(offlineHttp.total()).isZero();
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * {@code LATCHKEY_VERIFIER_API_KEY}, a {@code verifier} API key ({@code latchkey apikey create
  * --role verifier}, never an admin key), fetches the HS256 shared key; without it the API uses the
- * public JWKS (ES256, RS256, EdDSA), the choice when APIs are not all trusted alike. {@code ORDERS_API_CLIENT_ID}/{@code ORDERS_API_CLIENT_SECRET}, when
- * set, turn on introspection, so deleted clients are refused within seconds. {@code
+ * public JWKS (ES256, RS256, EdDSA), the choice when APIs are not all trusted alike. The same key
+ * follows the server's revocation feed ({@code GET /oauth2/revocations}), which the verifier does
+ * by default: a revoked token, a revoked refresh family or a deleted client is refused within about
+ * a second, with no call per request; with the JWKS, {@code ORDERS_API_CLIENT_ID}/{@code
+ * ORDERS_API_CLIENT_SECRET} (the API's own client) read the feed instead. {@code
  * ORDERS_API_AUDIENCE}, its identifier when registered as an API, refuses tokens for other APIs.
  */
 public final class OrdersApi implements AutoCloseable {
@@ -87,9 +89,9 @@ public final class OrdersApi implements AutoCloseable {
         // Registered as an API (SPEC §6): accept only tokens asked for its identifier.
         Env.optional("ORDERS_API_AUDIENCE").ifPresent(verifier::audience);
         Env.optional("LATCHKEY_VERIFIER_API_KEY").ifPresent(verifier::sharedKeysFromServer);
+        // The revocation feed, followed by default with the key above or with the API's own client.
         Env.optional("ORDERS_API_CLIENT_ID").ifPresent(id -> verifier
-                .introspectAsClient(id, Env.require("ORDERS_API_CLIENT_SECRET"))
-                .introspectionCacheTtl(Duration.ofSeconds(5)));
+                .revocationFeedAsClient(id, Env.require("ORDERS_API_CLIENT_SECRET")));
         int port = Integer.parseInt(Env.optional("ORDERS_API_PORT").orElse("9090"));
         OrdersApi api = new OrdersApi(verifier.build(), port);
         System.out.println("Orders API on " + api.url() + "/orders, tokens from " + latchkey);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole path, everything real and in-process: a Latchkey server, the example orders API
  * verifying tokens with the SDK, and the example partner calling it through a token source. One
- * clock, moved by the test, stands for an hour of the three of them working.
+ * clock, moved by the test, stands for an hour of the three of them working. The API asks no
+ * introspection: it learns of revocations and deletions from the revocation feed (SPEC §9), which
+ * its verifier follows by default, and refuses them within 2 s with no call per request.
  */
 class EndToEndTest {
     private static final String ADMIN_KEY = "examples-admin-key-0123456789abcdefghijklmnopqrstuvwxyz";
@@ -43,19 +45,16 @@ class EndToEndTest {
             URI server = URI.create("http://127.0.0.1:" + latchkey.port());
 
             // 1. Credentials: the partner's through the integration model's pipeline endpoint, and
-            //    the API's own, with which it introspects tokens.
+            //    the API's verifier key, with which it reads the shared key and follows the feed.
             Map<String, Object> partnerCredentials = pipeline(server, Map.of(
                     "partnerId", "TestSystem", "executionType", "create", "apikey", ADMIN_KEY, "scopes", List.of("orders:read")));
-            Map<String, Object> apiCredentials = pipeline(server, Map.of(
-                    "partnerId", "OrdersApi", "executionType", "create", "apikey", ADMIN_KEY));
             String clientId = (String) partnerCredentials.get("clientId");
+            String clientSecret = (String) partnerCredentials.get("clientSecret");
             String verifierKey = verifierKey(server);
 
             TokenVerifier verifier = TokenVerifier.builder(server).issuer(latchkey.issuer()).clock(clock)
                     .requiredScopes("orders:read")
-                    .sharedKeysFromServer(verifierKey)
-                    .introspectAsClient((String) apiCredentials.get("clientId"), (String) apiCredentials.get("clientSecret"))
-                    .introspectionCacheTtl(Duration.ofSeconds(5))
+                    .sharedKeysFromServer(verifierKey) // and the revocation feed, by default; no introspection
                     .build();
             List<TokenSourceListener.Grant> grants = new CopyOnWriteArrayList<>();
             TokenSource tokens = TokenSource.builder(server, clientId, (String) partnerCredentials.get("clientSecret"))
@@ -68,7 +67,7 @@ class EndToEndTest {
                     })
                     .build();
 
-            try (OrdersApi api = new OrdersApi(verifier, 0)) {
+            try (verifier; OrdersApi api = new OrdersApi(verifier, 0)) {
                 Partner partner = new Partner(tokens, http, api.url());
 
                 // 2. Tokens fetched on first use; calls accepted.
@@ -87,21 +86,61 @@ class EndToEndTest {
                 assertThat(partner.fetchOrders().statusCode()).isEqualTo(200);
                 assertThat(api.refused()).isZero();
 
-                // 4. The client is deleted. Once the API's introspection cache has turned over, its
-                //    token is refused; the partner's one renewal fails too, with invalid_client.
-                pipeline(server, Map.of("clientId", clientId, "executionType", "delete", "apikey", ADMIN_KEY));
-                clock.advance(Duration.ofSeconds(5));
-                assertThatThrownBy(partner::fetchOrders).isInstanceOf(InvalidClientException.class)
-                        .hasMessageContaining(clientId);
-                assertThat(api.refused()).isEqualTo(1);
+                // 4. The partner revokes its access token (RFC 7009): the API refuses it within 2 s,
+                //    and the partner's token source renews it behind the scenes.
+                String revoked = authorization(tokens, api);
+                revoke(server, clientId, clientSecret, revoked.substring("Bearer ".length()));
+                awaitWithin(Duration.ofSeconds(2), () -> call(api, revoked).statusCode() == 401);
+                assertThat(partner.fetchOrders().statusCode()).isEqualTo(200);
+                assertThat(authorization(tokens, api)).isNotEqualTo(revoked);
 
-                // Whoever still holds the token gets 401 with the RFC 6750 challenge.
-                HttpResponse<String> stale = http.send(tokens.authorize(HttpRequest.newBuilder(api.url().resolve("/orders")))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(stale.statusCode()).isEqualTo(401);
+                // 5. The client is deleted: within 2 s its live token is refused with the RFC 6750
+                //    challenge, and the partner's one renewal fails too, with invalid_client.
+                String live = authorization(tokens, api);
+                assertThat(call(api, live).statusCode()).isEqualTo(200);
+                pipeline(server, Map.of("clientId", clientId, "executionType", "delete", "apikey", ADMIN_KEY));
+                awaitWithin(Duration.ofSeconds(2), () -> call(api, live).statusCode() == 401);
+                HttpResponse<String> stale = call(api, live);
                 assertThat(stale.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge ->
                         assertThat(challenge).startsWith("Bearer realm=\"orders\"").contains("error=\"invalid_token\""));
+                assertThatThrownBy(partner::fetchOrders).isInstanceOf(InvalidClientException.class)
+                        .hasMessageContaining(clientId);
             }
+        }
+    }
+
+    /** The {@code Authorization} header the token source sends now. */
+    private static String authorization(TokenSource tokens, OrdersApi api) throws Exception {
+        return tokens.authorize(HttpRequest.newBuilder(api.url().resolve("/orders"))).build().headers()
+                .firstValue("Authorization").orElseThrow();
+    }
+
+    private HttpResponse<String> call(OrdersApi api, String authorization) {
+        try {
+            return http.send(HttpRequest.newBuilder(api.url().resolve("/orders")).header("Authorization", authorization)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void revoke(URI server, String clientId, String secret, String token) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.resolve("/oauth2/revoke"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    /** Awaits a condition, never sleeping for luck. */
+    private static void awaitWithin(Duration bound, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition did not hold within " + bound);
+            }
+            Thread.onSpinWait();
         }
     }
 

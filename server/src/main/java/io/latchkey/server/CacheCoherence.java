@@ -1,13 +1,15 @@
 package io.latchkey.server;
 
 import io.latchkey.core.client.ClientId;
+import io.latchkey.core.token.RevocationFeed;
 import io.latchkey.store.jdbc.Change;
 import io.latchkey.store.jdbc.ChangeFeed;
 
 /**
  * Applies what other instances changed to this instance's in-memory state, so that N instances on
  * one store behave as one server: a deleted or re-keyed client leaves the cache, API keys and the
- * key ring are re-read, revocations are remembered, changed APIs and grants are read again.
+ * key ring are re-read, revocations are remembered (and listed in the revocation feed, with
+ * deleted clients), changed APIs and grants are read again.
  *
  * <p>What this instance caches, and what it does when changes may have been missed (stale):
  * clients are dropped (each is read again when next used); stored API keys are dropped (answered
@@ -34,8 +36,12 @@ final class CacheCoherence implements ChangeFeed.Listener {
             }
             case API_KEYS -> services.apiKeys().reload();
             case SIGNING_KEYS -> services.keys().reload();
-            case FAMILY_REVOKED -> services.revocations().rememberFamily(change.subject(), change.expiresAt());
-            case ACCESS_TOKEN_REVOKED -> services.revocations().rememberAccessToken(change.subject(), change.expiresAt());
+            case FAMILY_REVOKED -> services.revocations().learn(change.seq(), RevocationFeed.Type.FAMILY,
+                    change.subject(), change.expiresAt());
+            case ACCESS_TOKEN_REVOKED -> services.revocations().learn(change.seq(), RevocationFeed.Type.TOKEN,
+                    change.subject(), change.expiresAt());
+            case CLIENT_DELETED -> services.revocations().learn(change.seq(), RevocationFeed.Type.CLIENT,
+                    change.subject(), change.expiresAt());
             case API -> services.apis().reloadApi(change.subject());
             case API_GRANTS -> {
                 if (ClientId.isWellFormed(change.subject())) {
@@ -59,5 +65,10 @@ final class CacheCoherence implements ChangeFeed.Listener {
         services.apiKeys().reload();
         services.keys().reload();
         services.revocations().load();
+    }
+
+    @Override
+    public void onCaughtUp(long applied) {
+        services.revocations().caughtUp(applied);
     }
 }

@@ -1,7 +1,9 @@
 package io.latchkey.server;
 
 import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.usage.TokenUsage;
 import io.latchkey.server.config.ServerConfig;
+import io.latchkey.server.http.ClientCertificates;
 import io.latchkey.server.http.RequestObserver;
 import io.latchkey.server.http.Routes;
 import io.latchkey.server.metrics.CountedClientStore;
@@ -9,6 +11,7 @@ import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.latchkey.server.tracing.TracedDatabase;
 import io.latchkey.server.tracing.Tracing;
+import io.latchkey.server.transport.AnyClientCertificate;
 import io.latchkey.server.transport.ConnectionGuard;
 import io.latchkey.server.transport.ConnectionLimits;
 import io.latchkey.store.jdbc.ChangeFeed;
@@ -109,21 +112,28 @@ public final class LatchkeyServer implements AutoCloseable {
             ChangeFeed changeFeed = new ChangeFeed(changeLog, new CacheCoherence(services), CHANGE_POLL_INTERVAL,
                     changesLoaded, clock);
             changeFeed.start();
-            Housekeeping housekeeping = new Housekeeping(database, services.revocations(), clock, random);
+            Housekeeping housekeeping = new Housekeeping(database, services, config.secretExpiryWarning(),
+                    metrics.secretsExpiring(), clock, random);
             vertx.executeBlocking(housekeeping::purge, false);
             vertx.setPeriodic(Housekeeping.PURGE_INTERVAL.toMillis(),
                     id -> vertx.executeBlocking(housekeeping::purge, false));
             vertx.setPeriodic(Housekeeping.FORGET_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 housekeeping.forgetExpired();
+                quietly(housekeeping::watchSecrets);
                 return null;
             }, false));
+            vertx.executeBlocking(() -> quietly(housekeeping::watchSecrets), false);
+            // Token counts reach the store every few seconds, never a write per token (TokenUsage).
+            vertx.setPeriodic(TokenUsage.FOLD_INTERVAL.toMillis(), id -> vertx.executeBlocking(
+                    () -> quietly(services.usage()::foldUnlessBusy), false));
             // Clients created or deleted by other instances on the same store reach the gauge here.
             vertx.setPeriodic(CLIENT_RECOUNT_INTERVAL.toMillis(), id -> vertx.executeBlocking(() -> {
                 recountQuietly(clientStore);
                 return null;
             }, false));
             Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
-                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken());
+                    config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken(),
+                    ClientCertificates.of(config));
             active.set(router);
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),
@@ -203,8 +213,24 @@ public final class LatchkeyServer implements AutoCloseable {
                 options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.tlsCert().toString())
                         .setKeyPath(config.tlsKey().toString()));
             }
+            if (config.tlsClientAuthWanted()) {
+                // RFC 8705 §2: asked for, never required (a client of a secret has none), and
+                // judged per client after the handshake (AnyClientCertificate says why).
+                options.setClientAuth(io.vertx.core.http.ClientAuth.REQUEST)
+                        .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(AnyClientCertificate.INSTANCE));
+            }
         }
         return options;
+    }
+
+    /** Runs a periodic store task; an outage is left to the next round (requests report outages themselves). */
+    private static Object quietly(java.util.concurrent.Callable<?> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            LOG.debug("Periodic task failed; the next round retries: {}", e.getMessage());
+            return null;
+        }
     }
 
     private static void recountQuietly(CountedClientStore clients) {
@@ -244,14 +270,21 @@ public final class LatchkeyServer implements AutoCloseable {
      */
     public int housekeep() {
         housekeeping.forgetExpired();
+        housekeeping.watchSecrets();
         return housekeeping.purge();
+    }
+
+    /** Adds this instance's token counts to the store now instead of within a few seconds (tests). */
+    public long foldUsage() {
+        return services.usage().fold();
     }
 
     @Override
     public void close() {
         try {
             changeFeed.close();
-            await(vertx.close()); // closes every HTTP server it runs
+            await(vertx.close());
+            quietly(services.usage()::fold); // what this instance counted since the last fold // closes every HTTP server it runs
         } finally {
             database.close();
             metrics.close();

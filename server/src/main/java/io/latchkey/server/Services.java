@@ -5,6 +5,7 @@ import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.Auditor;
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.client.ClientRegistry;
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.key.KeyService;
 import io.latchkey.core.key.SigningKeyRotation;
 import io.latchkey.core.ratelimit.FailedAttemptLimiter;
@@ -14,6 +15,7 @@ import io.latchkey.core.token.RevocationList;
 import io.latchkey.core.token.TokenIntrospection;
 import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
+import io.latchkey.core.usage.TokenUsage;
 import java.time.Clock;
 
 /** The domain operations the HTTP edge calls, wired once by {@link Wiring}. */
@@ -32,5 +34,7 @@ public record Services(
         RevocationList revocations,
         FailedAttemptLimiter failedAttempts,
         Auditor auditor,
-        ApiRegistry apis) {
+        ApiRegistry apis,
+        TokenUsage usage,
+        DpopProofVerifier dpop) {
 }

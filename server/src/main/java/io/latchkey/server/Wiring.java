@@ -8,7 +8,10 @@ import io.latchkey.core.auth.ApiKeyAuthentication;
 import io.latchkey.core.auth.CallerAuthentication;
 import io.latchkey.core.auth.ClientAuthentication;
 import io.latchkey.core.auth.ClientSecretAuthentication;
+import io.latchkey.core.auth.MutualTlsAuthentication;
 import io.latchkey.core.auth.PrivateKeyJwtAuthentication;
+import io.latchkey.core.dpop.DpopNonces;
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.RemoteJwks;
@@ -26,6 +29,8 @@ import io.latchkey.core.token.TokenIssuer;
 import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
+import io.latchkey.core.usage.TokenUsage;
+import io.latchkey.server.config.AllowedSources;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.outbound.HttpJwksFetcher;
 import io.latchkey.store.jdbc.Database;
@@ -34,6 +39,7 @@ import io.latchkey.store.jdbc.JdbcApiKeyStore;
 import io.latchkey.store.jdbc.JdbcApiStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
+import io.latchkey.store.jdbc.JdbcUsageStore;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -72,8 +78,9 @@ public final class Wiring {
         SecretGenerator generator = new SecretGenerator(random);
         SecretHasher hasher = new SecretHasher(keys.pepper());
         Auditor auditor = new Auditor(auditLog, generator, clock);
-        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor,
+        ClientRegistry clients = new ClientRegistry(clientStore, hasher, generator, clock, auditor, config.secretTtl(),
                 new RemoteJwks(new HttpJwksFetcher(), clock));
+        TokenUsage usage = new TokenUsage(new JdbcUsageStore(database), clock);
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
         JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
         RevocationList revocations = new RevocationList(revocationStore, settings, clock);
@@ -87,16 +94,21 @@ public final class Wiring {
         List<ClientAuthentication<?>> methods = new ArrayList<>(List.of(
                 new ClientSecretAuthentication(clients), new ApiKeyAuthentication(apiKeys),
                 new PrivateKeyJwtAuthentication(clients, new JdbcAssertionReplayStore(database),
-                        assertionAudiences(issuer), clock)));
+                        assertionAudiences(issuer), clock),
+                new MutualTlsAuthentication(clients, ClientCas.load(config.tlsClientCa()), clock)));
         methods.addAll(extraMethods);
-        return new Services(clock, settings, new CallerAuthentication(limiter, auditor, auditWrites, methods),
+        return new Services(clock, settings,
+                new CallerAuthentication(limiter, auditor, auditWrites, methods, new AllowedSources()),
                 clients, apiKeys, keys, new SigningKeyRotation(keys, auditor),
-                new ClientCredentialsGrant(issuerOfTokens, apis),
-                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor, apis),
+                new ClientCredentialsGrant(issuerOfTokens, apis, usage),
+                new RefreshTokenRotation(clients, issuerOfTokens, verifier, revocations, revocationStore, auditor, apis,
+                        usage),
                 new TokenIntrospection(verifier, clients, revocations, revocationStore, apis, settings),
                 new TokenRevocation(verifier, revocations,
                         new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
-                revocations, limiter, auditor, apis);
+                revocations, limiter, auditor, apis, usage,
+                new DpopProofVerifier(clock, config.dpopNonces()
+                        ? new DpopNonces(clock, DpopProofVerifier.WINDOW.toMillis(), random) : null));
     }
 
     /**

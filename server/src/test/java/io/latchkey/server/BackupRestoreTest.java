@@ -2,19 +2,20 @@ package io.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code latchkey backup} and {@code restore} against a real server process (docs/operations.md). */
+/** {@code latchkey backup} and {@code restore}, each a process of its own, against a real server process (docs/operations.md). */
 @Tag("sqlite-only")
 class BackupRestoreTest {
     private static final String PARTNER = "backup-partner";
@@ -95,11 +96,26 @@ class BackupRestoreTest {
         assertThat(Files.exists(dataDir.resolve("latchkey.db.restoring"))).isFalse();
     }
 
-    private static Result latchkey(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exitCode, out.toString(), err.toString());
+    /** The command line as an operator runs it: {@code latchkey ARGS} in a JVM of its own. */
+    private static Result latchkey(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("latchkey-command", ".out");
+        Path err = Files.createTempFile("latchkey-command", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("latchkey " + String.join(" ", args) + " did not finish");
+        }
+        try {
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
     }
 
     private record Result(int exitCode, String out, String err) {

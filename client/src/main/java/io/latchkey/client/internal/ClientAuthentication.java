@@ -14,4 +14,9 @@ public interface ClientAuthentication {
         String authorization = StandardTokenGrants.basic(clientId, clientSecret);
         return (endpoint, request, form) -> request.header("Authorization", authorization);
     }
+
+    /** A client that proves itself otherwise (its TLS certificate, RFC 8705 §2) and only names itself. */
+    static ClientAuthentication named(String clientId) {
+        return (endpoint, request, form) -> form.put("client_id", clientId);
+    }
 }

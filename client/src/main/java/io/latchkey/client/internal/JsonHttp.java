@@ -32,6 +32,11 @@ public final class JsonHttp {
         return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
+    /** The default client over {@code sslContext}: one with a client certificate (RFC 8705). */
+    public static HttpClient clientWith(javax.net.ssl.SSLContext sslContext) {
+        return HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).sslContext(sslContext).build();
+    }
+
     /** The answer: status, headers, and the body as a JSON object when it was one (else empty). */
     public record Answer(int status, Optional<Map<String, Object>> json, HttpResponse<?> response) {
         public Optional<String> string(String field) {

@@ -2,6 +2,7 @@ package io.latchkey.client.internal;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +23,17 @@ public final class PipelineTokenGrants implements TokenGrants {
     private final String scope;
     private final String resource;
     private final Clock clock;
+    private final DpopSigner dpop;
 
     public PipelineTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
                                String scope, String resource, Clock clock) {
+        this(http, endpoint, clientId, clientSecret, scope, resource, clock, null);
+    }
+
+    /** @param dpop the signer of a DPoP proof for every token request (RFC 9449 §5), or null for bearer tokens */
+    public PipelineTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
+                               String scope, String resource, Clock clock, DpopSigner dpop) {
+        this.dpop = dpop;
         this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
@@ -60,10 +69,11 @@ public final class PipelineTokenGrants implements TokenGrants {
     private TokenResponse post(Map<String, Object> body)
             throws IOException, InterruptedException, TokenEndpointException {
         Instant requestedAt = clock.instant();
-        HttpRequest request = JsonHttp.request(endpoint.locate())
+        URI uri = endpoint.locate();
+        HttpRequest.Builder request = JsonHttp.request(uri)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body)))
-                .build();
-        return TokenAnswers.read(http.send(request), Duration.ofMillis(1), requestedAt);
+                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(body)));
+        JsonHttp.Answer answer = dpop == null ? http.send(request.build()) : dpop.sendTokenRequest(http, request, uri);
+        return TokenAnswers.read(answer, Duration.ofMillis(1), requestedAt, dpop != null);
     }
 }

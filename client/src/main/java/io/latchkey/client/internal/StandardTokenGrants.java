@@ -1,8 +1,8 @@
 package io.latchkey.client.internal;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,14 +25,28 @@ public final class StandardTokenGrants implements TokenGrants {
     private final String scope;
     private final String resource;
     private final Clock clock;
+    private final DpopSigner dpop;
 
     public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
                                String scope, String resource, Clock clock) {
-        this(http, endpoint, ClientAuthentication.secretBasic(clientId, clientSecret), scope, resource, clock);
+        this(http, endpoint, clientId, clientSecret, scope, resource, clock, null);
     }
 
+    /** @param dpop the signer of a DPoP proof for every token request (RFC 9449 §5), or null for bearer tokens */
+    public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, String clientId, String clientSecret,
+                               String scope, String resource, Clock clock, DpopSigner dpop) {
+        // Without a secret the client authenticates with its TLS certificate and names itself (RFC 8705 §2).
+        this(http, endpoint, clientSecret == null ? ClientAuthentication.named(clientId)
+                : ClientAuthentication.secretBasic(clientId, clientSecret), scope, resource, clock, dpop);
+    }
+
+    /**
+     * @param authentication how the client authenticates each token request
+     * @param dpop           the signer of a DPoP proof for every token request, or null
+     */
     public StandardTokenGrants(JsonHttp http, EndpointLocator endpoint, ClientAuthentication authentication,
-                               String scope, String resource, Clock clock) {
+                               String scope, String resource, Clock clock, DpopSigner dpop) {
+        this.dpop = dpop;
         this.resource = resource;
         this.http = http;
         this.endpoint = endpoint;
@@ -65,12 +79,13 @@ public final class StandardTokenGrants implements TokenGrants {
     private TokenResponse post(Map<String, String> form)
             throws IOException, InterruptedException, TokenEndpointException {
         Instant requestedAt = clock.instant();
-        URI url = endpoint.locate();
-        HttpRequest.Builder request = JsonHttp.request(url)
+        URI uri = endpoint.locate();
+        HttpRequest.Builder request = JsonHttp.request(uri)
                 .header("Content-Type", "application/x-www-form-urlencoded");
-        authentication.authenticate(url, request, form);
+        authentication.authenticate(uri, request, form);
         request.POST(HttpRequest.BodyPublishers.ofString(formEncode(form)));
-        return TokenAnswers.read(http.send(request.build()), Duration.ofSeconds(1), requestedAt);
+        JsonHttp.Answer answer = dpop == null ? http.send(request.build()) : dpop.sendTokenRequest(http, request, uri);
+        return TokenAnswers.read(answer, Duration.ofSeconds(1), requestedAt, dpop != null);
     }
 
     /** RFC 6749 §2.3.1: each part form-urlencoded, then joined by a colon and base64'd. */

@@ -22,14 +22,24 @@ final class TokenAnswers {
      */
     static TokenResponse read(JsonHttp.Answer answer, Duration expiresInUnit, Instant requestedAt)
             throws IOException, TokenEndpointException {
+        return read(answer, expiresInUnit, requestedAt, false);
+    }
+
+    /**
+     * @param dpop whether the request carried a DPoP proof: then the token must be {@code
+     *             token_type: DPoP} (RFC 9449 §5), never silently a bearer token
+     */
+    static TokenResponse read(JsonHttp.Answer answer, Duration expiresInUnit, Instant requestedAt, boolean dpop)
+            throws IOException, TokenEndpointException {
         if (!answer.ok()) {
             throw new TokenEndpointException(answer.status(), answer.string("error").orElse(null), retryAfter(answer));
         }
         String access = answer.string("access_token")
                 .orElseThrow(() -> new IOException("the token endpoint answered no access_token"));
         String type = answer.string("token_type").orElse("");
-        if (!"bearer".equalsIgnoreCase(type)) {
-            throw new IOException("the token endpoint answered token_type '" + type + "', not Bearer");
+        String expected = dpop ? "DPoP" : "Bearer";
+        if (!expected.equalsIgnoreCase(type)) {
+            throw new IOException("the token endpoint answered token_type '" + type + "', not " + expected);
         }
         Duration lifetime = answer.number("expires_in")
                 .map(n -> expiresInUnit.multipliedBy(n.longValue()))

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * What an admin API key may do. An {@link #ADMIN} key may do everything the admin API and the
  * pipeline's credential management offer. A {@link #VERIFIER} key is what a protected API holds:
  * it may read what verifying tokens takes — the access-token verification keys, token
- * introspection, and the revocation feed once there is one — and nothing else, so an API that is
+ * introspection, and the revocation feed — and nothing else, so an API that is
  * compromised cannot create, delete or rotate anything.
  *
  * <p>A verifier key of an HS256 server still reads the shared HMAC secret, and whoever holds that

@@ -118,6 +118,20 @@ public final class ApiKeys {
      * racing the load either removes what it loaded or finds nothing to load).
      */
     public ApiKey authenticate(String presented) {
+        return check(presented, true);
+    }
+
+    /**
+     * {@link #authenticate}, without the store: the key, or null when only the store can tell
+     * (a key created at another instance that this one has not seen yet).
+     *
+     * @throws LatchkeyException whatever {@link #authenticate} throws without reading the store
+     */
+    public ApiKey authenticateInMemory(String presented) {
+        return check(presented, false);
+    }
+
+    private ApiKey check(String presented, boolean mayRead) {
         if (!wellFormed(presented)) {
             throw LatchkeyException.invalidApiKey();
         }
@@ -131,6 +145,9 @@ public final class ApiKeys {
         }
         ApiKey key = byHash.get(hash);
         if (key == null) {
+            if (!mayRead) {
+                return null;
+            }
             key = byHash.computeIfAbsent(hash, h -> store.findByHash(h).orElse(null));
         }
         if (key == null) {

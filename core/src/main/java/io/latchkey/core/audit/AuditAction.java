@@ -8,6 +8,10 @@ public enum AuditAction {
     CLIENT_DELETED,
     CLIENT_SECRET_ROTATED,
     CLIENT_UPDATED,
+    /** SPEC §10: a client's secret expires within the warning window (once per secret). */
+    CLIENT_SECRET_EXPIRING,
+    /** SPEC §10: a client authenticated from outside its {@code allowedSources}. */
+    CLIENT_SOURCE_REFUSED,
     API_KEY_CREATED,
     API_KEY_DELETED,
     SIGNING_KEYS_ROTATED,
@@ -23,7 +27,8 @@ public enum AuditAction {
     public String wireName() {
         String lower = name().toLowerCase(Locale.ROOT);
         int split = switch (this) {
-            case CLIENT_CREATED, CLIENT_DELETED, CLIENT_SECRET_ROTATED, CLIENT_UPDATED -> "client".length();
+            case CLIENT_CREATED, CLIENT_DELETED, CLIENT_SECRET_ROTATED, CLIENT_UPDATED, CLIENT_SECRET_EXPIRING,
+                 CLIENT_SOURCE_REFUSED -> "client".length();
             case API_KEY_CREATED, API_KEY_DELETED -> "api_key".length();
             case SIGNING_KEYS_ROTATED -> "signing_keys".length();
             case REFRESH_TOKEN_REUSE_DETECTED -> "refresh_token".length();

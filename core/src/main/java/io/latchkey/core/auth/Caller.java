@@ -2,6 +2,7 @@ package io.latchkey.core.auth;
 
 import io.latchkey.core.apikey.ApiKey;
 import io.latchkey.core.client.Client;
+import io.latchkey.core.token.Confirmation;
 
 /**
  * Who a request authenticated as: what every domain operation is given, and what the audit log
@@ -16,8 +17,18 @@ public sealed interface Caller {
         return null;
     }
 
-    /** A registered client, authenticated by one of the client-authentication methods. */
-    record ClientCaller(Client client, String method) implements Caller {
+    /**
+     * A registered client, authenticated by one of the client-authentication methods.
+     *
+     * @param boundTo what the credential it authenticated with binds its access tokens to (the
+     *                certificate of {@code tls_client_auth}, RFC 8705 §3), else null
+     */
+    record ClientCaller(Client client, String method, Confirmation boundTo) implements Caller {
+        /** A client whose credential binds its tokens to nothing. */
+        public ClientCaller(Client client, String method) {
+            this(client, method, null);
+        }
+
         @Override
         public String actor() {
             return "client:" + client.id().value();

@@ -25,6 +25,23 @@ public final class CallerAuthentication {
     private final Auditor auditor;
     private final Executor auditWrites;
     private final Map<Class<?>, ClientAuthentication<?>> methods = new HashMap<>();
+    private final SourcePolicy sources;
+
+    /**
+     * Whether a client may authenticate from an address (SPEC §10 {@code allowedSources}): the
+     * edge knows how to read CIDR blocks, the core only asks.
+     */
+    @FunctionalInterface
+    public interface SourcePolicy {
+        /** Any client from anywhere. */
+        SourcePolicy ANYWHERE = (allowed, source) -> true;
+
+        /**
+         * @param allowedSources the client's CIDR blocks, never null
+         * @param source         the request's address as the limiter counts it
+         */
+        boolean allows(List<String> allowedSources, String source);
+    }
 
     /**
      * @param auditWrites where lock-out events are written: a store write, which may not run on
@@ -33,6 +50,16 @@ public final class CallerAuthentication {
      */
     public CallerAuthentication(FailedAttemptLimiter limiter, Auditor auditor, Executor auditWrites,
                                 List<ClientAuthentication<?>> methods) {
+        this(limiter, auditor, auditWrites, methods, SourcePolicy.ANYWHERE);
+    }
+
+    /**
+     * @param sources where each client may authenticate from: checked here, after the method
+     *                accepted the credential, so it holds for every method and every endpoint
+     */
+    public CallerAuthentication(FailedAttemptLimiter limiter, Auditor auditor, Executor auditWrites,
+                                List<ClientAuthentication<?>> methods, SourcePolicy sources) {
+        this.sources = sources;
         this.limiter = limiter;
         this.auditor = auditor;
         this.auditWrites = auditWrites;
@@ -64,6 +91,8 @@ public final class CallerAuthentication {
         private final Credential credential;
         private final String source;
         private Caller caller;
+        /** What checking the credential in memory threw, answered by {@link #caller()}. */
+        private LatchkeyException failure;
 
         private Attempt(Credential credential, String source) {
             this.credential = credential;
@@ -79,9 +108,23 @@ public final class CallerAuthentication {
             return source;
         }
 
-        /** Whether checking the credential reads no store, so it may happen on an event loop. */
+        /**
+         * Whether checking the credential reads no store, so it may happen on an event loop.
+         * Where it does not, the check is made here and now (its outcome kept for
+         * {@link #caller()}), since for some methods the question costs as much as the answer.
+         */
         public boolean inMemory() {
-            return credential instanceof Credential.None || method().inMemory(credential);
+            if (caller != null || failure != null || credential instanceof Credential.None) {
+                return true;
+            }
+            try {
+                Caller checked = method().authenticateInMemory(credential);
+                caller = checked == null ? null : allowed(checked);
+            } catch (LatchkeyException refused) {
+                failure = refused;
+                return true;
+            }
+            return caller != null;
         }
 
         /**
@@ -90,10 +133,38 @@ public final class CallerAuthentication {
          * @throws LatchkeyException whatever the method answers for a credential that does not check out
          */
         public Caller caller() {
+            if (failure != null) {
+                throw failure;
+            }
             if (caller == null) {
-                caller = credential instanceof Credential.None ? new Caller.Anonymous() : method().authenticate(credential);
+                caller = allowed(credential instanceof Credential.None ? new Caller.Anonymous()
+                        : method().authenticate(credential));
             }
             return caller;
+        }
+
+        /** {@code checked}, if it may authenticate from this attempt's source. */
+        private Caller allowed(Caller checked) {
+            if (checked instanceof Caller.ClientCaller client) {
+                requireAllowedSource(client);
+            }
+            return checked;
+        }
+
+        /**
+         * SPEC §10: a client with {@code allowedSources} authenticates from one of them only; from
+         * anywhere else it is refused like a wrong credential, and the refusal audited (the write
+         * on {@code auditWrites}, since this may run on an event loop).
+         */
+        private void requireAllowedSource(Caller.ClientCaller client) {
+            List<String> allowed = client.client().limits().allowedSources();
+            if (allowed == null || sources.allows(allowed, source)) {
+                return;
+            }
+            String clientId = client.client().id().value();
+            auditWrites.execute(() -> auditor.record(AuditAction.CLIENT_SOURCE_REFUSED, "client:" + clientId, source,
+                    clientId, null));
+            throw LatchkeyException.sourceNotAllowed();
         }
 
         /**

@@ -22,4 +22,13 @@ public interface ClientAuthentication<C extends Credential> {
      * whose {@code failedAuthentication()} is true when the credential did not check out.
      */
     Caller authenticate(C credential);
+
+    /**
+     * The caller {@code credential} authenticates when that needs no store read, else null (the
+     * check then runs on a worker, through {@link #authenticate}). A method whose in-memory
+     * question costs as much as the check itself (a keyed hash) answers both at once here.
+     */
+    default Caller authenticateInMemory(C credential) {
+        return inMemory(credential) ? authenticate(credential) : null;
+    }
 }

@@ -77,6 +77,33 @@ public sealed interface Credential {
         }
     }
 
+    /**
+     * A client certificate (RFC 8705 §2): the one the TLS handshake proved the client holds the
+     * key of, or the one a trusted TLS-terminating proxy forwarded, with the {@code client_id}
+     * the request names (§2: the certificate alone does not say which client it is for).
+     *
+     * @param chain the certificate first, then whatever intermediates came with it
+     */
+    record ClientCertificate(String clientId, java.util.List<java.security.cert.X509Certificate> chain)
+            implements OfClient {
+        public ClientCertificate {
+            chain = java.util.List.copyOf(chain);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("a certificate chain holds at least the certificate");
+            }
+        }
+
+        /** The client's own certificate. */
+        public java.security.cert.X509Certificate certificate() {
+            return chain.get(0);
+        }
+
+        @Override
+        public String toString() {
+            return "ClientCertificate[" + limiterKey() + "]"; // nothing of the certificate
+        }
+    }
+
     /** An admin API key ({@code X-API-Key}, or the pipeline's {@code apikey} field). */
     record AdminApiKey(String key) implements Credential {
         @Override

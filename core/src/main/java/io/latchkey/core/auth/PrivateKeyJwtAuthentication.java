@@ -17,7 +17,7 @@ import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.error.LatchkeyException;
-import io.latchkey.core.key.Ed25519Jws;
+import io.latchkey.core.key.SigningAlgorithm;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,7 +163,7 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
             return new ECDSAVerifier(ec);
         }
         if (key instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
-            return Ed25519Jws.verifier(okp); // BouncyCastle: Nimbus' Ed25519Verifier needs Tink, which is not shipped
+            return SigningAlgorithm.ed25519Verifier(okp); // BouncyCastle: Nimbus' Ed25519Verifier needs Tink
         }
         return null;
     }

@@ -38,38 +38,84 @@ public final class ClientRegistry {
     static final int MAX_CACHED_CLIENTS = 100_000;
     static final int MAX_SECRET_LENGTH = 512;
     public static final Duration MAX_GRACE = Duration.ofDays(30);
+    /** Bounds one round of expiry warnings; the next round takes the rest. */
+    static final int EXPIRY_WARNINGS_PER_ROUND = 1_000;
 
     private final ClientStore store;
     private final SecretHasher hasher;
     private final SecretGenerator generator;
     private final Clock clock;
     private final Auditor auditor;
+    private final Duration defaultSecretTtl;
     private final ConcurrentHashMap<String, Client> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<ClientJwks>> keyCache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Optional<JwksUri>> uriCache = new ConcurrentHashMap<>();
     private final RemoteJwks remoteKeys;
+    private final ConcurrentHashMap<String, Optional<CertificateRegistration>> certificateCache =
+            new ConcurrentHashMap<>();
 
     /** A registry that fetches no JWK set: a client with a {@code jwksUri} cannot be registered. */
     public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
                           Auditor auditor) {
-        this(store, hasher, generator, clock, auditor, new RemoteJwks(JwksFetcher.NONE, clock));
+        this(store, hasher, generator, clock, auditor, null, new RemoteJwks(JwksFetcher.NONE, clock));
     }
 
+    /**
+     * @param defaultSecretTtl how long a secret works when its creation or rotation names no
+     *                         lifetime ({@code LATCHKEY_SECRET_TTL}), or null for forever
+     */
     public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
-                          Auditor auditor, RemoteJwks remoteKeys) {
+                          Auditor auditor, Duration defaultSecretTtl) {
+        this(store, hasher, generator, clock, auditor, defaultSecretTtl, new RemoteJwks(JwksFetcher.NONE, clock));
+    }
+
+    /**
+     * @param defaultSecretTtl as above
+     * @param remoteKeys       the JWK sets clients serve at their {@code jwksUri}, and how they are fetched
+     */
+    public ClientRegistry(ClientStore store, SecretHasher hasher, SecretGenerator generator, Clock clock,
+                          Auditor auditor, Duration defaultSecretTtl, RemoteJwks remoteKeys) {
+        this.defaultSecretTtl = defaultSecretTtl;
+        this.remoteKeys = remoteKeys;
         this.store = store;
         this.hasher = hasher;
         this.generator = generator;
         this.clock = clock;
         this.auditor = auditor;
-        this.remoteKeys = remoteKeys;
     }
 
-    /** Registers a client with a fresh 256-bit secret. */
+    /** Registers a client with a fresh 256-bit secret, of the default lifetime, without limits. */
     public NewClient create(String partnerId, String name, Scopes scopes, Actor by) {
+        return create(partnerId, name, scopes, (Duration) null, ClientLimits.NONE, false, by);
+    }
+
+    /**
+     * Registers a client with a fresh 256-bit secret, which with {@code dpopBoundAccessTokens}
+     * gets tokens only with a DPoP proof (RFC 9449 §5.2).
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, boolean dpopBoundAccessTokens, Actor by) {
+        return create(partnerId, name, scopes, (Duration) null, ClientLimits.NONE, dpopBoundAccessTokens, by);
+    }
+
+    /**
+     * Registers a client with a fresh 256-bit secret that works for {@code secretTtl} (null: the
+     * default lifetime), and {@code limits}.
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, Duration secretTtl, ClientLimits limits,
+                            Actor by) {
+        return create(partnerId, name, scopes, secretTtl, limits, false, by);
+    }
+
+    /**
+     * As {@link #create(String, String, Scopes, Duration, ClientLimits, Actor)}, the client getting
+     * tokens only with a DPoP proof when {@code dpopBoundAccessTokens} (RFC 9449 §5.2).
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, Duration secretTtl, ClientLimits limits,
+                            boolean dpopBoundAccessTokens, Actor by) {
         String secret = generator.secret();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
-                hasher.hash(secret), null, null, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                hasher.hash(secret), null, null, now, null, expiry(now, secretTtl), limits, dpopBoundAccessTokens);
         store.insert(client);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
         return new NewClient(client, secret);
@@ -81,9 +127,28 @@ public final class ClientRegistry {
      * ever saw, so a secret never authenticates it, and {@link #rotateSecret} refuses it.
      */
     public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, Actor by) {
+        return create(partnerId, name, scopes, keys, ClientLimits.NONE, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys,
+                            boolean dpopBoundAccessTokens, Actor by) {
+        return create(partnerId, name, scopes, keys, ClientLimits.NONE, dpopBoundAccessTokens, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, Actor)}, with {@code limits}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, ClientLimits limits,
+                            Actor by) {
+        return create(partnerId, name, scopes, keys, limits, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, ClientJwks, ClientLimits, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, ClientJwks keys, ClientLimits limits,
+                            boolean dpopBoundAccessTokens, Actor by) {
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(generator.secret()), null, null,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
+                dpopBoundAccessTokens);
         store.insert(client, keys);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
         return new NewClient(client, null, keys);
@@ -97,14 +162,21 @@ public final class ClientRegistry {
      * @throws LatchkeyException {@code invalid_request} saying why the set cannot be used
      */
     public NewClient create(String partnerId, String name, Scopes scopes, JwksUri jwksUri, Actor by) {
+        return create(partnerId, name, scopes, jwksUri, ClientLimits.NONE, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, JwksUri, Actor)}, with {@code limits}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, JwksUri jwksUri, ClientLimits limits,
+                            boolean dpopBoundAccessTokens, Actor by) {
         ClientJwks served = remoteKeys.fetchNow(jwksUri);
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(generator.secret()), null, null,
-                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
+                dpopBoundAccessTokens);
         store.insert(client, served, jwksUri);
         auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
                 "partner " + partnerId + ", private_key_jwt, jwksUri");
-        return new NewClient(client, null, served, jwksUri);
+        return new NewClient(client, null, served, null, jwksUri);
     }
 
     /** Where a {@code private_key_jwt} client serves its keys, when it registered a {@code jwksUri}. Cached. */
@@ -143,6 +215,55 @@ public final class ClientRegistry {
     }
 
     /**
+     * Registers a client that authenticates with a certificate (RFC 8705 §2): {@code
+     * tls_client_auth} by its subject DN, or {@code self_signed_tls_client_auth} by its key. Like a
+     * {@code private_key_jwt} client it has no secret anybody knows.
+     */
+    public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
+                            Actor by) {
+        return create(partnerId, name, scopes, registration, ClientLimits.NONE, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, CertificateRegistration, Actor)}, with {@code limits}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
+                            ClientLimits limits, Actor by) {
+        return create(partnerId, name, scopes, registration, limits, false, by);
+    }
+
+    /** As {@link #create(String, String, Scopes, CertificateRegistration, ClientLimits, Actor)}, DPoP-only when {@code dpopBoundAccessTokens}. */
+    public NewClient create(String partnerId, String name, Scopes scopes, CertificateRegistration registration,
+                            ClientLimits limits, boolean dpopBoundAccessTokens, Actor by) {
+        Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
+                hasher.hash(generator.secret()), null, null,
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
+                dpopBoundAccessTokens);
+        store.insert(client, registration);
+        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
+                "partner " + partnerId + ", " + registration.method());
+        return new NewClient(client, null, null, registration);
+    }
+
+    /**
+     * How a client of a certificate is recognised, empty for any other client. Cached like its
+     * keys: a registration never changes while the client exists.
+     */
+    public Optional<CertificateRegistration> certificateRegistration(ClientId id) {
+        Optional<CertificateRegistration> cached = certificateCache.get(id.value());
+        if (cached != null) {
+            return cached;
+        }
+        if (certificateCache.size() >= MAX_CACHED_CLIENTS) {
+            certificateCache.clear();
+        }
+        return certificateCache.computeIfAbsent(id.value(), key -> store.findCertificateRegistration(id));
+    }
+
+    /** Whether the client and its certificate registration (or its lack of one) are in memory. */
+    public boolean isCertificateRegistrationCached(String clientId) {
+        return isCached(clientId) && certificateCache.containsKey(clientId);
+    }
+
+    /**
      * The public keys of a {@code private_key_jwt} client, empty for a client of a secret (or
      * none at all); for a client of a {@code jwksUri}, the set it served at registration.
      * Cached: a client's keys never change while it exists.
@@ -160,7 +281,8 @@ public final class ClientRegistry {
 
     /**
      * The client that {@code clientId} and {@code secret} authenticate, or {@code invalid_client}
-     * for an unknown or deleted client or a wrong secret alike.
+     * for an unknown or deleted client or a wrong secret alike; for a right secret that has
+     * expired too (SPEC §10), with a description that says so.
      */
     public Client authenticate(String clientId, String secret) {
         if (!ClientId.isWellFormed(clientId) || secret == null || secret.length() > MAX_SECRET_LENGTH) {
@@ -171,6 +293,9 @@ public final class ClientRegistry {
             throw LatchkeyException.invalidClient();
         }
         if (hasher.matches(secret, client.secretHash())) {
+            if (client.secretExpiresAt() != null && client.secretExpired(clock.instant())) {
+                throw LatchkeyException.secretExpired(client.secretExpiresAt());
+            }
             return client;
         }
         if (client.previousSecretExpiresAt() != null
@@ -208,25 +333,44 @@ public final class ClientRegistry {
     }
 
     /**
-     * Gives the client a new secret. The old one keeps working for {@code grace} (zero: not at
-     * all), then never again.
+     * Gives the client a new secret of the default lifetime. The old one keeps working for
+     * {@code grace} (zero: not at all), then never again.
      */
     public NewClient rotateSecret(ClientId id, Duration grace, Actor by) {
+        return rotateSecret(id, grace, null, by);
+    }
+
+    /**
+     * Gives the client a new secret that works for {@code secretTtl} (null: the default
+     * lifetime). The old one keeps working for {@code grace} (zero: not at all), and never past
+     * its own expiry, then never again.
+     */
+    public NewClient rotateSecret(ClientId id, Duration grace, Duration secretTtl, Actor by) {
         if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
             throw LatchkeyException.invalidRequest("graceSeconds must be between 0 and " + MAX_GRACE.toSeconds() + ".");
         }
         if (keys(id).isPresent()) {
             throw LatchkeyException.invalidRequest("The client authenticates with private_key_jwt: it has no secret to rotate.");
         }
+        if (certificateRegistration(id).isPresent()) {
+            throw LatchkeyException.invalidRequest("The client authenticates with a certificate: it has no secret to rotate.");
+        }
         String secret = generator.secret();
         String secretHash = hasher.hash(secret);
-        Instant graceUntil = grace.isZero() ? null : clock.instant().plus(grace);
+        Instant now = clock.instant();
+        Instant graceUntil = grace.isZero() ? null : now.plus(grace);
+        Instant expiresAt = expiry(now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), secretTtl);
         while (true) {
             // Read, then write only if nothing changed in between: two rotations that both read
             // the same secret would otherwise keep the original as "previous" and drop the secret
             // the other had just handed out. The loser reads again and rotates what is there now.
             Client current = store.find(id).orElseThrow(() -> unknown(id));
-            Client rotated = current.withRotatedSecret(secretHash, graceUntil);
+            Instant previousUntil = graceUntil != null && current.secretExpiresAt() != null
+                    && current.secretExpiresAt().isBefore(graceUntil) ? current.secretExpiresAt() : graceUntil;
+            if (previousUntil != null && !previousUntil.isAfter(now)) {
+                previousUntil = null; // the old secret has expired already: no grace brings it back
+            }
+            Client rotated = current.withRotatedSecret(secretHash, previousUntil, expiresAt);
             boolean[] replaced = {false};
             cache.compute(id.value(), (key, old) -> {
                 replaced[0] = store.updateSecret(rotated, current.secretHash());
@@ -244,10 +388,17 @@ public final class ClientRegistry {
      * clearTtl} drops the cap). Its tokens already issued keep what they say.
      */
     public Client update(ClientId id, String name, Scopes scopes, Duration accessTokenTtl, boolean clearTtl, Actor by) {
+        return update(id, name, scopes, accessTokenTtl, clearTtl, limits -> limits, by);
+    }
+
+    /** As {@link #update(ClientId, String, Scopes, Duration, boolean, Actor)}, also changing its limits. */
+    public Client update(ClientId id, String name, Scopes scopes, Duration accessTokenTtl, boolean clearTtl,
+                         java.util.function.UnaryOperator<ClientLimits> limits, Actor by) {
         while (true) {
             // Compare-and-set on the secret hash, like rotateSecret: a rotation in between is kept.
             Client current = store.find(id).orElseThrow(() -> unknown(id));
-            Client changed = current.changed(name, scopes, accessTokenTtl, clearTtl);
+            Client changed = current.changed(name, scopes, accessTokenTtl, clearTtl)
+                    .withLimits(limits.apply(current.limits()));
             boolean[] replaced = {false};
             cache.compute(id.value(), (key, old) -> {
                 replaced[0] = store.updateSettings(changed, current.secretHash());
@@ -260,12 +411,43 @@ public final class ClientRegistry {
         }
     }
 
+    /**
+     * SPEC §10: audits {@code client.secret_expiring} for every secret that expires within
+     * {@code warning} from now and has not been warned of: once per secret, also with several
+     * instances running this at once (the store's mark decides who emits it). Returns how many.
+     */
+    public int warnOfExpiringSecrets(Duration warning) {
+        Instant now = clock.instant();
+        int warned = 0;
+        for (Client client : store.unwarnedSecretsExpiringBefore(now.plus(warning), EXPIRY_WARNINGS_PER_ROUND)) {
+            if (store.markExpiryWarned(client.id(), client.secretHash(), now)) {
+                auditor.record(AuditAction.CLIENT_SECRET_EXPIRING, "latchkey", null, client.id().value(),
+                        "secret expires at " + client.secretExpiresAt());
+                warned++;
+            }
+        }
+        return warned;
+    }
+
+    /** How many secrets expire within {@code window} from now, not counting those expired already. */
+    public long countSecretsExpiringWithin(Duration window) {
+        Instant now = clock.instant();
+        return store.countSecretsExpiringBetween(now, now.plus(window));
+    }
+
+    /** When a secret issued at {@code now} stops working: after {@code ttl}, else the default, else never. */
+    private Instant expiry(Instant now, Duration ttl) {
+        Duration lifetime = ttl != null ? ttl : defaultSecretTtl;
+        return lifetime == null ? null : now.plus(lifetime);
+    }
+
     /** Drops one client from memory: another instance changed or deleted it. */
     public void invalidate(ClientId id) {
         cache.remove(id.value());
         keyCache.remove(id.value());
         uriCache.remove(id.value());
         remoteKeys.forget(id);
+        certificateCache.remove(id.value());
     }
 
     /** Drops every client from memory: changes may have been missed (the change log was unreachable). */
@@ -274,18 +456,20 @@ public final class ClientRegistry {
         keyCache.clear();
         uriCache.clear();
         remoteKeys.forgetAll();
+        certificateCache.clear();
     }
 
     /** Deletes the client; from the moment this returns, nothing of it authenticates. */
     public void delete(ClientId id, Actor by) {
         boolean[] deleted = new boolean[1];
         cache.compute(id.value(), (key, old) -> {
-            deleted[0] = store.delete(id);
+            deleted[0] = store.delete(id, clock.instant());
             return null;
         });
         keyCache.remove(id.value());
         uriCache.remove(id.value());
         remoteKeys.forget(id);
+        certificateCache.remove(id.value());
         if (!deleted[0]) {
             throw unknown(id);
         }

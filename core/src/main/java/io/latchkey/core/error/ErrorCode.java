@@ -13,6 +13,10 @@ public enum ErrorCode {
     /** RFC 8707 §2: the {@code resource} is not one the client may ask a token for. */
     INVALID_TARGET("invalid_target", 400),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
+    /** RFC 9449 §5 and §7.1: a DPoP proof that is missing where required, malformed or wrong. */
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+    /** RFC 9449 §8: the proof must carry the nonce this server gives in {@code DPoP-Nonce}. */
+    USE_DPOP_NONCE("use_dpop_nonce", 400),
     INVALID_API_KEY("invalid_api_key", 401),
     /** RFC 6750 §3.1: a bearer token that is missing, malformed or wrong. */
     INVALID_TOKEN("invalid_token", 401),

@@ -60,9 +60,29 @@ public final class LatchkeyException extends RuntimeException {
         return new LatchkeyException(ErrorCode.INVALID_CLIENT, "Client authentication failed.", 0, true);
     }
 
+    /**
+     * SPEC §10: a client secret that was right but has expired: refused like a wrong one (it
+     * counts as a failed attempt), with a description that tells the partner what to do.
+     */
+    public static LatchkeyException secretExpired(java.time.Instant expiredAt) {
+        return new LatchkeyException(ErrorCode.INVALID_CLIENT, "The client secret expired at " + expiredAt
+                + "; ask the operator for a new one.", 0, true);
+    }
+
+    /** SPEC §10: a client that authenticated from outside its {@code allowedSources}. */
+    public static LatchkeyException sourceNotAllowed() {
+        return new LatchkeyException(ErrorCode.INVALID_CLIENT,
+                "The client may not authenticate from this address.", 0, true);
+    }
+
     /** A refresh token that does not verify: forged, truncated, expired or of another server. */
     public static LatchkeyException invalidToken(String message) {
         return new LatchkeyException(ErrorCode.INVALID_GRANT, message, 0, true);
+    }
+
+    /** RFC 9449: a DPoP proof that is missing where required, malformed, replayed or for another request. */
+    public static LatchkeyException invalidDpopProof(String message) {
+        return new LatchkeyException(ErrorCode.INVALID_DPOP_PROOF, message);
     }
 
     public static LatchkeyException invalidGrant(String message) {

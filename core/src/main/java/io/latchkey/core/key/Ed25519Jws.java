@@ -26,7 +26,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * every thread. Verification is as strict as {@link HmacJws}': the header's {@code alg} must be
  * {@code EdDSA} and any {@code crit} header refuses the token (RFC 7515 §4.1.11).
  */
-public final class Ed25519Jws implements JWSSigner, JWSVerifier {
+final class Ed25519Jws implements JWSSigner, JWSVerifier {
     static {
         Ed25519.precompute(); // the base-point table, built once per JVM instead of on the first token
     }
@@ -36,16 +36,6 @@ public final class Ed25519Jws implements JWSSigner, JWSVerifier {
     /** The 32-byte RFC 8032 private key, or null for a verifier of someone's public key. */
     private final byte[] privateKey;
     private final JCAContext jcaContext = new JCAContext();
-
-    /**
-     * A verifier of EdDSA signatures by the Ed25519 public key {@code jwk} (a client's
-     * {@code private_key_jwt} key): BouncyCastle's, without Tink, which Nimbus' own needs.
-     *
-     * @throws JOSEException for a key that is not a valid Ed25519 point
-     */
-    public static JWSVerifier verifier(OctetKeyPair jwk) throws JOSEException {
-        return new Ed25519Jws(jwk.toPublicJWK());
-    }
 
     Ed25519Jws(OctetKeyPair jwk) throws JOSEException {
         if (!Curve.Ed25519.equals(jwk.getCurve())) {

@@ -76,6 +76,15 @@ public enum SigningAlgorithm {
         };
     }
 
+    /**
+     * A verifier of EdDSA signatures by someone else's Ed25519 public key (a client's assertion, a
+     * DPoP proof's {@code jwk}): BouncyCastle's, as for this server's own EdDSA tokens; Nimbus'
+     * {@code Ed25519Verifier} needs Tink, which the server does not ship.
+     */
+    public static JWSVerifier ed25519Verifier(OctetKeyPair publicKey) throws JOSEException {
+        return new Ed25519Jws(publicKey.toPublicJWK());
+    }
+
     JWSVerifier verifier(JWK jwk) throws JOSEException {
         return switch (this) {
             case HS256, HS512 -> new HmacJws(jws, ((OctetSequenceKey) jwk).toByteArray());

@@ -38,9 +38,18 @@ final class CompactJwt {
         }
     }
 
-    /** The claims of one token, in the order Nimbus's {@code JWTClaimsSet.Builder} wrote them. */
+    /**
+     * The claims of one token, in the order Nimbus's {@code JWTClaimsSet.Builder} wrote them.
+     *
+     * @param confirmation the {@code cnf} of a sender-constrained access token (RFC 7800), else null
+     */
     record Claims(String issuer, String subject, List<String> audience, long issuedAt, long expiresAt,
-                  String jwtId, String clientId, String scope, String partnerId, String familyId) {
+                  String jwtId, String clientId, String scope, String partnerId, String familyId,
+                  Confirmation confirmation) {
+        Claims(String issuer, String subject, List<String> audience, long issuedAt, long expiresAt,
+               String jwtId, String clientId, String scope, String partnerId, String familyId) {
+            this(issuer, subject, audience, issuedAt, expiresAt, jwtId, clientId, scope, partnerId, familyId, null);
+        }
     }
 
     private CompactJwt() {
@@ -91,6 +100,14 @@ final class CompactJwt {
             optional(json, TokenIssuer.CLAIM_SCOPE, claims.scope());
             optional(json, TokenIssuer.CLAIM_PARTNER_ID, claims.partnerId());
             optional(json, TokenIssuer.CLAIM_FAMILY_ID, claims.familyId());
+            if (claims.confirmation() != null) {
+                // RFC 7800 §3.1, RFC 9449 §6.1, RFC 8705 §3.1.
+                Confirmation cnf = claims.confirmation();
+                json.writeObjectFieldStart(Confirmation.CLAIM);
+                optional(json, Confirmation.JKT, cnf.jkt());
+                optional(json, Confirmation.X5T_S256, cnf.x5tS256());
+                json.writeEndObject();
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write token claims", e); // in memory: does not happen

@@ -12,6 +12,7 @@ import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.Scopes;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.usage.TokenUsage;
 
 /**
  * RFC 6749 §6 with the rotation of RFC 9700 §4.14.2: every refresh token is single-use. Using one
@@ -27,10 +28,23 @@ public final class RefreshTokenRotation {
     private final RevocationStore store;
     private final Auditor auditor;
     private final ApiRegistry apis;
+    private final TokenUsage usage;
 
     public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
                                 RevocationList revocations, RevocationStore store, Auditor auditor,
                                 ApiRegistry apis) {
+        this(clients, issuer, verifier, revocations, store, auditor, apis, TokenUsage.NONE);
+    }
+
+    /**
+     * @param usage counts the access tokens issued, and refuses a client past its {@code
+     *              tokensPerHour} before its refresh token is consumed, so a refused refresh can
+     *              be retried with the same token
+     */
+    public RefreshTokenRotation(ClientRegistry clients, TokenIssuer issuer, TokenVerifier verifier,
+                                RevocationList revocations, RevocationStore store, Auditor auditor,
+                                ApiRegistry apis, TokenUsage usage) {
+        this.usage = usage;
         this.apis = apis;
         this.clients = clients;
         this.issuer = issuer;
@@ -58,6 +72,19 @@ public final class RefreshTokenRotation {
      * issued for an API stays with it (its audience names it after the issuer).
      */
     public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource) {
+        return refresh(refreshToken, by, requestedScope, resource, null);
+    }
+
+    /**
+     * As {@link #refresh(String, Actor, String, String)}, the new access token bound to {@code
+     * binding} when it is not null: the key of the request's DPoP proof and/or the certificate the
+     * client authenticated with. RFC 9449 §5: a refresh token of a DPoP grant is bound to its key,
+     * so it is refused, before it is consumed, without a proof by that very key; the new refresh
+     * token keeps its family's binding. RFC 8705 §4 binds the refresh token of a confidential
+     * client to the client, and each access token to the certificate of the request that got it.
+     */
+    public IssuedTokens refresh(String refreshToken, Actor by, String requestedScope, String resource,
+                                Confirmation binding) {
         TokenClaims claims = verifier.verify(refreshToken, TokenKind.REFRESH)
                 .orElseThrow(() -> LatchkeyException.invalidToken("The refresh token is invalid or expired."));
         if (by.caller() instanceof Caller.ClientCaller authenticated
@@ -67,6 +94,13 @@ public final class RefreshTokenRotation {
         }
         Client client = clients.find(new ClientId(claims.clientId()))
                 .orElseThrow(() -> LatchkeyException.invalidGrant("The client of this refresh token no longer exists."));
+        String proofJkt = binding == null ? null : binding.jkt();
+        if (claims.jkt() != null && !claims.jkt().equals(proofJkt)) {
+            throw LatchkeyException.invalidDpopProof(proofJkt == null
+                    ? "This refresh token is DPoP-bound: send a DPoP proof signed with its key."
+                    : "The DPoP proof is not signed with the key this refresh token is bound to.");
+        }
+        ClientCredentialsGrant.requireDpopWhereRegistered(client, binding);
         if (revocations.isFamilyRevoked(claims.familyId())) {
             throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
         }
@@ -90,6 +124,7 @@ public final class RefreshTokenRotation {
         } else {
             accessScope = claims.scope().narrow(requestedScope);
         }
+        usage.admit(client);
         switch (store.consumeRefreshToken(claims.jti(), claims.familyId(), claims.clientId(), claims.expiresAt())) {
             case CONSUMED -> { }
             case FAMILY_REVOKED -> throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
@@ -106,7 +141,10 @@ public final class RefreshTokenRotation {
                         "The refresh token was already used; every token of its family is now revoked.");
             }
         }
-        return issuer.issue(client, accessScope, refreshScope, claims.familyId(), access == null ? null : access.api());
+        IssuedTokens tokens = issuer.issue(client, accessScope, refreshScope, claims.familyId(),
+                access == null ? null : access.api(), binding, claims.confirmation());
+        usage.count(client);
+        return tokens;
     }
 
     /** The scopes of {@code scope} that {@code granted} still has: a grant may have narrowed since. */

@@ -23,6 +23,11 @@ import java.time.Instant;
  * <p>When the instance can no longer learn of other instances' revocations (the change log is
  * unreadable: {@link #markStale()}), what memory does not hold may have been revoked elsewhere, so
  * lookups that miss ask the store until {@link #load()} has read everything again.
+ *
+ * <p>The same revocations, and the clients deleted within an access-token lifetime, are listed
+ * for offline verifiers (SPEC §9): what is new, with ids and in the change log's order, from
+ * {@link #feed()}, which learns, goes stale and forgets with this list; the whole list from the
+ * store ({@link #forEachLive}).
  */
 public final class RevocationList {
     /** How long after its access-token lifetime a revoked family is still remembered. */
@@ -34,6 +39,7 @@ public final class RevocationList {
     private final Duration longestTtl;
     private final RevokedIds families = new RevokedIds();
     private final RevokedIds accessTokens = new RevokedIds();
+    private final RevocationFeed feed;
     private volatile boolean stale;
 
     public RevocationList(RevocationStore store, TokenSettings settings, Clock clock) {
@@ -41,15 +47,41 @@ public final class RevocationList {
         this.clock = clock;
         this.accessTokenTtl = settings.accessTokenTtl();
         this.longestTtl = settings.longestTtl();
+        this.feed = new RevocationFeed(clock);
     }
 
     /** Reads the revocations in force from the store: at start-up, and to resynchronise. */
     public void load() {
         Instant now = clock.instant();
+        feed.reset();
         store.forEachRevokedAccessToken(now, accessTokens::add);
         store.forEachRevokedFamily(now.minus(accessTokenTtl).minus(FAMILY_MARGIN),
                 (familyId, revokedAt) -> families.add(familyId, accessTokensExpired(revokedAt)));
         stale = false;
+    }
+
+    /**
+     * Every live entry of the feed, read from the store (a verifier's first read, or one whose
+     * cursor predates this instance's memory), streamed to {@code each}; returns the cursor they
+     * bring a verifier to. The cursor is read first: every change up to it has committed, so the
+     * store holds it. Memory keeps only what was learnt since the last load, so a million
+     * revocations cost it nothing twice. {@code cursor} hears the cursor first, then {@code each}
+     * every entry.
+     */
+    public void forEachLive(java.util.function.LongConsumer cursor, java.util.function.Consumer<RevocationFeed.Entry> each) {
+        cursor.accept(feed.cursor());
+        Instant now = clock.instant();
+        Instant tokensIssuedAfter = now.minus(accessTokenTtl).minus(FAMILY_MARGIN);
+        store.forEachRevokedAccessToken(now, (jti, expiresAt) -> each.accept(entry(RevocationFeed.Type.TOKEN, jti, expiresAt)));
+        store.forEachRevokedFamily(tokensIssuedAfter, (familyId, revokedAt) ->
+                each.accept(entry(RevocationFeed.Type.FAMILY, familyId, accessTokensExpired(revokedAt))));
+        store.forEachDeletedClient(tokensIssuedAfter, (clientId, deletedAt) ->
+                each.accept(entry(RevocationFeed.Type.CLIENT, clientId, accessTokensExpired(deletedAt))));
+    }
+
+    /** What offline verifiers must refuse, for {@code GET /oauth2/revocations} (SPEC §9). */
+    public RevocationFeed feed() {
+        return feed;
     }
 
     /**
@@ -97,6 +129,35 @@ public final class RevocationList {
         addUnexpired(accessTokens, jti, expiresAt);
     }
 
+    /**
+     * A revocation or deletion of the change log, entry {@code seq}, any instance's (this one's
+     * own included): remembered as above, and listed in the feed in the log's order. A client's
+     * deletion is listed only: the client registry refuses the client itself.
+     */
+    public void learn(long seq, RevocationFeed.Type type, String id, Instant expiresAt) {
+        switch (type) {
+            case TOKEN -> {
+                rememberAccessToken(id, expiresAt);
+                feed.learn(seq, entry(type, id, expiresAt));
+            }
+            case FAMILY -> {
+                rememberFamily(id, expiresAt);
+                feed.learn(seq, entry(type, id, accessTokensExpired(expiresAt.minus(longestTtl))));
+            }
+            case CLIENT -> feed.learn(seq, entry(type, id, accessTokensExpired(expiresAt)));
+        }
+    }
+
+    /** The change log has been applied up to {@code seq}: the feed's cursor. */
+    public void caughtUp(long seq) {
+        feed.caughtUp(seq);
+    }
+
+    /** {@code until} in epoch seconds, rounded up: an entry never ends before what it covers. */
+    private static RevocationFeed.Entry entry(RevocationFeed.Type type, String id, Instant until) {
+        return new RevocationFeed.Entry(type, id, until.getEpochSecond() + (until.getNano() > 0 ? 1 : 0));
+    }
+
     /** Learnt late (the change log is read some time after the write), it may need no entry at all. */
     private void addUnexpired(RevokedIds ids, String id, Instant expiresAt) {
         if (expiresAt.isAfter(clock.instant())) {
@@ -112,14 +173,18 @@ public final class RevocationList {
     /** Revocations made elsewhere may be missing from memory: ask the store until {@link #load()}. */
     public void markStale() {
         stale = true;
+        feed.markStale();
     }
 
     /** Forgets what has expired, in memory; with {@code inStore}, in the store too. */
     public int purgeExpired(boolean inStore) {
         Instant now = clock.instant();
-        int purged = inStore ? store.purgeExpired(now) : 0;
+        int purged = inStore
+                ? store.purgeExpired(now) + store.purgeDeletedClients(now.minus(accessTokenTtl).minus(FAMILY_MARGIN))
+                : 0;
         families.removeExpired(now);
         accessTokens.removeExpired(now);
+        feed.removeExpired();
         return purged;
     }
 

@@ -40,4 +40,17 @@ public interface RevocationStore {
 
     /** Deletes every entry whose tokens have all expired by {@code now}; how many went. */
     int purgeExpired(Instant now);
+
+    /**
+     * Hands every client deleted after {@code deletedAfter} to {@code each}, with when it was
+     * deleted ({@link io.latchkey.core.client.ClientStore#delete(io.latchkey.core.client.ClientId, Instant)}
+     * records them). A store that records none hands none.
+     */
+    default void forEachDeletedClient(Instant deletedAfter, BiConsumer<String, Instant> each) {
+    }
+
+    /** Forgets the deletions made at or before {@code deletedBefore}; how many went. */
+    default int purgeDeletedClients(Instant deletedBefore) {
+        return 0;
+    }
 }

@@ -48,6 +48,15 @@ public final class TokenIssuer {
     }
 
     /**
+     * As {@link #issueNewFamily(Client, Scopes, Api)}, the access token bound to {@code binding}
+     * when it is not null, the refresh token to what of it {@link Confirmation#forRefreshToken()}
+     * keeps (RFC 8705 §4, RFC 9449 §5).
+     */
+    public IssuedTokens issueNewFamily(Client client, Scopes scope, Api api, Confirmation binding) {
+        return issue(client, scope, scope, ids.id(), api, binding, binding == null ? null : binding.forRefreshToken());
+    }
+
+    /**
      * An access token for {@code accessScope} and a refresh token for {@code refreshScope}, both
      * in {@code familyId}. RFC 6749 §6: a refresh token keeps the scope it was granted even when
      * the access token is narrowed.
@@ -62,6 +71,16 @@ public final class TokenIssuer {
      * names it after this server, so that a refresh that names no resource stays with that API.
      */
     public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId, Api api) {
+        return issue(client, accessScope, refreshScope, familyId, api, null, null);
+    }
+
+    /**
+     * As {@link #issue(Client, Scopes, Scopes, String, Api)}, the access token bound to {@code
+     * accessBinding} and the refresh token to {@code refreshBinding}, each when not null
+     * ({@code cnf}, RFC 7800 §3.1).
+     */
+    public IssuedTokens issue(Client client, Scopes accessScope, Scopes refreshScope, String familyId, Api api,
+                              Confirmation accessBinding, Confirmation refreshBinding) {
         // JWT times are whole seconds; truncating keeps iat/exp exactly as the receiver reads them.
         Instant exact = clock.instant();
         Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
@@ -70,10 +89,10 @@ public final class TokenIssuer {
         List<String> refreshAudience = api == null ? List.of(settings.issuer())
                 : List.of(settings.issuer(), api.identifier().value());
         String access = sign(TokenKind.ACCESS, client, accessScope, familyId, accessAudience,
-                ids.timeOrderedId(exact), now, now.plus(ttl));
+                ids.timeOrderedId(exact), now, now.plus(ttl), accessBinding);
         String refresh = sign(TokenKind.REFRESH, client, refreshScope, familyId, refreshAudience,
-                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()));
-        return new IssuedTokens(access, refresh, ttl, accessScope);
+                ids.timeOrderedId(exact), now, now.plus(settings.refreshTokenTtl()), refreshBinding);
+        return new IssuedTokens(access, refresh, ttl, accessScope, api, accessBinding);
     }
 
     /**
@@ -95,12 +114,12 @@ public final class TokenIssuer {
     }
 
     private String sign(TokenKind kind, Client client, Scopes scope, String familyId, List<String> audience,
-                        String jti, Instant issuedAt, Instant expiresAt) {
+                        String jti, Instant issuedAt, Instant expiresAt, Confirmation binding) {
         // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat, jti; scope per §2.2.3.
         return CompactJwt.sign(header(kind), new CompactJwt.Claims(
                 settings.issuer(), client.id().value(), audience, issuedAt.getEpochSecond(),
                 expiresAt.getEpochSecond(), jti, client.id().value(),
-                scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId));
+                scope.isEmpty() ? null : scope.spaceDelimited(), client.partnerId(), familyId, binding));
     }
 
     /** The current key's header for {@code kind}, encoded again only when the key changes. */

@@ -179,6 +179,6 @@ public final class TokenVerifier {
         List<String> audience = claims.getAudience();
         return Optional.of(new TokenClaims(kind, claims.getJWTID(), claims.getIssuer(), claims.getSubject(),
                 clientId, claims.getStringClaim(TokenIssuer.CLAIM_PARTNER_ID), audience, scope, familyId,
-                iat.toInstant(), exp.toInstant()));
+                iat.toInstant(), exp.toInstant(), Confirmation.fromClaim(claims.getJSONObjectClaim(Confirmation.CLAIM))));
     }
 }

@@ -103,6 +103,20 @@ class ApiKeysTest {
     }
 
     @Test
+    void checkingInMemoryAnswersNullForAKeyOnlyTheStoreKnowsAndTheKeyOnceLoaded() {
+        ApiKeys here = instance(null);
+        ApiKeys there = instance(null);
+        NewApiKey created = there.create("deploy", ApiKeyRole.ADMIN, BY);
+
+        assertThat(here.authenticateInMemory(created.key())).isNull();
+        assertThat(here.isCached(created.key())).isFalse(); // the in-memory check loaded nothing
+
+        here.authenticate(created.key());
+        assertThat(here.authenticateInMemory(created.key())).isEqualTo(created.apiKey());
+        assertThatThrownBy(() -> here.authenticateInMemory("")).isInstanceOf(LatchkeyException.class);
+    }
+
+    @Test
     void aKeyDeletedAtAnotherInstanceStopsWorkingHereOnceReloaded() {
         ApiKeys here = instance(null);
         ApiKeys there = instance(null);

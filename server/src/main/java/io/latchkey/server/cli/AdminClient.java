@@ -85,6 +85,11 @@ final class AdminClient {
         return withBody("PUT", path, body);
     }
 
+    /** PATCHes {@code body} as JSON. */
+    JsonNode patch(String path, Object body) {
+        return withBody("PATCH", path, body);
+    }
+
     private JsonNode withBody(String method, String path, Object body) {
         HttpRequest.Builder request = request(path);
         if (body == null) {

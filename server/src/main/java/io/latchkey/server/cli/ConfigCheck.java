@@ -50,6 +50,8 @@ final class ConfigCheck {
         }
         check.store();
         check.tls();
+        check.clientCertificates();
+        check.secretExpiry();
         for (String note : check.notes) {
             out.println("Note: " + note + ".");
         }
@@ -76,6 +78,15 @@ final class ConfigCheck {
             return value.toString().replaceAll("password=[^&]*", "password=(hidden)");
         }
         return value == null ? "(not set)" : value.toString();
+    }
+
+    /** SPEC §10: a warning window as long as the secrets' lifetime warns of every secret once it is issued. */
+    private void secretExpiry() {
+        if (config.secretTtl() != null && config.secretExpiryWarning().compareTo(config.secretTtl()) >= 0) {
+            notes.add("LATCHKEY_SECRET_EXPIRY_WARNING (" + config.secretExpiryWarning() + ") is not shorter than "
+                    + "LATCHKEY_SECRET_TTL (" + config.secretTtl() + "): every new secret is warned of as soon as "
+                    + "it is issued");
+        }
     }
 
     private void store() {
@@ -193,6 +204,23 @@ final class ConfigCheck {
             }
         } catch (Exception e) {
             problems.add("LATCHKEY_TLS_CERT " + cert + " cannot be loaded: " + e.getMessage());
+        }
+    }
+
+    /** RFC 8705: the CA file loads, and a setup that can never accept tls_client_auth is noted. */
+    private void clientCertificates() {
+        if (!config.mutualTls()) {
+            return;
+        }
+        if (config.tlsClientCa() == null) {
+            notes.add("client certificates are asked for but LATCHKEY_TLS_CLIENT_CA is not set: only "
+                    + "self_signed_tls_client_auth clients can authenticate with one");
+            return;
+        }
+        try {
+            io.latchkey.server.ClientCas.load(config.tlsClientCa());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
     }
 

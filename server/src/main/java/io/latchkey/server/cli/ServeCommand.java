@@ -64,6 +64,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(LATCHKEY_REVOCATIONS_PER_MINUTE, default ${DEFAULT-VALUE})")
     int revocationsPerMinute;
 
+    @Option(names = "--secret-ttl", defaultValue = "${env:LATCHKEY_SECRET_TTL}",
+            description = "Lifetime of a client secret whose creation or rotation names no secretTtl, ISO-8601 "
+                    + "(LATCHKEY_SECRET_TTL, default: secrets never expire)")
+    Duration secretTtl;
+
+    @Option(names = "--secret-expiry-warning", defaultValue = "${env:LATCHKEY_SECRET_EXPIRY_WARNING:-P14D}",
+            description = "How long before a secret expires the server audits client.secret_expiring, ISO-8601 "
+                    + "(LATCHKEY_SECRET_EXPIRY_WARNING, default ${DEFAULT-VALUE})")
+    Duration secretExpiryWarning;
+
     @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
             description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
     Path tlsCert;
@@ -75,6 +85,23 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-key-password", defaultValue = "${env:LATCHKEY_TLS_KEY_PASSWORD}",
             description = "Password of a PKCS#12 file (LATCHKEY_TLS_KEY_PASSWORD)")
     String tlsKeyPassword;
+
+    @Option(names = "--tls-client-auth", defaultValue = "${env:LATCHKEY_TLS_CLIENT_AUTH:-none}",
+            description = "want: ask clients for a certificate in the TLS handshake, for tls_client_auth and "
+                    + "self_signed_tls_client_auth (RFC 8705); needs --tls-cert (LATCHKEY_TLS_CLIENT_AUTH, "
+                    + "none or want, default ${DEFAULT-VALUE})")
+    String tlsClientAuth;
+
+    @Option(names = "--tls-client-ca", defaultValue = "${env:LATCHKEY_TLS_CLIENT_CA}",
+            description = "PEM certificates of the CAs tls_client_auth client certificates must chain to "
+                    + "(LATCHKEY_TLS_CLIENT_CA)")
+    Path tlsClientCa;
+
+    @Option(names = "--tls-client-cert-header", defaultValue = "${env:LATCHKEY_TLS_CLIENT_CERT_HEADER}",
+            description = "Header in which a TLS-terminating proxy of --trusted-proxies forwards the client "
+                    + "certificate, URL-encoded PEM as nginx's $ssl_client_escaped_cert "
+                    + "(LATCHKEY_TLS_CLIENT_CERT_HEADER)")
+    String tlsClientCertHeader;
 
     @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
             description = "iss of every token and base of metadata URLs (LATCHKEY_ISSUER, default http://localhost:<port>)")
@@ -135,6 +162,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "One log line per request, logger latchkey.access (LATCHKEY_ACCESS_LOG, default ${DEFAULT-VALUE})")
     boolean accessLog;
 
+    @Option(names = "--dpop-nonces", arity = "0..1", fallbackValue = "true",
+            defaultValue = "${env:LATCHKEY_DPOP_NONCES:-false}",
+            description = "Require a server nonce in DPoP proofs at the token endpoint, RFC 9449 §8 "
+                    + "(LATCHKEY_DPOP_NONCES, default ${DEFAULT-VALUE})")
+    boolean dpopNonces;
+
     @Option(names = "--log-format", defaultValue = "${env:LATCHKEY_LOG_FORMAT:-text}",
             description = "text or json, one object per line (LATCHKEY_LOG_FORMAT, default ${DEFAULT-VALUE})")
     String logFormat;
@@ -169,9 +202,13 @@ public final class ServeCommand implements Callable<Integer> {
                     .trustedProxies(trustedProxies == null ? java.util.Set.of() : trimmed(trustedProxies))
                     .authFailureBurst(authFailureBurst).authFailurePerMinute(authFailurePerMinute)
                     .revocationsPerMinute(revocationsPerMinute)
+                    .secretTtl(secretTtl).secretExpiryWarning(secretExpiryWarning)
                     .tlsCert(tlsCert).tlsKey(tlsKey).tlsKeyPassword(tlsKeyPassword)
+                    .tlsClientAuthWanted(tlsClientAuthWanted(tlsClientAuth)).tlsClientCa(tlsClientCa)
+                    .tlsClientCertHeader(tlsClientCertHeader)
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog)
+                    .dpopNonces(dpopNonces)
                     .idleTimeout(idleTimeout).readTimeout(readTimeout).maxConnections(maxConnections)
                     .maxConnectionsPerAddress(maxConnectionsPerAddress).build();
         } catch (IllegalArgumentException e) {
@@ -217,6 +254,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** The data dir's lock while this process serves it; a field, so that nothing collects it. */
+    /** {@code none} or {@code want}; {@code need} is not offered: a client of a secret needs no certificate. */
+    private static boolean tlsClientAuthWanted(String value) {
+        String mode = value == null ? "none" : value.trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (mode) {
+            case "", "none" -> false;
+            case "want" -> true;
+            default -> throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_AUTH must be none or want, not " + value);
+        };
+    }
+
     private static DataDirLock dataDirLock;
 
     private static DataDirLock lockQuietly(Path dataDir) {

@@ -40,7 +40,13 @@ public record ServerConfig(
         Duration readTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
-        int revocationsPerMinute) {
+        int revocationsPerMinute,
+        boolean tlsClientAuthWanted,
+        Path tlsClientCa,
+        String tlsClientCertHeader,
+        Duration secretTtl,
+        Duration secretExpiryWarning,
+        boolean dpopNonces) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -64,6 +70,8 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
     /** Revocation requests one client may make at once, and regains per minute. */
     public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
+    /** How long before a secret expires the server warns of it (SPEC §10). */
+    public static final Duration DEFAULT_SECRET_EXPIRY_WARNING = Duration.ofDays(14);
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -96,6 +104,14 @@ public record ServerConfig(
         if (authFailureBurst < 1 || authFailurePerMinute < 1) {
             throw new IllegalArgumentException("the failed-authentication burst and rate must be positive");
         }
+        if (secretTtl != null && !io.latchkey.core.client.SecretLifetime.isValid(secretTtl)) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_SECRET_TTL must be a positive duration of whole seconds, at most ten years");
+        }
+        secretExpiryWarning = secretExpiryWarning == null ? DEFAULT_SECRET_EXPIRY_WARNING : secretExpiryWarning;
+        if (!positive(secretExpiryWarning)) {
+            throw new IllegalArgumentException("LATCHKEY_SECRET_EXPIRY_WARNING must be a positive duration");
+        }
         if (revocationsPerMinute < 1) {
             throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
         }
@@ -104,6 +120,24 @@ public record ServerConfig(
         }
         if (tlsCert == null && tlsKey != null) {
             throw new IllegalArgumentException("LATCHKEY_TLS_KEY is set without LATCHKEY_TLS_CERT");
+        }
+        if (tlsClientAuthWanted && tlsCert == null) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_AUTH=want asks for client certificates in the TLS "
+                    + "handshake: it needs LATCHKEY_TLS_CERT (behind a TLS-terminating proxy, use "
+                    + "LATCHKEY_TLS_CLIENT_CERT_HEADER instead)");
+        }
+        tlsClientCertHeader = tlsClientCertHeader == null || tlsClientCertHeader.isBlank() ? null : tlsClientCertHeader.trim();
+        if (tlsClientCertHeader != null && !tlsClientCertHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_CERT_HEADER must be a header name (RFC 9110 §5.1)");
+        }
+        if (tlsClientCertHeader != null && trustedProxies.isEmpty()) {
+            // Honoured only from a trusted proxy: without one the header would never count.
+            throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_CERT_HEADER is honoured only from "
+                    + "LATCHKEY_TRUSTED_PROXIES: name the proxies that set it");
+        }
+        if (tlsClientCa != null && !tlsClientAuthWanted && tlsClientCertHeader == null) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_CLIENT_CA is set, but no client certificate is asked for: "
+                    + "set LATCHKEY_TLS_CLIENT_AUTH=want or LATCHKEY_TLS_CLIENT_CERT_HEADER");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("the body limit must be at least 1024 bytes");
@@ -145,6 +179,15 @@ public record ServerConfig(
         return tlsCert != null;
     }
 
+    /**
+     * Whether clients may authenticate with a certificate (RFC 8705): asked for in the TLS
+     * handshake ({@code LATCHKEY_TLS_CLIENT_AUTH=want}), or forwarded by a trusted proxy in
+     * {@code LATCHKEY_TLS_CLIENT_CERT_HEADER}.
+     */
+    public boolean mutualTls() {
+        return tlsClientAuthWanted || tlsClientCertHeader != null;
+    }
+
     /** A {@code .p12}/{@code .pfx} file holds certificate and key together. */
     public static boolean isPkcs12(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -164,7 +207,7 @@ public record ServerConfig(
         return "ServerConfig[port=" + port + ", host=" + host + ", dataDir=" + dataDir
                 + ", db=" + (dbUrl == null ? "embedded" : "configured") + ", issuer=" + issuer
                 + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
-                + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled()
+                + ", signingAlgorithm=" + signingAlgorithm + ", tls=" + tlsEnabled() + ", mutualTls=" + mutualTls()
                 + ", metricsToken=" + (metricsToken == null ? "none" : "set") + ", accessLog=" + accessLog
                 + ", idleTimeout=" + idleTimeout + ", readTimeout=" + readTimeout + ", maxConnections=" + maxConnections
                 + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + "]";
@@ -197,6 +240,8 @@ public record ServerConfig(
         private String tlsKeyPassword;
         private String metricsToken;
         private boolean accessLog;
+        /** RFC 9449 §8: off by default; a proof then needs no server nonce. */
+        private boolean dpopNonces = false;
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration readTimeout = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -225,6 +270,41 @@ public record ServerConfig(
         }
 
         private int revocationsPerMinute = DEFAULT_REVOCATIONS_PER_MINUTE;
+        private boolean tlsClientAuthWanted;
+        private Path tlsClientCa;
+        private String tlsClientCertHeader;
+        private Duration secretTtl;
+        private Duration secretExpiryWarning = DEFAULT_SECRET_EXPIRY_WARNING;
+
+        /** {@code LATCHKEY_TLS_CLIENT_AUTH=want}: ask for a client certificate in the TLS handshake (RFC 8705). */
+        public Builder tlsClientAuthWanted(boolean wanted) {
+            this.tlsClientAuthWanted = wanted;
+            return this;
+        }
+
+        /** PEM certificates of the CAs that {@code tls_client_auth} certificates must chain to. */
+        public Builder tlsClientCa(Path tlsClientCa) {
+            this.tlsClientCa = tlsClientCa;
+            return this;
+        }
+
+        /** The header a trusted TLS-terminating proxy puts the client certificate in (URL-encoded PEM). */
+        public Builder tlsClientCertHeader(String tlsClientCertHeader) {
+            this.tlsClientCertHeader = tlsClientCertHeader;
+            return this;
+        }
+
+        /** The lifetime of a secret whose creation or rotation names none; null (the default): forever. */
+        public Builder secretTtl(Duration secretTtl) {
+            this.secretTtl = secretTtl;
+            return this;
+        }
+
+        /** How long before its expiry a secret is warned of ({@code client.secret_expiring}). */
+        public Builder secretExpiryWarning(Duration secretExpiryWarning) {
+            this.secretExpiryWarning = secretExpiryWarning;
+            return this;
+        }
 
         /** Revocation requests per client: at once, and regained per minute. */
         public Builder revocationsPerMinute(int revocationsPerMinute) {
@@ -235,6 +315,12 @@ public record ServerConfig(
         /** When set, {@code GET /metrics} asks for {@code Authorization: Bearer <token>}. */
         public Builder metricsToken(String metricsToken) {
             this.metricsToken = metricsToken;
+            return this;
+        }
+
+        /** RFC 9449 §8: the token endpoint hands out {@code DPoP-Nonce} and requires it in proofs. */
+        public Builder dpopNonces(boolean dpopNonces) {
+            this.dpopNonces = dpopNonces;
             return this;
         }
 
@@ -364,7 +450,8 @@ public record ServerConfig(
                     accessTokenTtl, refreshTokenTtl, signingAlgorithm, masterKey, maxBodyBytes, dbPoolSize, dbTimeout,
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
-                    maxConnectionsPerAddress, revocationsPerMinute);
+                    maxConnectionsPerAddress, revocationsPerMinute, tlsClientAuthWanted, tlsClientCa,
+                    tlsClientCertHeader, secretTtl, secretExpiryWarning, dpopNonces);
         }
     }
 }

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +36,10 @@ public final class ConsoleRoutes {
 
     private static final String RESOURCES = "/io/latchkey/server/console/";
 
+    /** The page's script: {@code console.js} and the JavaScript modules it imports, one per page. */
+    static final List<String> MODULES = List.of("console.js", "admin.js", "page.js", "clients.js", "client-page.js",
+            "apis.js", "audit.js", "keys.js");
+
     private final Map<String, Asset> assets;
 
     private ConsoleRoutes(Map<String, Asset> assets) {
@@ -42,10 +48,13 @@ public final class ConsoleRoutes {
 
     /** Adds {@code GET}/{@code HEAD /console} (a redirect to {@code /console/}) and the console's files. */
     public static void mount(Router router) {
-        ConsoleRoutes console = new ConsoleRoutes(Map.of(
-                "", Asset.load("index.html", "text/html; charset=utf-8"),
-                "console.js", Asset.load("console.js", "text/javascript; charset=utf-8"),
-                "console.css", Asset.load("console.css", "text/css; charset=utf-8")));
+        Map<String, Asset> files = new HashMap<>();
+        files.put("", Asset.load("index.html", "text/html; charset=utf-8"));
+        files.put("console.css", Asset.load("console.css", "text/css; charset=utf-8"));
+        for (String module : MODULES) {
+            files.put(module, Asset.load(module, "text/javascript; charset=utf-8"));
+        }
+        ConsoleRoutes console = new ConsoleRoutes(Map.copyOf(files));
         // "/console/*" also matches "/console" itself, and never "/consoles".
         router.route(PREFIX + "/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(console::serve);
     }

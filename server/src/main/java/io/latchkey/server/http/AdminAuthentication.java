@@ -19,9 +19,10 @@ import java.util.Set;
  */
 final class AdminAuthentication {
     /**
-     * What a {@link ApiKeyRole#VERIFIER verifier} key may call: reading what verifying access
-     * tokens takes, nothing that changes anything. The revocation feed joins this list when it
-     * is built ({@code GET /admin/revocations}).
+     * What a {@link ApiKeyRole#VERIFIER verifier} key may call under {@code /admin/}: reading what
+     * verifying access tokens takes, nothing that changes anything. Outside it, introspection and
+     * the revocation feed ({@code GET /oauth2/revocations}, {@link RevocationFeedEndpoint}) take a
+     * key of either role, as {@link #requireRole}{@code (attempt, VERIFIER)}.
      */
     static final Set<String> VERIFIER_ROUTES = Set.of("GET /admin/keys/access-token");
 

@@ -1,6 +1,9 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.dpop.DpopProofVerifier;
 import io.latchkey.core.error.ErrorCode;
+import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.token.Confirmation;
 import io.latchkey.core.token.TokenClaims;
 import io.latchkey.core.token.TokenIntrospection;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,12 +39,19 @@ final class CheckEndpoint {
     private static final String INVALID_TOKEN = "Bearer realm=\"latchkey\", error=\"invalid_token\"";
     private static final String INSUFFICIENT_SCOPE = "Bearer realm=\"latchkey\", error=\"insufficient_scope\"";
 
+    /** RFC 9449 §7.1: the challenge of a DPoP request whose proof did not check out, beside Bearer's. */
+    private static final String INVALID_DPOP_PROOF = "DPoP realm=\"latchkey\", error=\"invalid_dpop_proof\", algs=\""
+            + DpopProofVerifier.names() + "\"";
+    private static final String CHECK_PATH = "/oauth2/check";
+
     private final TokenIntrospection tokens;
     private final Operations operations;
+    private final DpopProofVerifier dpop;
 
-    CheckEndpoint(TokenIntrospection tokens, Operations operations) {
+    CheckEndpoint(TokenIntrospection tokens, Operations operations, DpopProofVerifier dpop) {
         this.tokens = tokens;
         this.operations = operations;
+        this.dpop = dpop;
     }
 
     void handle(RoutingContext ctx) {
@@ -51,21 +61,36 @@ final class CheckEndpoint {
             refuse(ctx, ErrorCode.INVALID_TOKEN, NO_TOKEN);
             return;
         }
-        if (hasScheme(authorization, DPOP)) {
-            // RFC 9449 §7.1: the DPoP scheme presents a DPoP-bound token with a proof of this very
-            // request (X-Forwarded-Method, X-Forwarded-Uri under X-Forwarded-Proto/-Host). Until
-            // this server issues bound tokens it has no proof to check, so it accepts none.
-            refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
-            return;
-        }
+        boolean dpopScheme = hasScheme(authorization, DPOP);
+        String token = authorization.substring(dpopScheme ? DPOP.length() : BEARER.length()).trim();
         // Signature, typ (so never a refresh token), iss, exp.
-        Optional<TokenClaims> verified = tokens.verifyAccessToken(authorization.substring(BEARER.length()).trim());
+        Optional<TokenClaims> verified = tokens.verifyAccessToken(token);
         if (verified.isEmpty()) {
             refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
             return;
         }
         TokenClaims claims = verified.get();
-        // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) will be checked.
+        // Where a bound token's binding (a DPoP proof, an mTLS certificate thumbprint) is checked.
+        Confirmation binding = claims.confirmation();
+        if (binding != null && binding.certificateBound()
+                && !ClientCertificates.forwardedMatches(ctx, binding.x5tS256())) {
+            // RFC 8705 §3: a certificate-bound token counts only with its certificate, forwarded by
+            // the gateway in LATCHKEY_TLS_CLIENT_CERT_HEADER.
+            refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
+            return;
+        }
+        if (claims.jkt() != null || dpopScheme) {
+            // RFC 9449 §7.1: a DPoP-bound token comes only with the DPoP scheme and a proof of the
+            // original request, by the key it is bound to; a bearer token never with the DPoP scheme.
+            if (!dpopScheme || claims.jkt() == null) {
+                refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN);
+                return;
+            }
+            if (!proofHolds(request, token, claims.jkt())) {
+                refuse(ctx, ErrorCode.INVALID_TOKEN, INVALID_TOKEN, INVALID_DPOP_PROOF);
+                return;
+            }
+        }
         // Revocations and the client: in memory on the event loop, unless the revocation list is
         // stale or the client not cached, which read the store on a worker.
         operations.compute(ctx, tokens.answersInMemory(claims), () -> tokens.isActive(claims),
@@ -95,17 +120,49 @@ final class CheckEndpoint {
         response.end();
     }
 
-    /** The one place the check answers a refusal: the status and challenge of {@code code}, no body. */
-    private static void refuse(RoutingContext ctx, ErrorCode code, String challenge) {
+    /**
+     * Whether the request's one {@code DPoP} proof is for the original request (SPEC §8: {@code
+     * X-Forwarded-Method}, {@code X-Forwarded-Uri} under {@code X-Forwarded-Proto} and {@code
+     * X-Forwarded-Host}; each, when missing, this request's own), carries the token's hash and is
+     * signed by the key the token is bound to (RFC 9449 §4.3, §7.1).
+     */
+    private boolean proofHolds(HttpServerRequest request, String token, String jkt) {
+        List<String> proofs = request.headers().getAll(DpopProofs.HEADER);
+        if (proofs.size() != 1) {
+            return false;
+        }
+        String method = either(request.getHeader("X-Forwarded-Method"), request.method().name());
+        String proto = either(request.getHeader("X-Forwarded-Proto"), request.isSSL() ? "https" : "http");
+        String host = either(request.getHeader("X-Forwarded-Host"), request.authority() == null ? null
+                : request.authority().toString());
+        String uri = request.getHeader("X-Forwarded-Uri");
+        if (uri == null) {
+            // A gateway that appends the original path to the check's (Envoy's path_prefix).
+            String path = request.path();
+            uri = path.length() > CHECK_PATH.length() ? path.substring(CHECK_PATH.length()) : "/";
+        }
+        if (host == null || !uri.startsWith("/")) {
+            return false;
+        }
+        try {
+            return jkt.equals(dpop.verify(proofs.get(0), method, proto + "://" + host + uri, token, false).jkt());
+        } catch (LatchkeyException refused) {
+            return false;
+        }
+    }
+
+    /** The one place the check answers a refusal: the status and challenges of {@code code}, no body. */
+    private static void refuse(RoutingContext ctx, ErrorCode code, String... challenges) {
         HttpServerResponse response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
         }
         RequestObserver.failed(ctx, code);
-        response.setStatusCode(code.status())
-                .putHeader("WWW-Authenticate", challenge)
-                .putHeader("Cache-Control", "no-store")
-                .end();
+        response.setStatusCode(code.status());
+        for (String challenge : challenges) {
+            response.headers().add("WWW-Authenticate", challenge);
+        }
+        response.putHeader("Cache-Control", "no-store").end();
     }
 
     private static boolean hasScheme(String authorization, String scheme) {

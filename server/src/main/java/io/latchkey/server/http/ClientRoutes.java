@@ -1,23 +1,29 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.api.TokenLifetime;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
+import io.latchkey.core.client.ClientLimits;
 import io.latchkey.core.client.ClientRegistry;
 import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.NewClient;
 import io.latchkey.core.client.Scopes;
+import io.latchkey.core.client.SecretLifetime;
 import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * {@code /admin/clients}: register, list, show, change, delete and re-key clients (SPEC §4, §6).
+ * {@code /admin/clients}: register, list, show, change, delete and re-key clients (SPEC §4, §6,
+ * §10).
  * Views: {@link ClientViews}.
  */
 final class ClientRoutes {
@@ -44,19 +50,67 @@ final class ClientRoutes {
         String name = AdminRequests.optionalName(fields);
         List<String> scopes = fields.optionalTextList("scopes");
         Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
-        KeySource keys = keysOf(fields);
+        CertificateRegistration certificate = certificateOf(fields);
+        if (certificate != null && fields.has("jwksUri")) {
+            throw LatchkeyException.invalidRequest("jwksUri is for tokenEndpointAuthMethod private_key_jwt.");
+        }
+        KeySource keys = certificate == null ? keysOf(fields) : null;
+        Duration secretTtl = GovernanceFields.secretTtl(fields);
+        if ((keys != null || certificate != null) && secretTtl != null) {
+            throw LatchkeyException.invalidRequest("secretTtl is for clients of a secret; a client of a key or a "
+                    + "certificate has none.");
+        }
+        ClientLimits limits = GovernanceFields.limits(fields);
+        boolean dpopBound = fields.optionalBoolean("dpopBoundAccessTokens");
         operations.onWorker(ctx, () -> {
-            NewClient created = keys == null
-                    ? services.clients().create(partnerId, name, granted, AdminRequests.actor(ctx))
+            NewClient created = certificate != null
+                    ? services.clients().create(partnerId, name, granted, certificate, limits, dpopBound,
+                            AdminRequests.actor(ctx))
+                    : keys == null
+                    ? services.clients().create(partnerId, name, granted, secretTtl, limits, dpopBound,
+                            AdminRequests.actor(ctx))
                     : keys.jwksUri() != null
-                    ? services.clients().create(partnerId, name, granted, keys.jwksUri(), AdminRequests.actor(ctx))
-                    : services.clients().create(partnerId, name, granted, keys.jwks(), AdminRequests.actor(ctx));
+                    ? services.clients().create(partnerId, name, granted, keys.jwksUri(), limits, dpopBound,
+                            AdminRequests.actor(ctx))
+                    : services.clients().create(partnerId, name, granted, keys.jwks(), limits, dpopBound,
+                            AdminRequests.actor(ctx));
             return Reply.created(ClientViews.withSecret(created)).withNoStore();
         });
     }
 
     /** The keys of a {@code private_key_jwt} client: the set itself, or where it is served (one of them). */
     private record KeySource(ClientJwks jwks, JwksUri jwksUri) {
+    }
+
+    /**
+     * SPEC §7, RFC 8705 §2: {@code tls_client_auth} with its {@code tlsClientAuthSubjectDn}, or
+     * {@code self_signed_tls_client_auth} with its {@code jwks}; null for any other method.
+     */
+    private static CertificateRegistration certificateOf(JsonFields fields) {
+        String method = fields.optionalText("tokenEndpointAuthMethod");
+        String subjectDn = fields.optionalText("tlsClientAuthSubjectDn");
+        if (CertificateRegistration.TLS_CLIENT_AUTH.equals(method)) {
+            if (fields.has("jwks")) {
+                throw LatchkeyException.invalidRequest("A tls_client_auth client is known by tlsClientAuthSubjectDn, not jwks.");
+            }
+            if (subjectDn == null) {
+                throw LatchkeyException.invalidRequest(
+                        "A tls_client_auth client needs tlsClientAuthSubjectDn, the subject DN of its certificate.");
+            }
+            return CertificateRegistration.subject(subjectDn);
+        }
+        if (subjectDn != null) {
+            throw LatchkeyException.invalidRequest("tlsClientAuthSubjectDn is for tokenEndpointAuthMethod tls_client_auth.");
+        }
+        if (CertificateRegistration.SELF_SIGNED_TLS_CLIENT_AUTH.equals(method)) {
+            String jwks = fields.optionalObjectJson("jwks");
+            if (jwks == null) {
+                throw LatchkeyException.invalidRequest("A self_signed_tls_client_auth client needs jwks, a JWK set "
+                        + "holding the public key of its certificate.");
+            }
+            return CertificateRegistration.selfSigned(ClientJwks.parse(jwks));
+        }
+        return null;
     }
 
     /**
@@ -76,8 +130,8 @@ final class ClientRoutes {
             return null;
         }
         if (!method.equals(ClientViews.PRIVATE_KEY_JWT)) {
-            throw LatchkeyException.invalidRequest(
-                    "tokenEndpointAuthMethod must be client_secret_basic or private_key_jwt.");
+            throw LatchkeyException.invalidRequest("tokenEndpointAuthMethod must be client_secret_basic, "
+                    + "private_key_jwt, tls_client_auth or self_signed_tls_client_auth.");
         }
         if (jwks != null && jwksUri != null) {
             throw LatchkeyException.invalidRequest("Give jwks or jwksUri, not both (RFC 7591 §2).");
@@ -96,8 +150,16 @@ final class ClientRoutes {
         }
         // An empty partnerId is a filter too (it matches nobody), unlike AdminRequests.single.
         String partnerId = partnerIds.isEmpty() ? null : JsonFields.storable("partnerId", partnerIds.get(0));
-        operations.onWorker(ctx, () -> Reply.ok(Map.of("clients",
-                services.clients().list(partnerId).stream().map(this::view).toList())));
+        String within = AdminRequests.single(ctx, "expiringWithin");
+        // SPEC §10: the clients whose secret expires within a duration from now, or has expired.
+        Duration expiringWithin = within == null ? null : SecretLifetime.parse("expiringWithin", within);
+        operations.onWorker(ctx, () -> {
+            Instant until = expiringWithin == null ? null : services.clock().instant().plus(expiringWithin);
+            return Reply.ok(Map.of("clients", services.clients().list(partnerId).stream()
+                    .filter(client -> until == null
+                            || client.secretExpiresAt() != null && client.secretExpiresAt().isBefore(until))
+                    .map(this::view).toList()));
+        });
     }
 
     private void get(RoutingContext ctx) {
@@ -107,8 +169,10 @@ final class ClientRoutes {
     }
 
     private Map<String, Object> view(Client client) {
-        return ClientViews.of(client, services.clients().keys(client.id()).orElse(null),
-                services.clients().jwksUri(client.id()).orElse(null));
+        CertificateRegistration certificate = services.clients().certificateRegistration(client.id()).orElse(null);
+        return certificate != null ? ClientViews.ofCertificate(client, certificate)
+                : ClientViews.of(client, services.clients().keys(client.id()).orElse(null),
+                        services.clients().jwksUri(client.id()).orElse(null));
     }
 
     /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */
@@ -121,8 +185,9 @@ final class ClientRoutes {
         String ttl = fields.optionalText("accessTokenTtl");
         Duration cap = ttl == null ? null : TokenLifetime.parse("accessTokenTtl", ttl);
         boolean clearCap = fields.has("accessTokenTtl") && ttl == null;
+        UnaryOperator<ClientLimits> limits = GovernanceFields.change(fields);
         operations.onWorker(ctx, () -> Reply.ok(view(
-                services.clients().update(id, name, changed, cap, clearCap, AdminRequests.actor(ctx)))));
+                services.clients().update(id, name, changed, cap, clearCap, limits, AdminRequests.actor(ctx)))));
     }
 
     private void delete(RoutingContext ctx) {
@@ -139,13 +204,15 @@ final class ClientRoutes {
         long graceSeconds = fields == null ? 0
                 : fields.optionalLong("graceSeconds", 0, 0, ClientRegistry.MAX_GRACE.toSeconds());
         Duration grace = Duration.ofSeconds(graceSeconds);
+        Duration secretTtl = fields == null ? null : GovernanceFields.secretTtl(fields);
         operations.onWorker(ctx, () -> {
-            var rotated = services.clients().rotateSecret(id, grace, AdminRequests.actor(ctx));
+            var rotated = services.clients().rotateSecret(id, grace, secretTtl, AdminRequests.actor(ctx));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("clientId", id.value());
             body.put("clientSecret", rotated.secret());
             body.put("previousSecretExpiresAt", rotated.client().previousSecretExpiresAt() == null
                     ? null : rotated.client().previousSecretExpiresAt().toString());
+            body.put("secretExpiresAt", ClientViews.instant(rotated.client().secretExpiresAt()));
             return Reply.ok(body).withNoStore();
         });
     }

@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.JwksUri;
@@ -43,7 +44,17 @@ final class ClientViews {
         if (client.previousSecretExpiresAt() != null) {
             view.put("previousSecretExpiresAt", client.previousSecretExpiresAt().toString());
         }
+        if (keys == null) {
+            view.put("secretExpiresAt", instant(client.secretExpiresAt())); // SPEC §10; null: never
+        }
+        if (client.limits().allowedSources() != null) {
+            view.put("allowedSources", client.limits().allowedSources());
+        }
+        if (client.limits().tokensPerHour() != 0) {
+            view.put("tokensPerHour", client.limits().tokensPerHour());
+        }
         view.put("tokenEndpointAuthMethod", keys == null ? "client_secret_basic" : PRIVATE_KEY_JWT);
+        view.put("dpopBoundAccessTokens", client.dpopBoundAccessTokens()); // RFC 9449 §5.2
         if (jwksUri != null) {
             view.put("jwksUri", jwksUri.toString());
         } else if (keys != null) {
@@ -52,13 +63,32 @@ final class ClientViews {
         return view;
     }
 
+    /**
+     * A client of a certificate (RFC 8705 §2): its method, and the subject DN or the JWK set it is
+     * recognised by (RFC 7591 §2 {@code tls_client_auth_subject_dn}, {@code jwks}).
+     */
+    static Map<String, Object> ofCertificate(Client client, CertificateRegistration certificate) {
+        Map<String, Object> view = of(client, certificate.keys());
+        view.put("tokenEndpointAuthMethod", certificate.method());
+        if (certificate.subjectDn() != null) {
+            view.put("tlsClientAuthSubjectDn", certificate.subjectDn());
+        }
+        return view;
+    }
+
+    /** An instant as ISO-8601 text, or null. */
+    static String instant(java.time.Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
     static Map<String, Object> withSecret(NewClient created) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("clientId", created.client().id().value());
         if (created.secret() != null) {
-            view.put("clientSecret", created.secret()); // a private_key_jwt client has none (SPEC §7)
+            view.put("clientSecret", created.secret()); // a key-based or certificate client has none (SPEC §7)
         }
-        view.putAll(of(created.client(), created.keys(), created.jwksUri()));
+        view.putAll(created.certificate() != null ? ofCertificate(created.client(), created.certificate())
+                : of(created.client(), created.keys(), created.jwksUri()));
         return view;
     }
 

@@ -20,4 +20,9 @@ interface CredentialReader {
     default String metadataName() {
         return null;
     }
+
+    /** Every name RFC 8414 metadata gives this way: one reader may serve several methods. */
+    default java.util.List<String> metadataNames() {
+        return metadataName() == null ? java.util.List.of() : java.util.List.of(metadataName());
+    }
 }

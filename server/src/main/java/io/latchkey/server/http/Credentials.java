@@ -7,7 +7,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -102,6 +101,31 @@ final class Credentials {
         }
     };
 
+    /**
+     * RFC 8705 §2: a client certificate, from the handshake or a trusted proxy
+     * ({@link ClientCertificates}), with the {@code client_id} in the body that says which client
+     * it is for. A request that carries another credential uses that one: a certificate offered
+     * in the handshake is not a method by itself. {@code MutualTlsAuthentication} checks it.
+     */
+    static final CredentialReader TLS_CLIENT_CERTIFICATE = new CredentialReader() {
+        @Override
+        public Credential read(RoutingContext ctx, RequestFields fields) {
+            String clientId = fields.value("client_id");
+            if (clientId == null || ctx.request().getHeader("Authorization") != null
+                    || fields.value("client_secret") != null || fields.value("client_assertion") != null
+                    || fields.value("client_assertion_type") != null || fields.value("password") != null) {
+                return null;
+            }
+            java.util.List<java.security.cert.X509Certificate> chain = ClientCertificates.presented(ctx);
+            return chain == null ? null : new Credential.ClientCertificate(clientId, chain);
+        }
+
+        @Override
+        public java.util.List<String> metadataNames() {
+            return ClientCertificates.METHODS;
+        }
+    };
+
     /** The integration model's {@code username} and {@code password}, on {@code /oauth2/token}'s client_credentials. */
     static final CredentialReader USERNAME_PASSWORD = (ctx, fields) -> {
         String password = fields.value("password");
@@ -136,7 +160,7 @@ final class Credentials {
 
     /** Every way a client authenticates, in the order metadata lists them. */
     static final List<CredentialReader> CLIENT_METHODS = List.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST,
-            PRIVATE_KEY_JWT);
+            PRIVATE_KEY_JWT, TLS_CLIENT_CERTIFICATE);
 
     /** {@code /oauth2/token} with the client_credentials grant: a client, or the model's username/password. */
     static final Accepted CLIENT_OR_MODEL_ALIAS = new Accepted(List.of(
@@ -194,9 +218,11 @@ final class Credentials {
         }
     }
 
-    /** The RFC 8414 names of the client-authentication methods. */
-    static List<String> clientMethodNames() {
-        return CLIENT_METHODS.stream().map(CredentialReader::metadataName).filter(Objects::nonNull).toList();
+    /** The RFC 8414 names of the client-authentication methods; those of a certificate only with {@code mutualTls}. */
+    static List<String> clientMethodNames(boolean mutualTls) {
+        return CLIENT_METHODS.stream()
+                .filter(reader -> mutualTls || reader != TLS_CLIENT_CERTIFICATE)
+                .flatMap(reader -> reader.metadataNames().stream()).toList();
     }
 
     /** RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd. */

@@ -49,8 +49,12 @@ final class IntrospectionEndpoint {
         body.put("iss", claims.issuer());
         body.put("aud", claims.audience());
         body.put("jti", claims.jti());
-        body.put("token_type", claims.kind() == TokenKind.ACCESS ? "Bearer" : "refresh_token");
+        // RFC 9449 §6.2: a DPoP-bound access token introspects as token_type DPoP, with its cnf.
+        body.put("token_type", claims.kind() != TokenKind.ACCESS ? "refresh_token" : claims.jkt() != null ? "DPoP" : "Bearer");
         body.put("partner_id", claims.partnerId());
+        if (claims.confirmation() != null) {
+            body.put("cnf", claims.confirmation().asClaim()); // RFC 8705 §3.2
+        }
         return body;
     }
 }

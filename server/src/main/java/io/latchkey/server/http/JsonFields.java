@@ -47,6 +47,18 @@ final class JsonFields implements RequestFields {
         return node.toString();
     }
 
+    /** A boolean field, false when absent or JSON null. */
+    boolean optionalBoolean(String name) {
+        JsonNode node = body.get(name);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw LatchkeyException.invalidRequest("The field '" + name + "' must be true or false.");
+        }
+        return node.booleanValue();
+    }
+
     /** A string field, or null when absent or JSON null. */
     String optionalText(String name) {
         JsonNode node = body.get(name);

@@ -9,6 +9,7 @@ import io.latchkey.core.error.LatchkeyException;
 import io.latchkey.server.Services;
 import io.latchkey.server.metrics.LatchkeyMetrics;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -87,10 +88,18 @@ final class PipelineEndpoint {
             String name = AdminRequests.optionalName(fields);
             List<String> scopes = fields.optionalTextList("scopes");
             Scopes granted = scopes == null ? Scopes.NONE : Scopes.of(scopes);
+            var secretTtl = GovernanceFields.secretTtl(fields); // SPEC §10
+            var limits = GovernanceFields.limits(fields);
             operations.onWorker(ctx, () -> {
-                var created = services.clients().create(partnerId, name, granted, FrontDoor.actor(attempt));
-                return Reply.ok(Map.of("clientId", created.client().id().value(), "clientSecret", created.secret()))
-                        .withNoStore();
+                var created = services.clients().create(partnerId, name, granted, secretTtl, limits,
+                        FrontDoor.actor(attempt));
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("clientId", created.client().id().value());
+                body.put("clientSecret", created.secret());
+                if (created.client().secretExpiresAt() != null) {
+                    body.put("secretExpiresAt", created.client().secretExpiresAt().toString());
+                }
+                return Reply.ok(body).withNoStore();
             });
         });
     }

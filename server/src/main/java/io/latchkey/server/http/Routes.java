@@ -33,6 +33,14 @@ public final class Routes {
 
     public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
                                 boolean tls, BooleanSupplier ready, RequestObserver observer, String metricsToken) {
+        return router(vertx, services, maxBodyBytes, trustedProxies, tls, ready, observer, metricsToken,
+                ClientCertificates.none());
+    }
+
+    /** As above, with client certificates (RFC 8705) read where {@code certificates} says. */
+    public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
+                                boolean tls, BooleanSupplier ready, RequestObserver observer, String metricsToken,
+                                ClientCertificates certificates) {
         Router router = Router.router(vertx);
         Operations operations = new Operations(vertx);
         RequestBody body = new RequestBody(maxBodyBytes);
@@ -40,6 +48,7 @@ public final class Routes {
         router.route().handler(ctx -> {
             securityHeaders(ctx, tls);
             door.attach(ctx);
+            certificates.attach(ctx);
             observer.handle(ctx);
         });
         health(router, ready, observer);
@@ -52,9 +61,12 @@ public final class Routes {
         oauthStyle.post("/oauth2/token", new TokenEndpoint(services, operations, observer.metrics())::handle);
         oauthStyle.post("/oauth2/introspect", new IntrospectionEndpoint(services, operations)::handle);
         oauthStyle.post("/oauth2/revoke", new RevocationEndpoint(services, operations)::handle);
+        // SPEC §9: for offline verifiers; from memory, long-polled.
+        oauthStyle.get("/oauth2/revocations",
+                new RevocationFeedEndpoint(services.revocations(), operations)::handle);
         // SPEC §8: for gateways; any method, any path below it, no body, no store for a cached client.
-        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations)::handle);
-        MetadataEndpoints metadata = new MetadataEndpoints(services);
+        oauthStyle.any("/oauth2/check", new CheckEndpoint(services.introspection(), operations, services.dpop())::handle);
+        MetadataEndpoints metadata = new MetadataEndpoints(services, certificates.enabled());
         oauthStyle.get("/.well-known/oauth-authorization-server", metadata::metadata);
         oauthStyle.get("/oauth2/jwks", metadata::jwks);
 
@@ -62,6 +74,7 @@ public final class Routes {
         // file per resource.
         pipelineStyle.before("/admin/*", new AdminAuthentication(operations)::handle);
         new ClientRoutes(services, operations).register(pipelineStyle);
+        new UsageRoutes(services, operations).register(pipelineStyle);
         new ApiKeyRoutes(services, operations).register(pipelineStyle);
         new ApiRoutes(services, operations).register(pipelineStyle);
         new SigningKeyRoutes(services, operations).register(pipelineStyle);

@@ -3,6 +3,7 @@ package io.latchkey.server.http;
 import io.latchkey.server.config.AddressRange;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import java.util.List;
 import java.util.Set;
 
@@ -25,13 +26,14 @@ final class SourceAddress {
     }
 
     String of(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        String host = remote == null ? null : remote.hostAddress();
         if (trustedProxies.isEmpty()) {
             // Nothing forwarded is believed: the peer's address as the socket gives it, which is an
             // IP literal already: no parsing on the token path.
-            return request.remoteAddress() == null || request.remoteAddress().hostAddress() == null
-                    ? UNKNOWN : request.remoteAddress().hostAddress();
+            return host == null ? UNKNOWN : host;
         }
-        byte[] peer = request.remoteAddress() == null ? null : AddressRange.literal(request.remoteAddress().hostAddress());
+        byte[] peer = host == null ? null : AddressRange.literal(host);
         if (peer == null) {
             return UNKNOWN;
         }

@@ -15,11 +15,11 @@ final class TokenResponses {
     private TokenResponses() {
     }
 
-    /** RFC 6749 §5.1: {@code expires_in} in seconds. */
+    /** RFC 6749 §5.1: {@code expires_in} in seconds; {@code token_type} {@code DPoP} for a bound token (RFC 9449 §5). */
     static Reply standard(IssuedTokens tokens) {
         return render(tokens, json -> {
             json.writeStringField("access_token", tokens.accessToken());
-            json.writeStringField("token_type", "Bearer");
+            json.writeStringField("token_type", tokens.tokenType());
             json.writeNumberField("expires_in", tokens.accessTokenTtl().toSeconds());
             json.writeStringField("refresh_token", tokens.refreshToken());
         });
@@ -29,7 +29,7 @@ final class TokenResponses {
     static Reply pipeline(IssuedTokens tokens) {
         long millis = tokens.accessTokenTtl().toMillis();
         return render(tokens, json -> {
-            json.writeStringField("token_type", "Bearer");
+            json.writeStringField("token_type", tokens.tokenType());
             json.writeNumberField("expires_in", millis);
             json.writeNumberField("ext_expires_in", millis);
             json.writeStringField("access_token", tokens.accessToken());

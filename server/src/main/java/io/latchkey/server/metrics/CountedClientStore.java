@@ -1,10 +1,12 @@
 package io.latchkey.server.metrics;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.JwksUri;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +64,17 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public void insert(Client client, CertificateRegistration registration) {
+        store.insert(client, registration);
+        count.incrementAndGet();
+    }
+
+    @Override
+    public Optional<CertificateRegistration> findCertificateRegistration(ClientId id) {
+        return store.findCertificateRegistration(id);
+    }
+
+    @Override
     public List<Client> list(String partnerId) {
         return store.list(partnerId);
     }
@@ -77,8 +90,31 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public List<Client> unwarnedSecretsExpiringBefore(Instant until, int limit) {
+        return store.unwarnedSecretsExpiringBefore(until, limit);
+    }
+
+    @Override
+    public boolean markExpiryWarned(ClientId id, String secretHash, Instant at) {
+        return store.markExpiryWarned(id, secretHash, at);
+    }
+
+    @Override
+    public long countSecretsExpiringBetween(Instant from, Instant until) {
+        return store.countSecretsExpiringBetween(from, until);
+    }
+
+    @Override
     public boolean delete(ClientId id) {
-        boolean deleted = store.delete(id);
+        return counted(store.delete(id));
+    }
+
+    @Override
+    public boolean delete(ClientId id, java.time.Instant deletedAt) {
+        return counted(store.delete(id, deletedAt));
+    }
+
+    private boolean counted(boolean deleted) {
         if (deleted) {
             count.decrementAndGet();
         }

@@ -2,6 +2,7 @@ package io.latchkey.server.metrics;
 
 import io.latchkey.core.error.ErrorCode;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.latchkey.core.token.RevocationFeed;
 import io.latchkey.core.token.RevocationList;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.PoolUsage;
@@ -37,14 +38,28 @@ public final class LatchkeyMetrics implements AutoCloseable {
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
+    /**
+     * How many API identifiers get an {@code api} label of their own; tokens for any API beyond
+     * are counted as {@code api="other"}. More than most deployments register, few enough series.
+     */
+    public static final int MAX_API_LABELS = 100;
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Counter refreshReuse;
     private final Counter rateLimitRejections;
     private final AtomicLong activeClients = new AtomicLong();
+    private final ApiLabels apiLabels;
+    private final AtomicLong secretsExpiring = new AtomicLong();
 
     public LatchkeyMetrics() {
+        this(MAX_API_LABELS);
+    }
+
+    /** With at most {@code maxApiLabels} API identifiers as {@code api} labels ({@link TokensIssued}). */
+    LatchkeyMetrics(int maxApiLabels) {
+        apiLabels = new ApiLabels(maxApiLabels);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("latchkey.errors").tag("error", code.code())
                     .description("Error responses, by error code").register(registry));
@@ -55,6 +70,9 @@ public final class LatchkeyMetrics implements AutoCloseable {
                 .description("Requests refused with 429 after too many failed authentications").register(registry);
         Gauge.builder("latchkey.clients.active", activeClients, AtomicLong::get)
                 .description("Registered clients (refreshed on change and periodically)").register(registry);
+        Gauge.builder("latchkey.client.secrets.expiring", secretsExpiring, AtomicLong::get)
+                .description("Client secrets that expire within LATCHKEY_SECRET_EXPIRY_WARNING (refreshed every minute)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -62,10 +80,11 @@ public final class LatchkeyMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
     }
 
-    /** The counter of tokens issued on {@code endpoint} (a path) for {@code grant}. */
-    public Counter tokensIssued(String endpoint, String grant) {
-        return Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint).tag("grant", grant)
-                .description("Access tokens issued, by endpoint and grant").register(registry);
+    /** The counter of tokens issued on {@code endpoint} (a path) for {@code grant}, by API. */
+    public TokensIssued tokensIssued(String endpoint, String grant) {
+        return new TokensIssued(api -> Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint)
+                .tag("grant", grant).tag("api", api)
+                .description("Access tokens issued, by endpoint, grant and API").register(registry), apiLabels);
     }
 
     /** The latency timer of one route template, method and status; callers cache it. */
@@ -93,6 +112,11 @@ public final class LatchkeyMetrics implements AutoCloseable {
         return activeClients;
     }
 
+    /** The cell the expiring-secrets gauge reads; set by housekeeping every minute. */
+    public AtomicLong secretsExpiring() {
+        return secretsExpiring;
+    }
+
     /**
      * Reports the store's connections as {@code latchkey_store_connections{state=…}} for either
      * store; on PostgreSQL HikariCP also reports its own {@code hikaricp_*} meters (acquisition and
@@ -113,6 +137,12 @@ public final class LatchkeyMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("latchkey.revocations.memory", revocations, RevocationList::footprintBytes)
                 .description("Bytes of memory the revocations take").baseUnit("bytes").register(registry);
+        Gauge.builder("latchkey.revocation.feed.entries", revocations.feed(), RevocationFeed::size)
+                .description("Revocation feed entries learnt since the store was last read, held for followers until they expire")
+                .register(registry);
+        Gauge.builder("latchkey.revocation.feed.followers", revocations.feed(), RevocationFeed::watching)
+                .description("Long polls of the revocation feed held open: the verifiers following it here")
+                .register(registry);
     }
 
     private void storeGauge(Database database, String state, ToDoubleFunction<PoolUsage> value) {

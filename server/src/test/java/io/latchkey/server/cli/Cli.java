@@ -8,9 +8,13 @@ import io.latchkey.server.TestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real command line in-process, as an operator would type it, and keeps what it printed
@@ -25,6 +29,38 @@ final class Cli {
         StringWriter err = new StringWriter();
         int exitCode = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    /**
+     * {@code args} as an operator runs them: {@code latchkey ARGS} in a JVM of its own, with none
+     * of the machine's {@code LATCHKEY_*} variables.
+     */
+    static Result process(String... args) {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(Arrays.asList(args));
+        try {
+            Path out = Files.createTempFile("latchkey-command", ".out");
+            Path err = Files.createTempFile("latchkey-command", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
+            Process process = builder.start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("latchkey " + String.join(" ", args) + " did not finish");
+            }
+            try {
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.delete(out);
+                Files.delete(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code args} against {@code server} with its admin key. */

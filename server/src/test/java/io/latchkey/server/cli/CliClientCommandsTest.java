@@ -95,6 +95,24 @@ class CliClientCommandsTest {
     }
 
     @Test
+    void createWithTlsClientAuthRegistersTheSubjectAndPrintsNoSecret() {
+        Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "tls_client_auth",
+                "--tls-subject", "CN=orders-sync,O=Acme").succeeded();
+
+        assertThat(created.out()).contains("no secret").contains("certificate").doesNotContain("Client secret");
+        assertThat(created.field("Authentication")).isEqualTo("tls_client_auth");
+        assertThat(created.field("Certificate subject")).isEqualTo("CN=orders-sync,O=Acme");
+    }
+
+    @Test
+    void createWithTlsClientAuthNeedsASubject() {
+        String refused = Cli.admin(server, "client", "create", "--partner", "Acme", "--auth", "tls_client_auth")
+                .failedWith(1);
+
+        assertThat(refused).contains("--tls-subject");
+    }
+
+    @Test
     void createWithPrivateKeyJwtRefusesAPrivateKeyFile(@TempDir Path dir) throws Exception {
         Path jwks = dir.resolve("private.jwks.json");
         Files.writeString(jwks, new JWKSet(new ECKeyGenerator(Curve.P_256).generate()).toString(false));
@@ -227,5 +245,50 @@ class CliClientCommandsTest {
         HttpResponse<String> response = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
                 "Authorization", client.basic());
         return response.statusCode();
+    }
+
+    @Test
+    void createWithSecretTtlAndLimitsAndListExpiringShowsTheClientsToRenew() {
+        Cli.Result created = Cli.admin(server, "client", "create", "--partner", "Governed", "--secret-ttl", "P7D",
+                "--allowed-source", "127.0.0.1/32,10.0.0.0/8", "--tokens-per-hour", "50").succeeded();
+        String clientId = created.field("Client ID");
+        assertThat(created.field("Secret expires")).isNotEqualTo("never");
+        assertThat(created.field("Allowed sources")).isEqualTo("127.0.0.1/32 10.0.0.0/8");
+        assertThat(created.field("Tokens per hour")).isEqualTo("50");
+        String lasting = Cli.admin(server, "client", "create", "--partner", "Governed").succeeded().field("Client ID");
+
+        Cli.Result expiring = Cli.admin(server, "client", "list", "--expiring", "P14D").succeeded();
+
+        assertThat(expiring.out()).contains(clientId, "SECRET EXPIRES").doesNotContain(lasting);
+        Credentials credentials = new Credentials(clientId, created.field("Client secret"));
+        server.token(credentials);
+        server.server().foldUsage();
+        Cli.Result usage = Cli.admin(server, "client", "usage", clientId).succeeded();
+        assertThat(usage.field("Tokens in the last hour")).isEqualTo("1");
+        assertThat(usage.field("Tokens per hour allowed")).isEqualTo("50");
+    }
+
+    @Test
+    void updateChangesAndDropsTheLimits() {
+        String clientId = Cli.admin(server, "client", "create", "--partner", "Limited").succeeded().field("Client ID");
+
+        Cli.Result limited = Cli.admin(server, "client", "update", clientId, "--allowed-source", "192.0.2.0/24",
+                "--tokens-per-hour", "10").succeeded();
+        assertThat(limited.field("Allowed sources")).isEqualTo("192.0.2.0/24");
+        assertThat(limited.field("Tokens per hour")).isEqualTo("10");
+
+        Cli.Result freed = Cli.admin(server, "client", "update", clientId, "--any-source", "--no-token-cap").succeeded();
+        assertThat(freed.out()).doesNotContain("Allowed sources", "Tokens per hour");
+        assertThat(Cli.admin(server, "client", "update", clientId, "--tokens-per-hour", "0").failedWith(1))
+                .contains("tokensPerHour");
+    }
+
+    @Test
+    void rotateSecretTakesSecretTtl() {
+        String clientId = Cli.admin(server, "client", "create", "--partner", "Rotating").succeeded().field("Client ID");
+
+        Cli.Result rotated = Cli.admin(server, "client", "rotate-secret", clientId, "--secret-ttl", "P30D").succeeded();
+
+        assertThat(rotated.field("New secret expires")).isNotEqualTo("never");
     }
 }

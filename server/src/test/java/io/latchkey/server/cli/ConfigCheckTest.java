@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code latchkey serve --check}: every problem a start would hit, one line each, and nothing started or written. */
+/**
+ * {@code latchkey serve --check}: every problem a start would hit, one line each, and nothing started or
+ * written; the exit codes are those of the command run as a process of its own.
+ */
 @Tag("sqlite-only")
 class ConfigCheckTest {
     private static final String ADMIN_KEY = "lk_config-check-admin-key-0123456789abcdef";
@@ -19,7 +22,7 @@ class ConfigCheckTest {
 
     @Test
     void aGoodConfigurationPrintsItselfWithSecretsMaskedAndExitsZeroWritingNothing() {
-        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+        Cli.Result result = Cli.process("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
                 "--admin-api-key", ADMIN_KEY, "--port", "9123");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -54,11 +57,52 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aClientCaThatHoldsNoCertificateIsOneProblem() throws Exception {
+        Path ca = Files.writeString(dataDir.resolve("client-ca.pem"), "not a certificate");
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(),
+                "--trusted-proxies", "10.0.0.1", "--tls-client-cert-header", "X-SSL-Client-Cert",
+                "--tls-client-ca", ca.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err().lines()).singleElement().asString().contains("LATCHKEY_TLS_CLIENT_CA");
+        assertThat(result.out()).contains("tlsClientCertHeader = X-SSL-Client-Cert");
+    }
+
+    @Test
+    void askingForClientCertificatesWithoutTlsIsOneLineAndExitsOne() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--tls-client-auth", "want");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("LATCHKEY_TLS_CLIENT_AUTH=want").contains("LATCHKEY_TLS_CERT");
+    }
+
+    @Test
+    void aClientAuthModeOtherThanNoneOrWantIsRefused() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--tls-client-auth", "need");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("none or want");
+    }
+
+    @Test
     void anInvalidSettingIsOneLineAndExitsOne() {
-        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
+        Cli.Result result = Cli.process("serve", "--check", "--data-dir", dataDir.toString(), "--trusted-proxies",
                 "proxy.internal");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).contains("not an IP address or CIDR range");
+    }
+
+    @Test
+    void theSecretSettingsAreShownAndCheckedAndAWarningAsLongAsTheLifetimeIsNoted() {
+        Cli.Result result = Cli.run("serve", "--check", "--data-dir", dataDir.resolve("new").toString(),
+                "--secret-ttl", "P7D", "--secret-expiry-warning", "P14D");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).contains("secretTtl = PT168H", "secretExpiryWarning = PT336H",
+                "every new secret is warned of");
+        Cli.Result invalid = Cli.run("serve", "--check", "--data-dir", dataDir.toString(), "--secret-ttl", "PT0S");
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.err()).contains("LATCHKEY_SECRET_TTL");
     }
 }

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.latchkey.server.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,10 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The web console's files over plain HTTP: served from the jar, with the headers that lock the page down. */
 class ConsoleAssetsTest {
-    private static final Map<String, String> ASSETS = Map.of(
-            "/console/", "text/html; charset=utf-8",
-            "/console/console.js", "text/javascript; charset=utf-8",
-            "/console/console.css", "text/css; charset=utf-8");
+    private static final List<String> MODULES = ConsoleRoutes.MODULES;
+    private static final Map<String, String> ASSETS = assets();
 
     @RegisterExtension
     static final TestServer server = TestServer.extension();
@@ -93,11 +94,24 @@ class ConsoleAssetsTest {
     }
 
     @Test
-    void theScriptNeverWritesHtmlNorKeepsTheKeyInStorage() {
-        String js = server.get("/console/console.js").body();
+    void everyModuleTheScriptImportsIsServed() {
+        for (String module : MODULES) {
+            for (String imported : imports(server.get("/console/" + module).body())) {
+                assertThat(MODULES).as(module + " imports " + imported).contains(imported);
+            }
+        }
+    }
 
-        assertThat(js).doesNotContain("innerHTML").doesNotContain("outerHTML").doesNotContain("insertAdjacentHTML")
-                .doesNotContain("document.write").doesNotContain("eval(").doesNotContain("localStorage")
+    @Test
+    void theScriptNeverWritesHtmlNorKeepsTheKeyInStorage() {
+        for (String module : MODULES) {
+            assertNeverWritesHtmlNorStoresTheKey(module, server.get("/console/" + module).body());
+        }
+    }
+
+    private static void assertNeverWritesHtmlNorStoresTheKey(String module, String js) {
+        assertThat(js).as(module).doesNotContain("innerHTML").doesNotContain("outerHTML")
+                .doesNotContain("insertAdjacentHTML").doesNotContain("document.write").doesNotContain("eval(").doesNotContain("localStorage")
                 .doesNotContain("sessionStorage").doesNotContain("document.cookie").doesNotContain("indexedDB");
     }
 
@@ -130,6 +144,26 @@ class ConsoleAssetsTest {
                 .header("Access-Control-Request-Headers", "x-api-key").build());
 
         assertThat(preflight.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
+    }
+
+    private static Map<String, String> assets() {
+        Map<String, String> assets = new LinkedHashMap<>();
+        assets.put("/console/", "text/html; charset=utf-8");
+        assets.put("/console/console.css", "text/css; charset=utf-8");
+        for (String module : MODULES) {
+            assets.put("/console/" + module, "text/javascript; charset=utf-8");
+        }
+        return assets;
+    }
+
+    private static List<String> imports(String js) {
+        Matcher matcher = Pattern.compile("^import \\{[^}]*\\} from '\\./([\\w-]+\\.js)';$", Pattern.MULTILINE)
+                .matcher(js);
+        List<String> imported = new ArrayList<>();
+        while (matcher.find()) {
+            imported.add(matcher.group(1));
+        }
+        return imported;
     }
 
     private static void assertSecurityHeaders(String path, HttpResponse<String> response) {

@@ -3,6 +3,15 @@ package io.latchkey.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.server.RequiresProgram;
 import io.latchkey.server.SystemPrograms;
@@ -16,6 +25,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,8 +52,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console clicked through in a real headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}): sign in, create, search, rotate, delete, the audit log and signing keys,
- * each checked against what the server then really does. A screenshot of every step lands in
+ * {@code chromium-driver}): sign in, create (with a secret or a JWK set), search, rotate, delete, a
+ * client's page (settings and API grants), the APIs, the audit log and signing keys, each checked
+ * against what the server then really does. A screenshot of every step lands in
  * {@code target/console-screenshots/}. Without Chromium and its driver on the PATH the class is
  * skipped with the command that installs them ({@link RequiresProgram}; CI makes that a failure).
  * Tagged {@code browser}: the store makes no difference to a page, so the PostgreSQL run of the
@@ -308,6 +321,239 @@ class ConsoleBrowserTest {
         assertThat(visible("view-clients")).isTrue();
     }
 
+    // --- authentication methods (SPEC §7) -----------------------------------------------------
+
+    @Test
+    void aPrivateKeyJwtClientIsCreatedFromAPastedJwkSetHasNoSecretAndItsKeyWorks() throws Exception {
+        String partner = "Keyed-" + UUID.randomUUID();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("console-k1").generate();
+        signIn();
+        assertThat(visible("create-jwks-field")).as("no JWK set for a secret").isFalse();
+        typeInto("create-partner", partner);
+        new Select(browser.findElement(By.id("create-method"))).selectByValue("private_key_jwt");
+        typeInto("create-jwks", new JWKSet(key.toPublicJWK()).toString(true));
+        screenshot("17-new-private-key-jwt-client");
+        click("#create-form button[type=submit]");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("secret-dialog")));
+        assertThat(browser.findElement(By.id("secret-title")).getText()).isEqualTo("Client created");
+        assertThat(visible("secret-part")).as("no secret to show").isFalse();
+        assertThat(visible("secret-warning")).isFalse();
+        assertThat(browser.findElement(By.id("secret-note")).getText()).contains("private_key_jwt");
+        String clientId = value("secret-client");
+        screenshot("18-private-key-jwt-client-created");
+        click("#secret-done");
+
+        WebElement row = row(clientId);
+        assertThat(row.findElement(By.cssSelector(".method")).getText()).isEqualTo("private_key_jwt");
+        assertThat(row.findElements(By.cssSelector("button.rotate"))).as("no secret to rotate").isEmpty();
+        openClientPage(clientId);
+        assertThat(browser.findElement(By.id("client-method")).getText()).isEqualTo("private_key_jwt");
+        assertThat(browser.findElement(By.id("client-jwks")).getText()).contains("console-k1")
+                .doesNotContain("\"d\"");
+        assertThat(visible("client-rotate")).isFalse();
+        assertThat(visible("client-previous")).isFalse();
+        screenshot("19-private-key-jwt-client-page");
+
+        // The key is really the client's: an assertion it signs gets a token (RFC 7523 §2.2).
+        HttpResponse<String> token = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion", assertion(key, clientId)));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aJwkSetThatIsNotJsonOrHoldsAPrivateKeyIsRefusedWithAMessage() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("private").generate();
+        signIn();
+        typeInto("create-partner", "Refused-" + UUID.randomUUID());
+        new Select(browser.findElement(By.id("create-method"))).selectByValue("private_key_jwt");
+        typeInto("create-jwks", "{\"keys\": [");
+        click("#create-form button[type=submit]");
+
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("not valid JSON");
+
+        typeInto("create-jwks", new JWKSet(key).toString(false)); // with the private "d"
+        click("#create-form button[type=submit]");
+
+        await.until(d -> message.getText().contains("(400 invalid_request)"));
+        assertThat(message.getAttribute("class")).isEqualTo("error");
+        assertThat(message.getText()).doesNotContain(key.getD().toString());
+        assertThat(browser.findElement(By.id("secret-dialog")).isDisplayed()).isFalse();
+        screenshot("20-jwk-set-refused");
+    }
+
+    // --- APIs and grants (SPEC §6) --------------------------------------------------------------
+
+    @Test
+    void registeringAnApiListsItAndBadInputShowsTheServersError() {
+        String identifier = "https://" + UUID.randomUUID() + ".orders.example.test/";
+        signIn();
+        click("#nav-apis");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-identifier")));
+
+        typeInto("api-identifier", "orders-api");
+        click("#api-form button[type=submit]");
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("absolute URI").contains("(400 invalid_request)");
+        screenshot("21-api-identifier-refused");
+
+        typeInto("api-identifier", identifier);
+        typeInto("api-name", "Orders");
+        typeInto("api-scopes", "orders:read orders:write");
+        typeInto("api-ttl", "five minutes");
+        click("#api-form button[type=submit]");
+        await.until(d -> message.getText().contains("accessTokenTtl"));
+        assertThat(message.getAttribute("class")).isEqualTo("error");
+
+        typeInto("api-ttl", "PT5M");
+        click("#api-form button[type=submit]");
+        WebElement row = apiRow(identifier);
+        assertThat(row.findElement(By.cssSelector(".scopes")).getText()).isEqualTo("orders:read orders:write");
+        assertThat(row.findElement(By.cssSelector(".ttl")).getText()).isEqualTo("PT5M");
+        assertThat(row.getText()).contains("Orders");
+        assertThat(message.getAttribute("class")).isEqualTo("info");
+        JsonNode registered = registeredApi(identifier);
+        assertThat(registered.get("accessTokenTtl").asText()).isEqualTo("PT5M");
+        assertThat(registered.get("name").asText()).isEqualTo("Orders");
+        screenshot("22-apis");
+
+        typeInto("api-identifier", identifier);
+        click("#api-form button[type=submit]");
+        await.until(d -> message.getText().contains("(409 conflict)"));
+    }
+
+    @Test
+    void changingAnApisScopesAndLifetimeInItsDialog() {
+        String identifier = "https://" + UUID.randomUUID() + ".stock.example.test/";
+        JsonNode stock = createApi(identifier, "stock:read", "stock:write");
+        signIn();
+        click("#nav-apis");
+
+        apiRow(identifier).findElement(By.cssSelector("button.edit")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-dialog")));
+        assertThat(value("api-edit-scopes")).isEqualTo("stock:read stock:write");
+        typeInto("api-edit-ttl", "soon");
+        click("#api-edit-save");
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("accessTokenTtl").contains("(400 invalid_request)");
+
+        apiRow(identifier).findElement(By.cssSelector("button.edit")).click();
+        typeInto("api-edit-name", "Stock");
+        typeInto("api-edit-scopes", "stock:read");
+        typeInto("api-edit-ttl", "PT1M");
+        screenshot("23-change-api");
+        click("#api-edit-save");
+
+        await.until(d -> apiRow(identifier).findElement(By.cssSelector(".ttl")).getText().equals("PT1M"));
+        assertThat(apiRow(identifier).findElement(By.cssSelector(".scopes")).getText()).isEqualTo("stock:read");
+        JsonNode changed = TestServer.json(server.admin("GET", "/admin/apis/" + stock.get("id").asText(), null));
+        assertThat(changed.get("name").asText()).isEqualTo("Stock");
+        assertThat(changed.get("accessTokenTtl").asText()).isEqualTo("PT1M");
+        assertThat(changed.get("scopes")).hasSize(1);
+    }
+
+    @Test
+    void deletingAnApiAsksFirstThenTakesItsGrantsWithIt() {
+        String identifier = "https://" + UUID.randomUUID() + ".invoices.example.test/";
+        JsonNode invoices = createApi(identifier, "invoices:read");
+        TestServer.Credentials client = server.createClient("Grants-" + UUID.randomUUID());
+        grant(client, invoices, "invoices:read");
+        signIn();
+        click("#nav-apis");
+
+        apiRow(identifier).findElement(By.cssSelector("button.delete")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+        assertThat(browser.findElement(By.id("confirm-text")).getText()).contains(identifier);
+        click("#confirm-cancel");
+        assertThat(registeredApi(identifier)).as("cancel keeps it").isNotNull();
+
+        apiRow(identifier).findElement(By.cssSelector("button.delete")).click();
+        screenshot("24-delete-api-confirm");
+        click("#confirm-ok");
+
+        await.until(d -> !browser.findElement(By.id("apis-body")).getText().contains(identifier));
+        assertThat(registeredApi(identifier)).isNull();
+        assertThat(grantsOf(client)).isEmpty();
+    }
+
+    @Test
+    void grantingASubsetOfAnApisScopesOnAClientsPageThenWithdrawingIt() {
+        String identifier = "https://" + UUID.randomUUID() + ".orders.example.test/";
+        createApi(identifier, "orders:read", "orders:write");
+        String partner = "Grant-" + UUID.randomUUID();
+        TestServer.Credentials client = server.createClient(partner);
+        signIn();
+        search(partner);
+        openClientPage(client.clientId());
+        assertThat(browser.findElement(By.id("grants-body")).getText()).contains("No API granted");
+
+        new Select(browser.findElement(By.id("grant-api"))).selectByVisibleText(identifier);
+        WebElement write = await.until(d -> d.findElement(By.cssSelector("#grant-scopes input[value='orders:write']")));
+        write.click(); // every scope is checked at first: take write away
+        screenshot("25-grant-form");
+        click("#grant-submit");
+
+        WebElement granted = grantRow(identifier);
+        assertThat(granted.findElement(By.cssSelector(".scopes")).getText()).isEqualTo("orders:read");
+        screenshot("26-client-with-grant");
+        assertThat(browser.findElement(By.cssSelector("#grant-scopes input[value='orders:write']")).isSelected())
+                .as("the form shows the grant as it is").isFalse();
+        // What the page shows is what the server does: the read scope for that API, not the write one.
+        HttpResponse<String> token = tokenFor(client, identifier, "orders:read");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        assertThat(TestServer.json(token).get("scope").asText()).isEqualTo("orders:read");
+        assertThat(TestServer.json(tokenFor(client, identifier, "orders:write")).get("error").asText())
+                .isEqualTo("invalid_scope");
+
+        granted.findElement(By.cssSelector("button.withdraw")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+        click("#confirm-ok");
+
+        await.until(d -> d.findElement(By.id("grants-body")).getText().contains("No API granted"));
+        assertThat(browser.findElement(By.id("message")).getText()).contains("Withdrew");
+        assertThat(grantsOf(client)).isEmpty();
+        assertThat(TestServer.json(tokenFor(client, identifier, "orders:read")).get("error").asText())
+                .isEqualTo("invalid_target");
+    }
+
+    @Test
+    void editingAClientsNameScopesAndLifetimeCapOnItsPage() {
+        String partner = "Edit-" + UUID.randomUUID();
+        TestServer.Credentials client = server.createClient(partner, "old:scope");
+        signIn();
+        search(partner);
+        openClientPage(client.clientId());
+        assertThat(value("client-scopes")).isEqualTo("old:scope");
+
+        typeInto("client-ttl", "ten minutes");
+        click("#client-save");
+        WebElement message = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("accessTokenTtl").contains("(400 invalid_request)");
+
+        typeInto("client-name", "Renamed sync");
+        typeInto("client-scopes", "orders:read invoices:read");
+        typeInto("client-ttl", "PT2M");
+        screenshot("27-edit-client");
+        click("#client-save");
+
+        await.until(d -> message.getText().startsWith("Saved"));
+        JsonNode shown = TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId(), null));
+        assertThat(shown.get("name").asText()).isEqualTo("Renamed sync");
+        assertThat(shown.get("accessTokenTtl").asText()).isEqualTo("PT2M");
+        JsonNode token = server.token(client);
+        assertThat(token.get("expires_in").asLong()).isEqualTo(120);
+        assertThat(token.get("scope").asText().split(" ")).containsExactlyInAnyOrder("orders:read", "invoices:read");
+
+        typeInto("client-ttl", "");
+        click("#client-save");
+        await.until(d -> !TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId(), null))
+                .has("accessTokenTtl"));
+        assertThat(message.getText()).startsWith("Saved");
+        screenshot("28-client-saved");
+    }
+
     // --- audit log ----------------------------------------------------------------------------
 
     @Test
@@ -391,6 +637,71 @@ class ConsoleBrowserTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------
+
+    private static void openClientPage(String clientId) {
+        row(clientId).findElement(By.cssSelector("button.open")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-client")));
+        await.until(ExpectedConditions.textToBe(By.id("client-id"), clientId));
+    }
+
+    private static WebElement apiRow(String identifier) {
+        return await.until(d -> d.findElements(By.cssSelector("#apis-body tr")).stream()
+                .filter(tr -> !tr.findElements(By.cssSelector(".identifier")).isEmpty()
+                        && tr.findElement(By.cssSelector(".identifier")).getText().equals(identifier))
+                .findFirst().orElse(null));
+    }
+
+    private static WebElement grantRow(String identifier) {
+        return await.until(d -> d.findElements(By.cssSelector("#grants-body tr")).stream()
+                .filter(tr -> tr.getText().contains(identifier)).findFirst().orElse(null));
+    }
+
+    private static JsonNode createApi(String identifier, String... scopes) {
+        HttpResponse<String> created = server.admin("POST", "/admin/apis",
+                TestServer.write(Map.of("identifier", identifier, "scopes", List.of(scopes))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return TestServer.json(created);
+    }
+
+    private static void grant(TestServer.Credentials client, JsonNode api, String... scopes) {
+        HttpResponse<String> granted = server.admin("PUT", "/admin/clients/" + client.clientId() + "/apis/"
+                + api.get("id").asText(), TestServer.write(Map.of("scopes", List.of(scopes))));
+        assertThat(granted.statusCode()).as(granted.body()).isEqualTo(200);
+    }
+
+    /** The API registered under {@code identifier}, or null. */
+    private static JsonNode registeredApi(String identifier) {
+        for (JsonNode api : TestServer.json(server.admin("GET", "/admin/apis", null)).get("apis")) {
+            if (api.get("identifier").asText().equals(identifier)) {
+                return api;
+            }
+        }
+        return null;
+    }
+
+    private static List<JsonNode> grantsOf(TestServer.Credentials client) {
+        List<JsonNode> grants = new ArrayList<>();
+        TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId() + "/apis", null)).get("grants")
+                .forEach(grants::add);
+        return grants;
+    }
+
+    private static HttpResponse<String> tokenFor(TestServer.Credentials client, String resource, String scope) {
+        return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "resource", resource,
+                "scope", scope), "Authorization", client.basic());
+    }
+
+    /** A client assertion (RFC 7523 §3) by the server's clock, which the tests hold still. */
+    private static String assertion(ECKey key, String clientId) throws JOSEException {
+        Instant now = server.clock().instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId)
+                .audience(server.issuer() + "/oauth2/token").issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(2)))).jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
 
     private static void signIn() {
         signIn(TestServer.ADMIN_KEY);

@@ -21,6 +21,11 @@ public record Change(long seq, Kind kind, String subject, Instant expiresAt) {
         FAMILY_REVOKED,
         /** One access token was revoked. */
         ACCESS_TOKEN_REVOKED,
+        /**
+         * A client (the subject) was deleted, at {@code expiresAt}: for the revocation feed, which
+         * lists it while its access tokens may live. Logged beside {@link #CLIENT}.
+         */
+        CLIENT_DELETED,
         /** An API (the subject, its id) was changed or deleted: read it again. */
         API,
         /** The API grants of a client (the subject) changed: read them again. */

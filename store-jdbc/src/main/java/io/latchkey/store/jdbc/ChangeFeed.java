@@ -38,6 +38,10 @@ public final class ChangeFeed implements AutoCloseable {
 
         /** Reload everything cached from the store; throws if it could not. */
         void onResync();
+
+        /** Every change up to {@code applied} is applied (after each poll that read the log). */
+        default void onCaughtUp(long applied) {
+        }
     }
 
     private final ChangeLog log;
@@ -112,6 +116,7 @@ public final class ChangeFeed implements AutoCloseable {
         }
         failing = false;
         lastSuccess = clock.instant();
+        listener.onCaughtUp(applied);
     }
 
     private void becomeStale(String why, RuntimeException e) {

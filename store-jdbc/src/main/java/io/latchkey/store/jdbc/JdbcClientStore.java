@@ -1,8 +1,10 @@
 package io.latchkey.store.jdbc;
 
+import io.latchkey.core.client.CertificateRegistration;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.ClientJwks;
+import io.latchkey.core.client.ClientLimits;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.Scopes;
@@ -12,18 +14,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Clients in the {@code clients} table; scopes as one space-delimited column. The public keys of
- * a {@code private_key_jwt} client are a row of {@code client_keys}, written and deleted with it,
- * with its {@code jwks_uri} when it serves them at a URL.
+ * a {@code private_key_jwt} client are a row of {@code client_keys} (with its {@code jwks_uri}
+ * when it serves them at a URL), how a client of a certificate is recognised one of
+ * {@code client_certificates}; each written and deleted with its client.
  */
 public final class JdbcClientStore implements ClientStore {
     private static final String COLUMNS = "client_id, partner_id, name, scopes, secret_hash, "
-            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms";
+            + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms, secret_expires_at, "
+            + "allowed_sources, tokens_per_hour, dpop_bound_access_tokens";
 
     private final Database database;
 
@@ -72,6 +77,41 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
+    public void insert(Client client, CertificateRegistration registration) {
+        database.transaction(connection -> {
+            insert(connection, client);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO client_certificates (client_id, method, subject_dn, jwks, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?)")) {
+                insert.setString(1, client.id().value());
+                insert.setString(2, registration.method());
+                insert.setString(3, registration.subjectDn());
+                insert.setString(4, registration.keys() == null ? null : registration.keys().json());
+                Rows.setInstant(insert, 5, client.createdAt());
+                return insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<CertificateRegistration> findCertificateRegistration(ClientId id) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT method, subject_dn, jwks FROM client_certificates WHERE client_id = ?")) {
+                select.setString(1, id.value());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.<CertificateRegistration>empty();
+                    }
+                    String jwks = rows.getString("jwks");
+                    return Optional.of(new CertificateRegistration(rows.getString("method"),
+                            rows.getString("subject_dn"), jwks == null ? null : ClientJwks.parse(jwks)));
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<ClientJwks> findKeys(ClientId id) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
@@ -87,7 +127,7 @@ public final class JdbcClientStore implements ClientStore {
 
     private static int insert(Connection connection, Client client) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());
@@ -97,6 +137,9 @@ public final class JdbcClientStore implements ClientStore {
             Rows.setInstant(insert, 7, client.previousSecretExpiresAt());
             Rows.setInstant(insert, 8, client.createdAt());
             setTtl(insert, 9, client.accessTokenTtl());
+            Rows.setInstant(insert, 10, client.secretExpiresAt());
+            setLimits(insert, 11, client.limits());
+            insert.setInt(13, client.dpopBoundAccessTokens() ? 1 : 0);
             return insert.executeUpdate();
         }
     }
@@ -149,13 +192,15 @@ public final class JdbcClientStore implements ClientStore {
     public boolean updateSecret(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ? "
+                    "UPDATE clients SET secret_hash = ?, previous_secret_hash = ?, previous_secret_expires_at = ?, "
+                            + "secret_expires_at = ?, secret_expiry_warned_at = NULL "
                             + "WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.secretHash());
                 update.setString(2, client.previousSecretHash());
                 Rows.setInstant(update, 3, client.previousSecretExpiresAt());
-                update.setString(4, client.id().value());
-                update.setString(5, expectedSecretHash);
+                Rows.setInstant(update, 4, client.secretExpiresAt());
+                update.setString(5, client.id().value());
+                update.setString(6, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
@@ -169,13 +214,14 @@ public final class JdbcClientStore implements ClientStore {
     public boolean updateSettings(Client client, String expectedSecretHash) {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ? "
-                            + "WHERE client_id = ? AND secret_hash = ?")) {
+                    "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ?, allowed_sources = ?, "
+                            + "tokens_per_hour = ? WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.name());
                 update.setString(2, client.scopes().spaceDelimited());
                 setTtl(update, 3, client.accessTokenTtl());
-                update.setString(4, client.id().value());
-                update.setString(5, expectedSecretHash);
+                setLimits(update, 4, client.limits());
+                update.setString(6, client.id().value());
+                update.setString(7, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
@@ -186,7 +232,64 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
+    public List<Client> unwarnedSecretsExpiringBefore(Instant until, int limit) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM clients "
+                    + "WHERE secret_expires_at IS NOT NULL AND secret_expires_at < ? AND secret_expiry_warned_at IS NULL "
+                    + "ORDER BY secret_expires_at LIMIT " + limit)) {
+                Rows.setInstant(select, 1, until);
+                List<Client> clients = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        clients.add(client(rows));
+                    }
+                }
+                return clients;
+            }
+        });
+    }
+
+    @Override
+    public long countSecretsExpiringBetween(Instant from, Instant until) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT COUNT(*) FROM clients WHERE secret_expires_at > ? AND secret_expires_at < ?")) {
+                Rows.setInstant(select, 1, from);
+                Rows.setInstant(select, 2, until);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean markExpiryWarned(ClientId id, String secretHash, Instant at) {
+        return database.transaction(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE clients SET secret_expiry_warned_at = ? "
+                    + "WHERE client_id = ? AND secret_hash = ? AND secret_expiry_warned_at IS NULL")) {
+                Rows.setInstant(update, 1, at);
+                update.setString(2, id.value());
+                update.setString(3, secretHash);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public boolean delete(ClientId id) {
+        return delete(id, null);
+    }
+
+    /**
+     * Deletes the client and, with {@code deletedAt}, records the deletion in
+     * {@code deleted_clients} and the change log ({@link Change.Kind#CLIENT_DELETED}) for the
+     * revocation feed, in the same transaction; {@link Change.Kind#CLIENT} is logged as before,
+     * so an instance of an older version drops the client from its cache too.
+     */
+    @Override
+    public boolean delete(ClientId id, java.time.Instant deletedAt) {
         return database.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM clients WHERE client_id = ?");
                  PreparedStatement grants = connection.prepareStatement("DELETE FROM api_grants WHERE client_id = ?")) {
@@ -197,16 +300,34 @@ public final class JdbcClientStore implements ClientStore {
                 if (deleted) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
                     deleteKeys(connection, id);
+                    if (deletedAt != null) {
+                        rememberDeletion(connection, id, deletedAt);
+                    }
                 }
                 return deleted;
             }
         });
     }
 
+    private static void rememberDeletion(Connection connection, ClientId id, java.time.Instant deletedAt)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO deleted_clients (client_id, deleted_at) VALUES (?, ?) "
+                        + "ON CONFLICT (client_id) DO UPDATE SET deleted_at = excluded.deleted_at")) {
+            insert.setString(1, id.value());
+            Rows.setInstant(insert, 2, deletedAt);
+            insert.executeUpdate();
+        }
+        ChangeLog.append(connection, Change.Kind.CLIENT_DELETED, id.value(), deletedAt);
+    }
+
     private static void deleteKeys(Connection connection, ClientId id) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM client_keys WHERE client_id = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM client_keys WHERE client_id = ?");
+             PreparedStatement certificates = connection.prepareStatement(
+                     "DELETE FROM client_certificates WHERE client_id = ?")) {
             delete.setString(1, id.value());
-            if (delete.executeUpdate() == 1) {
+            certificates.setString(1, id.value());
+            if (delete.executeUpdate() + certificates.executeUpdate() >= 1) {
                 ChangeLog.append(connection, Change.Kind.CLIENT_KEYS, id.value(), null);
             }
         }
@@ -222,7 +343,30 @@ public final class JdbcClientStore implements ClientStore {
                 rows.getString("previous_secret_hash"),
                 Rows.instant(rows, "previous_secret_expires_at"),
                 Rows.instant(rows, "created_at"),
-                ttl(rows, "access_token_ttl_ms"));
+                ttl(rows, "access_token_ttl_ms"),
+                Rows.instant(rows, "secret_expires_at"),
+                limits(rows),
+                rows.getInt("dpop_bound_access_tokens") != 0);
+    }
+
+    /** {@code allowed_sources} space-delimited (NULL: anywhere) and {@code tokens_per_hour} (NULL: no cap). */
+    private static void setLimits(PreparedStatement statement, int index, ClientLimits limits) throws SQLException {
+        if (limits.allowedSources() == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, String.join(" ", limits.allowedSources()));
+        }
+        if (limits.tokensPerHour() == 0) {
+            statement.setNull(index + 1, Types.BIGINT);
+        } else {
+            statement.setLong(index + 1, limits.tokensPerHour());
+        }
+    }
+
+    private static ClientLimits limits(ResultSet rows) throws SQLException {
+        String sources = rows.getString("allowed_sources");
+        long perHour = rows.getLong("tokens_per_hour");
+        return new ClientLimits(sources == null ? null : List.of(sources.split(" ")), rows.wasNull() ? 0 : perHour);
     }
 
     /** A lifetime as whole milliseconds, or SQL NULL. */

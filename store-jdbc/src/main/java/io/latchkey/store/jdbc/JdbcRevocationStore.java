@@ -129,6 +129,17 @@ public final class JdbcRevocationStore implements RevocationStore {
                 + JdbcAssertionReplayStore.purgeExpired(database, now, PURGE_BATCH);
     }
 
+    @Override
+    public void forEachDeletedClient(Instant deletedAfter, BiConsumer<String, Instant> each) {
+        database.read(connection -> each(connection,
+                "SELECT client_id, deleted_at FROM deleted_clients WHERE deleted_at > ?", deletedAfter, each));
+    }
+
+    @Override
+    public int purgeDeletedClients(Instant deletedBefore) {
+        return Batches.deleteAll(database, "deleted_clients", "client_id", "deleted_at <= ?", deletedBefore, PURGE_BATCH);
+    }
+
     private boolean exists(String sql, String key) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {

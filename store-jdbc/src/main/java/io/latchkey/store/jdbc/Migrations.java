@@ -39,7 +39,11 @@ final class Migrations {
             "V5__api_key_roles.sql",
             "V6__apis.sql",
             "V7__client_keys.sql",
-            "V8__client_jwks_uri.sql");
+            "V8__client_jwks_uri.sql",
+            "V9__client_certificates.sql",
+            "V10__dpop_bound_clients.sql",
+            "V11__credential_governance.sql",
+            "V12__deleted_clients.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
