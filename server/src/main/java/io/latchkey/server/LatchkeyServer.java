@@ -19,6 +19,11 @@ import io.latchkey.store.jdbc.ChangeLog;
 import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
+import io.latchkey.store.jdbc.WebhookOutbox;
+import io.latchkey.core.webhook.RetrySchedule;
+import io.latchkey.server.outbound.WebhookAddresses;
+import io.latchkey.server.outbound.WebhookDispatcher;
+import io.latchkey.server.outbound.WebhookSender;
 import io.vertx.core.Vertx;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Handler;
@@ -64,10 +69,13 @@ public final class LatchkeyServer implements AutoCloseable {
     private final LatchkeyMetrics metrics;
     private final Router router;
     private final Tracing tracing;
+    private final WebhookDispatcher webhookDispatcher;
 
     private LatchkeyServer(Vertx vertx, HttpServer http, Database database, ChangeFeed changeFeed,
                            Housekeeping housekeeping, Services services, Optional<NewApiKey> generatedAdminKey,
-                           LatchkeyMetrics metrics, Router router, Tracing tracing) {
+                           LatchkeyMetrics metrics, Router router, Tracing tracing,
+                           WebhookDispatcher webhookDispatcher) {
+        this.webhookDispatcher = webhookDispatcher;
         this.vertx = vertx;
         this.tracing = tracing;
         this.metrics = metrics;
@@ -99,13 +107,14 @@ public final class LatchkeyServer implements AutoCloseable {
             http = listen(vertx, httpOptions(config), EVENT_LOOPS, connectionGuard(config), active);
             database = TracedDatabase.of(StoreFactory.openDatabase(config), tracing);
             metrics.reportStore(database);
-            CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database), metrics);
+            WebhookOutbox outbox = new WebhookOutbox(clock, random);
+            CountedClientStore clientStore = new CountedClientStore(new JdbcClientStore(database, outbox), metrics);
             clientStore.recount();
             // Read before the caches load: whatever is logged after it reaches them through the feed.
             ChangeLog changeLog = new ChangeLog(database);
             long changesLoaded = changeLog.newest();
             Services services = Wiring.services(config, http.actualPort(), database, clock, random, clientStore,
-                    new CountingAuditLog(new JdbcAuditLog(database), metrics), RequestObserver.onWorkers(vertx),
+                    new CountingAuditLog(new JdbcAuditLog(database, outbox), metrics), RequestObserver.onWorkers(vertx),
                     Routes.edgeAuthentications(config.metricsToken()));
             metrics.reportRevocations(services.revocations());
             Optional<NewApiKey> generated = services.apiKeys().bootstrap();
@@ -131,6 +140,12 @@ public final class LatchkeyServer implements AutoCloseable {
                 recountQuietly(clientStore);
                 return null;
             }, false));
+            // SPEC §10: the outbox's events go out from here, on threads of the dispatcher's own.
+            WebhookDispatcher webhookDispatcher = new WebhookDispatcher(database, services.webhooks(),
+                    new WebhookSender(new WebhookAddresses(config.webhookAllowPrivate())),
+                    RetrySchedule.startingAt(config.webhookRetryMin()), clock, random, metrics::countWebhookDelivery,
+                    metrics.webhooksFailing());
+            webhookDispatcher.start();
             Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
                     config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken(),
                     ClientCertificates.of(config));
@@ -143,7 +158,7 @@ public final class LatchkeyServer implements AutoCloseable {
                 LOG.info("Tracing on: spans go where the OTEL_* variables say");
             }
             return new LatchkeyServer(vertx, http, database, changeFeed, housekeeping, services, generated, metrics,
-                    router, tracing);
+                    router, tracing, webhookDispatcher);
         } catch (RuntimeException | IOException e) {
             if (database != null) {
                 database.close();
@@ -282,6 +297,7 @@ public final class LatchkeyServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            webhookDispatcher.close();
             changeFeed.close();
             await(vertx.close());
             quietly(services.usage()::fold); // what this instance counted since the last fold // closes every HTTP server it runs

@@ -1,5 +1,6 @@
 package io.latchkey.server;
 
+import io.latchkey.core.webhook.Webhooks;
 import io.latchkey.core.api.ApiRegistry;
 import io.latchkey.core.apikey.ApiKeys;
 import io.latchkey.core.audit.Auditor;
@@ -36,5 +37,6 @@ public record Services(
         Auditor auditor,
         ApiRegistry apis,
         TokenUsage usage,
-        DpopProofVerifier dpop) {
+        DpopProofVerifier dpop,
+        Webhooks webhooks) {
 }

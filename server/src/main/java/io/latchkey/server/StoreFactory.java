@@ -9,6 +9,7 @@ import io.latchkey.store.jdbc.DatabaseSettings;
 import io.latchkey.store.jdbc.Databases;
 import io.latchkey.store.jdbc.JdbcKeyStore;
 import io.latchkey.store.jdbc.SqliteDatabase;
+import io.latchkey.store.jdbc.WebhookOutbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -41,7 +42,8 @@ public final class StoreFactory {
             throws IOException {
         Files.createDirectories(config.dataDir());
         byte[] masterKey = MasterKey.load(config.masterKey(), config.dataDir(), random);
-        return new KeyService(new JdbcKeyStore(database), new KeySealer(masterKey), random, clock,
+        return new KeyService(new JdbcKeyStore(database, new WebhookOutbox(clock, random)), new KeySealer(masterKey),
+                random, clock,
                 config.signingAlgorithm(), config.accessTokenTtl(), config.refreshTokenTtl());
     }
 }

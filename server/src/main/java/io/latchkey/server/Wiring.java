@@ -30,6 +30,10 @@ import io.latchkey.core.token.TokenRevocation;
 import io.latchkey.core.token.TokenSettings;
 import io.latchkey.core.token.TokenVerifier;
 import io.latchkey.core.usage.TokenUsage;
+import io.latchkey.core.webhook.Webhooks;
+import io.latchkey.core.key.KeySealer;
+import io.latchkey.server.config.MasterKey;
+import io.latchkey.server.outbound.WebhookAddresses;
 import io.latchkey.server.config.AllowedSources;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.outbound.HttpJwksFetcher;
@@ -40,6 +44,8 @@ import io.latchkey.store.jdbc.JdbcApiStore;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcRevocationStore;
 import io.latchkey.store.jdbc.JdbcUsageStore;
+import io.latchkey.store.jdbc.JdbcWebhookStore;
+import io.latchkey.store.jdbc.WebhookOutbox;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -82,7 +88,8 @@ public final class Wiring {
                 new RemoteJwks(new HttpJwksFetcher(), clock));
         TokenUsage usage = new TokenUsage(new JdbcUsageStore(database), clock);
         ApiKeys apiKeys = apiKeys(database, hasher, generator, clock, auditor, config.adminApiKey());
-        JdbcRevocationStore revocationStore = new JdbcRevocationStore(database);
+        WebhookOutbox outbox = new WebhookOutbox(clock, random);
+        JdbcRevocationStore revocationStore = new JdbcRevocationStore(database, outbox);
         RevocationList revocations = new RevocationList(revocationStore, settings, clock);
         revocations.load();
         ApiRegistry apis = new ApiRegistry(new JdbcApiStore(database), generator, clock, auditor);
@@ -108,7 +115,10 @@ public final class Wiring {
                         new ClientRateLimiter(clock, "revocations", config.revocationsPerMinute())),
                 revocations, limiter, auditor, apis, usage,
                 new DpopProofVerifier(clock, config.dpopNonces()
-                        ? new DpopNonces(clock, DpopProofVerifier.WINDOW.toMillis(), random) : null));
+                        ? new DpopNonces(clock, DpopProofVerifier.WINDOW.toMillis(), random) : null),
+                new Webhooks(new JdbcWebhookStore(database),
+                        new KeySealer(MasterKey.load(config.masterKey(), config.dataDir(), random)), generator, clock,
+                        auditor, new WebhookAddresses(config.webhookAllowPrivate())));
     }
 
     /**
@@ -134,6 +144,7 @@ public final class Wiring {
 
     private static ApiKeys apiKeys(Database database, SecretHasher hasher, SecretGenerator generator, Clock clock,
                                    Auditor auditor, String configuredKey) {
-        return new ApiKeys(new JdbcApiKeyStore(database), hasher, generator, clock, auditor, configuredKey);
+        return new ApiKeys(new JdbcApiKeyStore(database, new WebhookOutbox(clock, generator)), hasher, generator, clock,
+                auditor, configuredKey);
     }
 }

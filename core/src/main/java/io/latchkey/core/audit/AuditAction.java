@@ -21,7 +21,9 @@ public enum AuditAction {
     API_UPDATED,
     API_DELETED,
     API_GRANTED,
-    API_GRANT_REVOKED;
+    API_GRANT_REVOKED,
+    WEBHOOK_CREATED,
+    WEBHOOK_DELETED;
 
     /** The name in the API and the store: {@code client.created}, {@code refresh_token.reuse_detected}, … */
     public String wireName() {
@@ -34,6 +36,7 @@ public enum AuditAction {
             case REFRESH_TOKEN_REUSE_DETECTED -> "refresh_token".length();
             case RATE_LIMIT_LOCKED -> "rate_limit".length();
             case API_CREATED, API_UPDATED, API_DELETED, API_GRANTED, API_GRANT_REVOKED -> "api".length();
+            case WEBHOOK_CREATED, WEBHOOK_DELETED -> "webhook".length();
         };
         return lower.substring(0, split) + "." + lower.substring(split + 1);
     }

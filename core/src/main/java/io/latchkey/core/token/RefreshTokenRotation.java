@@ -132,7 +132,7 @@ public final class RefreshTokenRotation {
                 // RFC 9700 §4.14.2: reuse of a rotated refresh token revokes the whole family.
                 // Memory forgets a revoked family once its access tokens have expired, so a reuse
                 // may find it revoked only in the store: then it is no news.
-                if (!revocations.revokeFamily(claims.familyId(), claims.clientId())) {
+                if (!revocations.revokeFamilyAfterReuse(claims.familyId(), claims.clientId())) {
                     throw LatchkeyException.invalidGrant("The refresh token has been revoked.");
                 }
                 auditor.record(AuditAction.REFRESH_TOKEN_REUSE_DETECTED, "client:" + claims.clientId(), by.source(),

@@ -102,8 +102,18 @@ public final class RevocationList {
      * already was).
      */
     public boolean revokeFamily(String familyId, String clientId) {
+        return revokeFamily(familyId, clientId, false);
+    }
+
+    /** As {@link #revokeFamily(String, String)}, because a rotated refresh token of it was reused. */
+    public boolean revokeFamilyAfterReuse(String familyId, String clientId) {
+        return revokeFamily(familyId, clientId, true);
+    }
+
+    private boolean revokeFamily(String familyId, String clientId, boolean reused) {
         Instant now = clock.instant();
-        boolean recorded = store.revokeFamily(familyId, clientId, now, now.plus(longestTtl));
+        boolean recorded = reused ? store.revokeFamilyAfterReuse(familyId, clientId, now, now.plus(longestTtl))
+                : store.revokeFamily(familyId, clientId, now, now.plus(longestTtl));
         families.add(familyId, accessTokensExpired(now));
         return recorded;
     }

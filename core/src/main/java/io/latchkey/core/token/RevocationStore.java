@@ -25,6 +25,15 @@ public interface RevocationStore {
     /** Records the revocation unless the family already is revoked; whether it recorded it. */
     boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt);
 
+    /**
+     * As {@link #revokeFamily}, because a rotated refresh token of the family was used again (RFC
+     * 9700 §4.14.2): a store that reports to webhooks records {@code refresh_token.reuse_detected}
+     * in the same transaction.
+     */
+    default boolean revokeFamilyAfterReuse(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
+        return revokeFamily(familyId, clientId, revokedAt, expiresAt);
+    }
+
     /** Records the revocation unless the token already is revoked; whether it recorded it. */
     boolean revokeAccessToken(String jti, String clientId, Instant expiresAt);
 

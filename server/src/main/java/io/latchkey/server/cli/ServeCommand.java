@@ -74,6 +74,16 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(LATCHKEY_SECRET_EXPIRY_WARNING, default ${DEFAULT-VALUE})")
     Duration secretExpiryWarning;
 
+    @Option(names = "--webhook-retry-min", defaultValue = "${env:LATCHKEY_WEBHOOK_RETRY_MIN:-PT10S}",
+            description = "Wait before a failed webhook delivery is first retried, ISO-8601; each next wait is four "
+                    + "times longer, up to PT6H, for a day (LATCHKEY_WEBHOOK_RETRY_MIN, default ${DEFAULT-VALUE})")
+    Duration webhookRetryMin;
+
+    @Option(names = "--webhook-allow-private", defaultValue = "${env:LATCHKEY_WEBHOOK_ALLOW_PRIVATE:-false}",
+            arity = "0..1", fallbackValue = "true", description = "Let webhooks target loopback, private and link-local addresses "
+                    + "(LATCHKEY_WEBHOOK_ALLOW_PRIVATE, default ${DEFAULT-VALUE})")
+    boolean webhookAllowPrivate;
+
     @Option(names = "--tls-cert", defaultValue = "${env:LATCHKEY_TLS_CERT}",
             description = "PEM certificate chain, or a PKCS#12 (.p12/.pfx) file, to serve HTTPS only (LATCHKEY_TLS_CERT)")
     Path tlsCert;
@@ -209,6 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .accessTokenTtl(accessTokenTtl).refreshTokenTtl(refreshTokenTtl)
                     .signingAlgorithm(signingAlgorithm).metricsToken(metricsToken).accessLog(accessLog)
                     .dpopNonces(dpopNonces)
+                    .webhookRetryMin(webhookRetryMin).webhookAllowPrivate(webhookAllowPrivate)
                     .idleTimeout(idleTimeout).readTimeout(readTimeout).maxConnections(maxConnections)
                     .maxConnectionsPerAddress(maxConnectionsPerAddress).build();
         } catch (IllegalArgumentException e) {

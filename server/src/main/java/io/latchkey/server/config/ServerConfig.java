@@ -1,6 +1,7 @@
 package io.latchkey.server.config;
 
 import io.latchkey.core.key.SigningAlgorithm;
+import io.latchkey.core.webhook.RetrySchedule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,7 +47,9 @@ public record ServerConfig(
         String tlsClientCertHeader,
         Duration secretTtl,
         Duration secretExpiryWarning,
-        boolean dpopNonces) {
+        boolean dpopNonces,
+        Duration webhookRetryMin,
+        boolean webhookAllowPrivate) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -72,6 +75,12 @@ public record ServerConfig(
     public static final int DEFAULT_REVOCATIONS_PER_MINUTE = 10;
     /** How long before a secret expires the server warns of it (SPEC §10). */
     public static final Duration DEFAULT_SECRET_EXPIRY_WARNING = Duration.ofDays(14);
+
+    /**
+     * The wait before a failed webhook delivery's first retry (SPEC §10); each next wait is four
+     * times longer, up to 6 h, and a delivery is retried for a day ({@link RetrySchedule}).
+     */
+    public static final Duration DEFAULT_WEBHOOK_RETRY_MIN = RetrySchedule.DEFAULT_FIRST;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -111,6 +120,11 @@ public record ServerConfig(
         secretExpiryWarning = secretExpiryWarning == null ? DEFAULT_SECRET_EXPIRY_WARNING : secretExpiryWarning;
         if (!positive(secretExpiryWarning)) {
             throw new IllegalArgumentException("LATCHKEY_SECRET_EXPIRY_WARNING must be a positive duration");
+        }
+        webhookRetryMin = webhookRetryMin == null ? DEFAULT_WEBHOOK_RETRY_MIN : webhookRetryMin;
+        if (!positive(webhookRetryMin) || webhookRetryMin.compareTo(RetrySchedule.LONGEST) > 0) {
+            throw new IllegalArgumentException("LATCHKEY_WEBHOOK_RETRY_MIN must be a positive duration of at most "
+                    + RetrySchedule.LONGEST);
         }
         if (revocationsPerMinute < 1) {
             throw new IllegalArgumentException("LATCHKEY_REVOCATIONS_PER_MINUTE must be positive");
@@ -242,6 +256,20 @@ public record ServerConfig(
         private boolean accessLog;
         /** RFC 9449 §8: off by default; a proof then needs no server nonce. */
         private boolean dpopNonces = false;
+        private Duration webhookRetryMin = DEFAULT_WEBHOOK_RETRY_MIN;
+        private boolean webhookAllowPrivate;
+
+        /** The wait before a failed webhook delivery is first retried ({@code LATCHKEY_WEBHOOK_RETRY_MIN}). */
+        public Builder webhookRetryMin(Duration webhookRetryMin) {
+            this.webhookRetryMin = webhookRetryMin;
+            return this;
+        }
+
+        /** {@code LATCHKEY_WEBHOOK_ALLOW_PRIVATE=true}: webhooks may target loopback and private addresses. */
+        public Builder webhookAllowPrivate(boolean webhookAllowPrivate) {
+            this.webhookAllowPrivate = webhookAllowPrivate;
+            return this;
+        }
         private Duration idleTimeout = Duration.ofSeconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
         private Duration readTimeout = Duration.ofSeconds(DEFAULT_READ_TIMEOUT_SECONDS);
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -451,7 +479,8 @@ public record ServerConfig(
                     dbStartupTimeout, trustedProxies, authFailureBurst, authFailurePerMinute, tlsCert, tlsKey,
                     tlsKeyPassword, metricsToken, accessLog, idleTimeout, readTimeout, maxConnections,
                     maxConnectionsPerAddress, revocationsPerMinute, tlsClientAuthWanted, tlsClientCa,
-                    tlsClientCertHeader, secretTtl, secretExpiryWarning, dpopNonces);
+                    tlsClientCertHeader, secretTtl, secretExpiryWarning, dpopNonces, webhookRetryMin,
+                    webhookAllowPrivate);
         }
     }
 }

@@ -79,6 +79,7 @@ public final class Routes {
         new ApiRoutes(services, operations).register(pipelineStyle);
         new SigningKeyRoutes(services, operations).register(pipelineStyle);
         new AuditRoutes(services, operations).register(pipelineStyle);
+        new WebhookRoutes(services, operations).register(pipelineStyle);
 
         // Every route above is described there; OpenApiDocumentTest holds the two to each other.
         pipelineStyle.get("/openapi.json", new ApiDocument()::handle);

@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -52,6 +53,7 @@ public final class LatchkeyMetrics implements AutoCloseable {
     private final AtomicLong activeClients = new AtomicLong();
     private final ApiLabels apiLabels;
     private final AtomicLong secretsExpiring = new AtomicLong();
+    private final AtomicLong webhooksFailing = new AtomicLong();
 
     public LatchkeyMetrics() {
         this(MAX_API_LABELS);
@@ -73,6 +75,11 @@ public final class LatchkeyMetrics implements AutoCloseable {
         Gauge.builder("latchkey.client.secrets.expiring", secretsExpiring, AtomicLong::get)
                 .description("Client secrets that expire within LATCHKEY_SECRET_EXPIRY_WARNING (refreshed every minute)")
                 .register(registry);
+        Gauge.builder("latchkey.webhooks.failing", webhooksFailing, AtomicLong::get)
+                .description("Webhooks whose deliveries fail repeatedly (SPEC §10)").register(registry);
+        for (String outcome : List.of("delivered", "retried", "given_up")) {
+            countedWebhookDelivery(outcome);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -105,6 +112,24 @@ public final class LatchkeyMetrics implements AutoCloseable {
 
     public void countRateLimitRejection() {
         rateLimitRejections.increment();
+    }
+
+    /**
+     * Counts one webhook delivery attempt as {@code latchkey_webhook_deliveries_total{outcome}}:
+     * {@code delivered}, {@code retried} (failed, sent again later) or {@code given_up}.
+     */
+    public void countWebhookDelivery(String outcome) {
+        countedWebhookDelivery(outcome).increment();
+    }
+
+    private Counter countedWebhookDelivery(String outcome) {
+        return Counter.builder("latchkey.webhook.deliveries").tag("outcome", outcome)
+                .description("Webhook delivery attempts, by outcome").register(registry);
+    }
+
+    /** The cell the failing-webhooks gauge reads; set by the webhook dispatcher. */
+    public AtomicLong webhooksFailing() {
+        return webhooksFailing;
     }
 
     /** The cell the active-clients gauge reads; kept up to date by {@link CountedClientStore}. */

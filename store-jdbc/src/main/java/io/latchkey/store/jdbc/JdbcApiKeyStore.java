@@ -3,6 +3,7 @@ package io.latchkey.store.jdbc;
 import io.latchkey.core.apikey.ApiKey;
 import io.latchkey.core.apikey.ApiKeyRole;
 import io.latchkey.core.apikey.ApiKeyStore;
+import io.latchkey.core.webhook.WebhookEventType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -12,9 +13,16 @@ import java.util.Optional;
 /** Admin API keys in the {@code api_keys} table, by keyed hash only, each with its role. */
 public final class JdbcApiKeyStore implements ApiKeyStore {
     private final Database database;
+    private final WebhookOutbox outbox;
 
     public JdbcApiKeyStore(Database database) {
+        this(database, WebhookOutbox.NONE);
+    }
+
+    /** Reporting creations and deletions to {@code outbox} in their transactions. */
+    public JdbcApiKeyStore(Database database, WebhookOutbox outbox) {
         this.database = database;
+        this.outbox = outbox;
     }
 
     @Override
@@ -28,6 +36,8 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                 Rows.setInstant(insert, 4, key.createdAt());
                 insert.setString(5, key.role().storedName());
                 insert.executeUpdate();
+                outbox.append(connection, WebhookEventType.APIKEY_CREATED, "apiKeyId", key.id(), "name", key.name(),
+                        "role", key.role().storedName());
                 ChangeLog.append(connection, Change.Kind.API_KEYS, key.id(), null);
                 return null;
             }
@@ -74,6 +84,7 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
                 delete.setString(1, id);
                 boolean deleted = delete.executeUpdate() == 1;
                 if (deleted) {
+                    outbox.append(connection, WebhookEventType.APIKEY_DELETED, "apiKeyId", id);
                     ChangeLog.append(connection, Change.Kind.API_KEYS, id, null);
                 }
                 return deleted;

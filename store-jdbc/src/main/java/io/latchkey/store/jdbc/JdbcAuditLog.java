@@ -5,6 +5,7 @@ import io.latchkey.core.audit.AuditCursor;
 import io.latchkey.core.audit.AuditEvent;
 import io.latchkey.core.audit.AuditLog;
 import io.latchkey.core.audit.AuditQuery;
+import io.latchkey.core.webhook.WebhookEventType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -13,9 +14,19 @@ import java.util.List;
 /** The audit log in {@code audit_events}: inserts only, paged newest first by (time, id). */
 public final class JdbcAuditLog implements AuditLog {
     private final Database database;
+    private final WebhookOutbox outbox;
 
     public JdbcAuditLog(Database database) {
+        this(database, WebhookOutbox.NONE);
+    }
+
+    /**
+     * Reporting {@code client.locked_out} to {@code outbox} with its audit event: a lock-out
+     * changes nothing in the store (the limiter is in memory), so its audit record is the change.
+     */
+    public JdbcAuditLog(Database database, WebhookOutbox outbox) {
         this.database = database;
+        this.outbox = outbox;
     }
 
     @Override
@@ -31,7 +42,12 @@ public final class JdbcAuditLog implements AuditLog {
                 insert.setString(5, event.source());
                 insert.setString(6, event.clientId());
                 insert.setString(7, event.detail());
-                return insert.executeUpdate();
+                int inserted = insert.executeUpdate();
+                if (event.action() == AuditAction.RATE_LIMIT_LOCKED && event.clientId() != null) {
+                    outbox.append(connection, WebhookEventType.CLIENT_LOCKED_OUT, "clientId", event.clientId(),
+                            "source", event.source());
+                }
+                return inserted;
             }
         });
     }

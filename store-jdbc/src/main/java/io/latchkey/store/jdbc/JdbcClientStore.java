@@ -8,6 +8,7 @@ import io.latchkey.core.client.ClientLimits;
 import io.latchkey.core.client.ClientStore;
 import io.latchkey.core.client.JwksUri;
 import io.latchkey.core.client.Scopes;
+import io.latchkey.core.webhook.WebhookEventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,9 +32,16 @@ public final class JdbcClientStore implements ClientStore {
             + "allowed_sources, tokens_per_hour, dpop_bound_access_tokens";
 
     private final Database database;
+    private final WebhookOutbox outbox;
 
     public JdbcClientStore(Database database) {
+        this(database, WebhookOutbox.NONE);
+    }
+
+    /** Reporting creations, deletions, rotations and expiry warnings to {@code outbox} in their transactions. */
+    public JdbcClientStore(Database database, WebhookOutbox outbox) {
         this.database = database;
+        this.outbox = outbox;
     }
 
     @Override
@@ -125,7 +133,9 @@ public final class JdbcClientStore implements ClientStore {
         });
     }
 
-    private static int insert(Connection connection, Client client) throws SQLException {
+    private int insert(Connection connection, Client client) throws SQLException {
+        outbox.append(connection, WebhookEventType.CLIENT_CREATED, "clientId", client.id().value(),
+                "partnerId", client.partnerId(), "name", client.name(), "scopes", client.scopes().spaceDelimited());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, client.id().value());
@@ -203,6 +213,8 @@ public final class JdbcClientStore implements ClientStore {
                 update.setString(6, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
+                    outbox.append(connection, WebhookEventType.CLIENT_SECRET_ROTATED, "clientId", client.id().value(),
+                            "partnerId", client.partnerId(), "secretExpiresAt", client.secretExpiresAt());
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
                 }
                 return updated;
@@ -272,7 +284,11 @@ public final class JdbcClientStore implements ClientStore {
                 Rows.setInstant(update, 1, at);
                 update.setString(2, id.value());
                 update.setString(3, secretHash);
-                return update.executeUpdate() == 1;
+                boolean marked = update.executeUpdate() == 1;
+                if (marked) {
+                    expiring(connection, id);
+                }
+                return marked;
             }
         });
     }
@@ -298,6 +314,7 @@ public final class JdbcClientStore implements ClientStore {
                 grants.executeUpdate();
                 boolean deleted = delete.executeUpdate() == 1;
                 if (deleted) {
+                    outbox.append(connection, WebhookEventType.CLIENT_DELETED, "clientId", id.value());
                     ChangeLog.append(connection, Change.Kind.CLIENT, id.value(), null);
                     deleteKeys(connection, id);
                     if (deletedAt != null) {
@@ -307,6 +324,21 @@ public final class JdbcClientStore implements ClientStore {
                 return deleted;
             }
         });
+    }
+
+    /** {@code client.secret_expiring}, with when the secret expires. */
+    private void expiring(Connection connection, ClientId id) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT partner_id, secret_expires_at FROM clients WHERE client_id = ?")) {
+            select.setString(1, id.value());
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    outbox.append(connection, WebhookEventType.CLIENT_SECRET_EXPIRING, "clientId", id.value(),
+                            "partnerId", rows.getString("partner_id"),
+                            "secretExpiresAt", Rows.instant(rows, "secret_expires_at"));
+                }
+            }
+        }
     }
 
     private static void rememberDeletion(Connection connection, ClientId id, java.time.Instant deletedAt)

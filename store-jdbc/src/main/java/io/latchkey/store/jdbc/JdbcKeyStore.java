@@ -4,6 +4,7 @@ import io.latchkey.core.key.KeyPurpose;
 import io.latchkey.core.key.KeyStore;
 import io.latchkey.core.key.SigningAlgorithm;
 import io.latchkey.core.key.StoredKey;
+import io.latchkey.core.webhook.WebhookEventType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -13,9 +14,16 @@ import java.util.List;
 /** Sealed key material in the {@code signing_keys} table. */
 public final class JdbcKeyStore implements KeyStore {
     private final Database database;
+    private final WebhookOutbox outbox;
 
     public JdbcKeyStore(Database database) {
+        this(database, WebhookOutbox.NONE);
+    }
+
+    /** Reporting a rotation of the access-token keys ({@code keys.rotated}) to {@code outbox} in its transaction. */
+    public JdbcKeyStore(Database database, WebhookOutbox outbox) {
         this.database = database;
+        this.outbox = outbox;
     }
 
     @Override
@@ -66,6 +74,9 @@ public final class JdbcKeyStore implements KeyStore {
                 update.setString(3, exceptKid);
                 int retired = update.executeUpdate();
                 if (retired > 0) {
+                    if (purpose == KeyPurpose.ACCESS_TOKEN) {
+                        outbox.append(connection, WebhookEventType.KEYS_ROTATED, "kid", exceptKid);
+                    }
                     ChangeLog.append(connection, Change.Kind.SIGNING_KEYS, exceptKid, null);
                 }
                 return retired;

@@ -2,6 +2,7 @@ package io.latchkey.store.jdbc;
 
 import io.latchkey.core.token.ConsumeResult;
 import io.latchkey.core.token.RevocationStore;
+import io.latchkey.core.webhook.WebhookEventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,9 +23,17 @@ public final class JdbcRevocationStore implements RevocationStore {
     private final Database database;
     private final RefreshTokenConsumer consumer;
 
+    private final WebhookOutbox outbox;
+
     public JdbcRevocationStore(Database database) {
+        this(database, WebhookOutbox.NONE);
+    }
+
+    /** Reporting {@code refresh_token.reuse_detected} to {@code outbox} in the family's revocation. */
+    public JdbcRevocationStore(Database database, WebhookOutbox outbox) {
         this.database = database;
         this.consumer = database.refreshTokenConsumer();
+        this.outbox = outbox;
     }
 
     @Override
@@ -47,6 +56,16 @@ public final class JdbcRevocationStore implements RevocationStore {
 
     @Override
     public boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
+        return revokeFamily(familyId, clientId, revokedAt, expiresAt, false);
+    }
+
+    @Override
+    public boolean revokeFamilyAfterReuse(String familyId, String clientId, Instant revokedAt, Instant expiresAt) {
+        return revokeFamily(familyId, clientId, revokedAt, expiresAt, true);
+    }
+
+    private boolean revokeFamily(String familyId, String clientId, Instant revokedAt, Instant expiresAt,
+                                 boolean reused) {
         return database.transaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO revoked_families (family_id, client_id, revoked_at, expires_at) VALUES (?, ?, ?, ?) "
@@ -57,6 +76,10 @@ public final class JdbcRevocationStore implements RevocationStore {
                 Rows.setInstant(insert, 4, expiresAt);
                 if (insert.executeUpdate() == 0) {
                     return false;
+                }
+                if (reused) {
+                    outbox.append(connection, WebhookEventType.REFRESH_TOKEN_REUSE_DETECTED, "clientId", clientId,
+                            "familyId", familyId);
                 }
                 ChangeLog.append(connection, Change.Kind.FAMILY_REVOKED, familyId, expiresAt);
                 return true;

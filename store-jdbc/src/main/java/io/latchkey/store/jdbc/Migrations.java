@@ -43,7 +43,8 @@ final class Migrations {
             "V9__client_certificates.sql",
             "V10__dpop_bound_clients.sql",
             "V11__credential_governance.sql",
-            "V12__deleted_clients.sql");
+            "V12__deleted_clients.sql",
+            "V13__webhooks.sql");
 
     /** The version of the newest bundled migration, such as {@code 3}. */
     static final String LATEST_VERSION = versionOf(BUNDLED.get(BUNDLED.size() - 1));
