@@ -289,6 +289,11 @@ public final class LatchkeyServer implements AutoCloseable {
         return housekeeping.purge();
     }
 
+    /** Whether this instance holds the webhook lease now: it is the one that delivers (tests). */
+    public boolean dispatchesWebhooks() {
+        return webhookDispatcher.dispatching();
+    }
+
     /** Adds this instance's token counts to the store now instead of within a few seconds (tests). */
     public long foldUsage() {
         return services.usage().fold();

@@ -29,9 +29,9 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionCommand.class,
         description = "OAuth2 authorization server for machine-to-machine integrations.",
         subcommands = {ServeCommand.class, MigrateCommand.class, VersionCommand.class, ClientCommands.class,
-                ApiKeyCommands.class, ApiCommands.class, KeysCommands.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class,
+                ApiKeyCommands.class, WebhookCommands.class, ApiCommands.class, KeysCommands.class, AuditCommand.class, BackupCommand.class, RestoreCommand.class,
                 CommandLine.HelpCommand.class},
-        footerHeading = "%nThe management commands (client, apikey, keys, audit) talk to a running server: set "
+        footerHeading = "%nThe management commands (client, apikey, webhook, keys, audit) talk to a running server: set "
                 + "LATCHKEY_URL (default http://localhost:8080) and LATCHKEY_API_KEY, or pass --url and --api-key.%n"
                 + "%nExamples:%n",
         footer = {"  latchkey serve --port 9000",

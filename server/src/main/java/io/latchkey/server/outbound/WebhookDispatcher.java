@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * instance at a time dispatches: the holder of the {@code webhooks} lease ({@link Leases}, as the
  * purge does), renewed well before it lapses; a holder that dies is replaced once its lease has
  * run out ({@link #LEASE_TTL}). A webhook has at most one delivery in flight, its first open one
- * by {@code seq}, so a webhook that fails holds back its later events rather than reordering them.
+ * by {@code seq}, so a webhook that fails holds back its later events rather than reordering them;
+ * which webhooks are in flight changes only on the ticker's thread, between rounds.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     static final String LEASE = "webhooks";
@@ -61,13 +61,15 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final AtomicLong failingWebhooks;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
-    private final AtomicBoolean tickQueued = new AtomicBoolean();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             daemon("latchkey-webhooks"));
     private final ExecutorService senders = Executors.newFixedThreadPool(SENDERS, daemon("latchkey-webhook-send"));
     private Instant leaseUntil = Instant.MIN;
-    private Instant lastLeaseTry = Instant.MIN;
-    private Instant lastHousekeeping = Instant.MIN;
+    // Rates of this process's own work go by its monotonic clock, not the injected one (which
+    // tests hold still or move by hours): only what is stored or compared with stored times does.
+    private long lastLeaseTry = System.nanoTime() - Duration.ofSeconds(2).toNanos();
+    private long lastHousekeeping = System.nanoTime() - HOUSEKEEPING.toNanos();
+    private volatile boolean holding;
 
     /**
      * @param outcomes        told {@code delivered}, {@code retried} or {@code given_up} after each attempt
@@ -93,7 +95,6 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** One round: fan new events out, then start every webhook's next due delivery. */
     void tick() {
-        tickQueued.set(false);
         try {
             Instant now = clock.instant();
             if (!holdsLease(now)) {
@@ -108,8 +109,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                     senders.execute(() -> deliver(due));
                 }
             }
-            if (!now.isBefore(lastHousekeeping.plus(HOUSEKEEPING))) {
-                lastHousekeeping = now;
+            if (System.nanoTime() - lastHousekeeping >= HOUSEKEEPING.toNanos()) {
+                lastHousekeeping = System.nanoTime();
                 failingWebhooks.set(queue.countFailing());
                 queue.purge(now.minus(RETAINED));
             }
@@ -120,19 +121,21 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     /** Takes or renews the lease when due: renewed at half its life, taken over at most once a second. */
     private boolean holdsLease(Instant now) {
-        boolean holding = now.isBefore(leaseUntil);
-        if (holding && now.isBefore(leaseUntil.minus(LEASE_TTL.dividedBy(2)))) {
+        boolean held = now.isBefore(leaseUntil);
+        if (held && now.isBefore(leaseUntil.minus(LEASE_TTL.dividedBy(2)))) {
             return true;
         }
-        if (!holding && now.isBefore(lastLeaseTry.plusSeconds(1))) {
+        if (!held && System.nanoTime() - lastLeaseTry < Duration.ofSeconds(1).toNanos()) {
             return false;
         }
-        lastLeaseTry = now;
+        lastLeaseTry = System.nanoTime();
         if (leases.tryAcquire(LEASE, instanceId, now, LEASE_TTL)) {
             leaseUntil = now.plus(LEASE_TTL);
+            holding = true;
             return true;
         }
         leaseUntil = Instant.MIN;
+        holding = false;
         return false;
     }
 
@@ -165,25 +168,41 @@ public final class WebhookDispatcher implements AutoCloseable {
             LOG.warn("Webhook delivery {} to {} not recorded; it is sent again: {}", delivery.eventId(),
                     delivery.webhookId(), e.getMessage());
         } finally {
-            inFlight.remove(delivery.webhookId());
-            if (tickQueued.compareAndSet(false, true) && !ticker.isShutdown()) {
-                try {
-                    ticker.execute(this::tick); // its next delivery need not wait for the timer
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    // closed meanwhile
-                }
+            // Back on the ticker's thread, between two rounds: a round that read this delivery as
+            // still open before its outcome was recorded must not find the webhook free.
+            try {
+                ticker.execute(() -> {
+                    inFlight.remove(delivery.webhookId());
+                    tick(); // its next delivery need not wait for the timer
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile
             }
         }
     }
 
+    /** Whether this instance held the lease at its last round. */
+    public boolean dispatching() {
+        return holding;
+    }
+
+    /** Stops dispatching and hands the lease back, so that the next instance (a restart) need not wait it out. */
     @Override
     public void close() {
         ticker.shutdownNow();
         senders.shutdownNow();
         try {
+            ticker.awaitTermination(2, TimeUnit.SECONDS);
             senders.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (holding) {
+            try {
+                leases.release(LEASE, instanceId);
+            } catch (RuntimeException e) {
+                // the store is gone: the lease runs out by itself
+            }
         }
     }
 

@@ -41,4 +41,16 @@ public final class Leases {
             }
         });
     }
+
+    /** Gives {@code name} up if {@code holder} holds it: another may take it at once. */
+    public void release(String name, String holder) {
+        database.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM leases WHERE name = ? AND holder = ?")) {
+                delete.setString(1, name);
+                delete.setString(2, holder);
+                return delete.executeUpdate();
+            }
+        });
+    }
 }
