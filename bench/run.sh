@@ -9,6 +9,7 @@
 #   bench/run.sh --postgres              # on a PostgreSQL the script starts, + its pgbench insert rate
 #   bench/run.sh --seed-clients 1000000 --seed-refresh 5000000   # on a large store (bench/large-store.sh)
 #   bench/run.sh --only token_basic,token_traced   # the cost of OpenTelemetry tracing (issue 20: ≤ 5 %)
+#   bench/run.sh --only token_basic,token_webhooks # the cost of subscribed webhooks (issue 18: ≤ 5 %)
 #
 # It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
 # missing or older than a source, starts Latchkey on a fresh temporary data dir (embedded SQLite,
@@ -22,6 +23,9 @@
 # token_traced is token_basic on the same store restarted with tracing on (OTEL_* variables, every
 # request sampled), exporting OTLP/HTTP to bench/otlp-sink/OtlpSink.java, which discards it; no
 # other row is traced (OTEL_* variables of the caller's environment are dropped).
+# token_webhooks is token_basic on the same store restarted with three webhooks subscribed to every
+# event ("*", posting to the ceiling server) and usage counting on as always: client_credentials
+# emits no event, so it shows what a subscription costs the token path (nothing, is the target).
 # Everything listens on 127.0.0.1 only; every process it starts is stopped on exit.
 set -euo pipefail
 
@@ -31,7 +35,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_traced"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_traced token_webhooks"
 
 usage() {
   cat <<EOF
@@ -872,7 +876,7 @@ for rep in $(seq 1 "$repeat"); do
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
         token_pkjwt_es256|token_pkjwt_eddsa) measure_assertions "$rep" "$conns" "$scenario" ;;
         token_dpop_es256|token_dpop_eddsa) measure_dpop "$rep" "$conns" "$scenario" ;;
-        token_es256|token_eddsa|token_traced) ;; # on a server of their own, below
+        token_es256|token_eddsa|token_traced|token_webhooks) ;; # on a server of their own, below
         nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
@@ -920,10 +924,22 @@ for scenario in $scenarios; do
     token_es256) signing_alg=ES256 ;;
     token_eddsa) signing_alg=EdDSA ;;
     token_traced) signing_alg=HS256; start_sink ;;
+    token_webhooks) signing_alg=HS256; tracing_env="LATCHKEY_WEBHOOK_ALLOW_PRIVATE=true" ;;
     *) continue ;;
   esac
-  start_latchkey "$work/data" "$work/latchkey-$signing_alg.log"
+  start_latchkey "$work/data" "$work/latchkey-$scenario.log"
   log "Latchkey signing with $signing_alg ready, pid $latchkey_pid"
+  webhook_ids=""
+  if [ "$scenario" = token_webhooks ]; then
+    for i in 1 2 3; do
+      answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
+        -d "{\"url\":\"$ceiling_url/webhook-$i\",\"events\":[\"*\"]}" "$latchkey_url/admin/webhooks")"
+      id="$(printf '%s' "$answer" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')"
+      [ -n "$id" ] || die "subscribing a webhook failed: $answer"
+      webhook_ids="$webhook_ids $id"
+    done
+    log "subscribed webhooks$webhook_ids"
+  fi
   for rep in $(seq 1 "$repeat"); do
     for conns in $connections; do
       if [ "$warmup" -gt 0 ]; then
@@ -933,9 +949,13 @@ for scenario in $scenarios; do
       measure_only "$rep" "$conns" "$scenario" token_basic.lua "$latchkey_url" "$ceiling_rps"
     done
   done
+  for id in $webhook_ids; do
+    curl -s --max-time 10 -o /dev/null -X DELETE -H "X-API-Key: $admin_key" "$latchkey_url/admin/webhooks/$id"
+  done
   stop_process "$latchkey_pid"
   latchkey_pid=""
   signing_alg=""
+  [ "$scenario" != token_webhooks ] || tracing_env=""
   [ "$scenario" != token_traced ] || stop_sink
 done
 
@@ -989,6 +1009,7 @@ label() {
     token_pkjwt_es256) echo "client_credentials, POST /oauth2/token, private_key_jwt (ES256 assertion)" ;;
     token_pkjwt_eddsa) echo "client_credentials, POST /oauth2/token, private_key_jwt (EdDSA assertion)" ;;
     token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
+    token_webhooks) echo "client_credentials with webhooks subscribed and usage counting on" ;;
     token_dpop_es256) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof ES256" ;;
     token_dpop_eddsa) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof EdDSA" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
@@ -1108,6 +1129,18 @@ check_tracing_cost() {
       printf "| client_credentials traced within 5 %% of untraced (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
+# Issue 18: webhooks subscribed cost client_credentials nothing (it emits no event): within 5 %,
+# compared by ratios to the ceiling, as tracing is (the row runs on a server restarted later).
+check_webhooks_cost() {
+  local plain hooked
+  plain="$(row token_basic "$target_conns")"
+  hooked="$(row token_webhooks "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$hooked" ]; then echo "| client_credentials with webhooks subscribed within 5 % of without | not measured | — |"; return; fi
+  printf '%s\t%s\t%s\t%s\n' "$(echo "$hooked" | cut -f9)" "$(echo "$plain" | cut -f9)" \
+      "$(echo "$hooked" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
+      printf "| client_credentials with webhooks subscribed within 5 %% of without (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+    }'
+}
 targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
@@ -1127,6 +1160,7 @@ targets="$work/targets.md"
   check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
   check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
   check_tracing_cost
+  check_webhooks_cost
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
   else

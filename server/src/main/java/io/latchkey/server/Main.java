@@ -12,6 +12,7 @@ import io.latchkey.server.cli.KeysCommands;
 import io.latchkey.server.cli.MigrateCommand;
 import io.latchkey.server.cli.ServeCommand;
 import io.latchkey.server.cli.VersionCommand;
+import io.latchkey.server.cli.WebhookCommands;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;

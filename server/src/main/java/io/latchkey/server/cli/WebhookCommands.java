@@ -46,8 +46,8 @@ public final class WebhookCommands {
                 description = "The http or https URL deliveries are posted to")
         String url;
 
-        @Option(names = "--event", required = true, paramLabel = "<type>", preprocessor = LiteralValue.class,
-                description = "An event type to deliver, or * for all; repeat for several")
+        @Option(names = "--event", required = true, split = ",", paramLabel = "<type>",
+                description = "An event type to deliver, or * for all; repeat it or separate types with commas")
         List<String> events = new ArrayList<>();
 
         @Override

@@ -6,7 +6,7 @@
 // - The page's Content-Security-Policy allows no inline script or style: no handler in the HTML.
 //
 // This module signs in and out and wires the pages: clients.js, client-page.js, apis.js, audit.js
-// and keys.js, over admin.js (the API) and page.js (what they share).
+// keys.js and webhooks.js, over admin.js (the API) and page.js (what they share).
 
 import { api, forgetKey, useKey } from './admin.js';
 import { loadApis, resetApis, wireApis } from './apis.js';
@@ -14,6 +14,7 @@ import { loadAudit, resetAudit, wireAudit } from './audit.js';
 import { resetClientPage, wireClientPage } from './client-page.js';
 import { loadClients, resetClients, showClients, showMethodFields, wireClients } from './clients.js';
 import { loadRotations, resetKeys, wireKeys } from './keys.js';
+import { loadWebhooks, resetWebhooks, wireWebhooks } from './webhooks.js';
 import { $, onRefusedKey, run, show, showMessage, wireConfirm } from './page.js';
 
 // --- signing in and out ---------------------------------------------------------------------------
@@ -42,6 +43,7 @@ function signOut(reason) {
   resetApis();
   resetAudit();
   resetKeys();
+  resetWebhooks();
   for (const form of document.querySelectorAll('form')) {
     form.reset();
   }
@@ -73,11 +75,13 @@ document.addEventListener('DOMContentLoaded', () => {
   $('nav-apis').addEventListener('click', navigate('apis', loadApis));
   $('nav-audit').addEventListener('click', navigate('audit', () => loadAudit(false)));
   $('nav-keys').addEventListener('click', navigate('keys', loadRotations));
+  $('nav-webhooks').addEventListener('click', navigate('webhooks', loadWebhooks));
   wireClients();
   wireClientPage();
   wireApis();
   wireAudit();
   wireKeys();
+  wireWebhooks();
   wireConfirm();
   $('sign-in-key').focus();
 });

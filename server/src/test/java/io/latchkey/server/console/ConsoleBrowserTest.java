@@ -79,7 +79,8 @@ class ConsoleBrowserTest {
         Path chromium = SystemPrograms.path("chromium");
         Path chromedriver = SystemPrograms.path("chromedriver");
         CDP_LOG.setLevel(Level.OFF);
-        server = TestServer.start();
+        // The webhooks page subscribes a loopback URL, which only this setting permits.
+        server = TestServer.start(config -> config.webhookAllowPrivate(true));
         profile = Files.createTempDirectory("console-browser");
         Files.createDirectories(SCREENSHOTS);
         // Debian's driver and browser, named explicitly: Selenium Manager must not look for or fetch either.
@@ -634,6 +635,62 @@ class ConsoleBrowserTest {
         assertThat(kidsShown).contains(kidAfter).doesNotContain(kidBefore);
         await.until(d -> browser.findElement(By.id("rotations-body")).getText().contains(kidAfter));
         screenshot("16-signing-keys-rotated");
+    }
+
+    // --- webhooks -----------------------------------------------------------------------------
+
+    @Test
+    void aWebhookIsCreatedWithItsSecretShownOnceMarkedWhenItKeepsFailingAndDeleted() {
+        String url = "http://127.0.0.1:9/hook-" + UUID.randomUUID(); // nothing listens there: every delivery fails
+        signIn();
+        click("#nav-webhooks");
+        typeInto("webhook-url", url);
+        click("#webhook-events input[value='client.created']");
+        screenshot("17-webhooks-new");
+        click("#webhook-form button[type=submit]");
+
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret-dialog")));
+        assertThat(value("webhook-secret-value")).startsWith("whsec_");
+        String id = value("webhook-secret-id");
+        screenshot("18-webhook-secret");
+        click("#webhook-secret-done");
+        assertThat(value("webhook-secret-value")).isEmpty();
+        WebElement row = webhookRow(id);
+        assertThat(row.getText()).contains(url, "client.created", "OK");
+        assertThat(browser.findElement(By.id("webhooks-body")).getText()).doesNotContain("whsec_");
+
+        server.createClient("Webhook-" + UUID.randomUUID());
+        awaitAttempts(id, 1);
+        server.clock().advance(Duration.ofSeconds(13)); // past the first retry (10 s + 20 %)
+        awaitAttempts(id, 2);
+        server.clock().advance(Duration.ofSeconds(50)); // past the second (40 s + 20 %)
+        awaitAttempts(id, 3);
+        click("#nav-webhooks");
+
+        await.until(d -> webhookRow(id).getAttribute("class").contains("failing"));
+        assertThat(webhookRow(id).getText()).contains("Failing since");
+        assertThat(browser.findElement(By.id("webhooks-failing")).getText()).contains("failing");
+        screenshot("19-webhook-failing");
+
+        webhookRow(id).findElement(By.cssSelector("button.delete")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-dialog")));
+        click("#confirm-ok");
+        await.until(d -> browser.findElements(By.cssSelector("#webhooks-body tr")).stream()
+                .noneMatch(tr -> id.equals(tr.getAttribute("data-webhook-id"))));
+        assertThat(server.admin("GET", "/admin/webhooks", null).body()).doesNotContain(id);
+    }
+
+    private static WebElement webhookRow(String id) {
+        return await.until(d -> d.findElements(By.cssSelector("#webhooks-body tr")).stream()
+                .filter(tr -> id.equals(tr.getAttribute("data-webhook-id"))).findFirst().orElse(null));
+    }
+
+    private static void awaitAttempts(String webhook, int attempts) {
+        await.until(d -> {
+            JsonNode deliveries = TestServer.json(server.admin("GET", "/admin/webhooks/" + webhook + "/deliveries",
+                    null)).get("deliveries");
+            return deliveries.size() > 0 && deliveries.get(0).get("attempts").asInt() >= attempts;
+        });
     }
 
     // --- helpers ------------------------------------------------------------------------------
