@@ -168,8 +168,12 @@ public final class ApiKeys {
         return keys;
     }
 
-    /** Deletes a key; from the moment this returns it no longer authenticates here. Audits who did. */
-    public void delete(String id, Actor by) {
+    /**
+     * Deletes a key; from the moment this returns it no longer authenticates here. Audits who did.
+     * Synchronized with {@link #reload()}: a reload that listed the store before this delete would
+     * otherwise put the key back into memory after it, until the change feed reloads again.
+     */
+    public synchronized void delete(String id, Actor by) {
         if (CONFIGURED_KEY_ID.equals(id) && configured != null) {
             throw LatchkeyException.invalidRequest(
                     "The key from LATCHKEY_ADMIN_API_KEY cannot be deleted; unset the variable instead.");

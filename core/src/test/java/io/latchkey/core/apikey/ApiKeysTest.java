@@ -14,6 +14,8 @@ import io.latchkey.testing.SettableClock;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {
@@ -132,6 +134,45 @@ class ApiKeysTest {
     }
 
     @Test
+    void aReloadThatListedTheStoreBeforeADeleteDoesNotBringTheKeyBack() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ApiKeyStore slowToList = new ApiKeyStore() {
+            @Override public void insert(ApiKey key) { store.insert(key); }
+            @Override public Optional<ApiKey> findByHash(String keyHash) { return store.findByHash(keyHash); }
+            @Override public boolean delete(String id) { return store.delete(id); }
+            @Override public List<ApiKey> list() {
+                List<ApiKey> snapshot = store.list();
+                if (armed.getAndSet(false)) {
+                    listed.countDown();
+                    await(release);
+                }
+                return snapshot;
+            }
+        };
+        ApiKeys keys = new ApiKeys(slowToList, hasher, generator, clock,
+                new Auditor(new MemoryAuditLog(), generator, clock), null);
+        NewApiKey created = keys.create("deploy", ApiKeyRole.ADMIN, BY);
+        armed.set(true); // the next listing pauses, as a change feed's reload may, between read and apply
+
+        Thread reload = new Thread(keys::reload);
+        reload.start();
+        listed.await();
+        Thread delete = new Thread(() -> keys.delete(created.apiKey().id(), BY));
+        delete.start();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (delete.getState() != Thread.State.BLOCKED && delete.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        reload.join();
+        delete.join();
+
+        assertInvalidApiKey(keys, created.key());
+    }
+
+    @Test
     void theConfiguredKeyIsAcceptedAndListedFirstButNeverStored() {
         ApiKeys keys = instance(CONFIGURED);
         NewApiKey created = keys.create("deploy", ApiKeyRole.ADMIN, BY);
@@ -181,6 +222,14 @@ class ApiKeysTest {
     private static void assertInvalidApiKey(ApiKeys keys, String presented) {
         assertThatThrownBy(() -> keys.authenticate(presented)).isInstanceOfSatisfying(LatchkeyException.class,
                 e -> assertThat(e.error()).isEqualTo(ErrorCode.INVALID_API_KEY));
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] pepper() {
