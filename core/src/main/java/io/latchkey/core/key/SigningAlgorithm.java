@@ -80,8 +80,8 @@ public enum SigningAlgorithm {
      * The verifier of {@code alg} signatures by someone else's public key (a client's {@code
      * private_key_jwt} assertion, a DPoP proof's {@code jwk}), or null when {@code key} is not a
      * key for {@code alg}. The one place that picks whose code checks such a signature, by what
-     * docs/performance.md ("Signatures") measured: ES256 and EdDSA on BouncyCastle (about 6× and
-     * 4× the JDK 17 providers'; Nimbus' {@code Ed25519Verifier} would need Tink, which the server
+     * docs/performance.md ("Signatures") measured: ES256 and EdDSA on BouncyCastle (about 20× and
+     * 9× the JDK 17 providers' in JMH; Nimbus' {@code Ed25519Verifier} would need Tink, which the server
      * does not ship), RS256 and PS256 on the JDK's providers (as fast as BouncyCastle's). ES256
      * accepts either s of a signature here ({@link Es256Jws#ofForeignKey}): only this server's own
      * tokens are held to the low one. Only the public half of {@code key} is used.
