@@ -35,7 +35,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_traced token_webhooks"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_mtls token_traced token_webhooks"
 
 usage() {
   cat <<EOF
@@ -435,6 +435,7 @@ peak_rss_mb() {
 }
 
 tracing_env="" # OTEL_* variables for the next start_latchkey: only token_traced's
+mtls_env=""    # LATCHKEY_TLS_CLIENT_* variables for the next start_latchkey: only token_mtls's
 admin_key="lk_bench-throwaway-admin-key-$(date +%s)"
 latchkey_port="$(free_port)"
 latchkey_url="http://127.0.0.1:$latchkey_port"
@@ -454,7 +455,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" LATCHKEY_SIGNING_ALG="${signing_alg:-HS256}" \
-    env $tracing_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    env $tracing_env $mtls_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
@@ -876,7 +877,7 @@ for rep in $(seq 1 "$repeat"); do
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
         token_pkjwt_es256|token_pkjwt_eddsa) measure_assertions "$rep" "$conns" "$scenario" ;;
         token_dpop_es256|token_dpop_eddsa) measure_dpop "$rep" "$conns" "$scenario" ;;
-        token_es256|token_eddsa|token_traced|token_webhooks) ;; # on a server of their own, below
+        token_es256|token_eddsa|token_mtls|token_traced|token_webhooks) ;; # on a server of their own, below
         nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
@@ -915,6 +916,42 @@ stop_sink() {
 }
 sink_note=""
 
+# token_mtls: a throwaway CA and, per seeded client count, a client certificate it signs (openssl,
+# made here, never kept), tls_client_auth clients registered with their subject DNs, and the
+# server restarted to believe the certificate header from 127.0.0.1 (LATCHKEY_TRUSTED_PROXIES), as
+# behind nginx with $ssl_client_escaped_cert.
+mtls_file="$work/mtls-clients.tsv"
+start_mtls() {
+  local dir="$work/mtls" i dn
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=bench CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1 || die "making the bench CA failed"
+  mtls_env="LATCHKEY_TLS_CLIENT_CERT_HEADER=X-Client-Cert LATCHKEY_TRUSTED_PROXIES=127.0.0.1 LATCHKEY_TLS_CLIENT_CA=$dir/ca.pem"
+}
+register_mtls_clients() {
+  local dir="$work/mtls" i dn answer id pem
+  : >"$mtls_file"
+  for i in $(seq 1 "$clients"); do
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=Bench/CN=bench-mtls-$i" \
+      -keyout "$dir/client-$i.key" -out "$dir/client-$i.csr" >/dev/null 2>&1 || die "making a client key failed"
+    openssl x509 -req -in "$dir/client-$i.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
+      -out "$dir/client-$i.pem" >/dev/null 2>&1 || die "signing a client certificate failed"
+    dn="CN=bench-mtls-$i,O=Bench"
+    answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
+      -d "{\"partnerId\":\"bench\",\"tokenEndpointAuthMethod\":\"tls_client_auth\",\"tlsClientAuthSubjectDn\":\"$dn\"}" \
+      "$latchkey_url/admin/clients")"
+    id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
+    [ -n "$id" ] || die "creating a tls_client_auth client failed: $answer"
+    # URL-encoded PEM, as nginx's $ssl_client_escaped_cert
+    pem="$(sed -e 's/%/%25/g' -e 's/ /%20/g' -e 's/+/%2B/g' -e 's/\//%2F/g' -e 's/=/%3D/g' "$dir/client-$i.pem" \
+      | awk '{ printf "%s%%0A", $0 }')"
+    printf '%s\tX-Client-Cert\t%s\n' "$id" "$pem" >>"$mtls_file"
+  done
+  curl -s --max-time 10 -o /dev/null -w '%{http_code}' -H "X-Client-Cert: $(head -n 1 "$mtls_file" | cut -f3)" \
+    -d "grant_type=client_credentials&client_id=$(head -n 1 "$mtls_file" | cut -f1)" "$latchkey_url/oauth2/token" \
+    | grep -q '^200$' || die "a tls_client_auth token request through the certificate header failed"
+}
+
 # client_credentials with asymmetric access-token signatures: Latchkey restarted on the same store
 # with LATCHKEY_SIGNING_ALG (it adds a key of that algorithm and signs with it), driven by the
 # first scenario's script; and token_traced: the same, HS256, with tracing on. Measured after the
@@ -925,10 +962,16 @@ for scenario in $scenarios; do
     token_eddsa) signing_alg=EdDSA ;;
     token_traced) signing_alg=HS256; start_sink ;;
     token_webhooks) signing_alg=HS256; tracing_env="LATCHKEY_WEBHOOK_ALLOW_PRIVATE=true" ;;
+    token_mtls) signing_alg=HS256; start_mtls ;;
     *) continue ;;
   esac
   start_latchkey "$work/data" "$work/latchkey-$scenario.log"
-  log "Latchkey signing with $signing_alg ready, pid $latchkey_pid"
+  log "Latchkey for $scenario (signing with $signing_alg) ready, pid $latchkey_pid"
+  script=token_basic.lua
+  if [ "$scenario" = token_mtls ]; then
+    register_mtls_clients
+    script=token_mtls.lua
+  fi
   webhook_ids=""
   if [ "$scenario" = token_webhooks ]; then
     for i in 1 2 3; do
@@ -943,10 +986,10 @@ for scenario in $scenarios; do
   for rep in $(seq 1 "$repeat"); do
     for conns in $connections; do
       if [ "$warmup" -gt 0 ]; then
-        run_wrk token_basic.lua "$latchkey_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-$scenario.warmup.out"
+        BENCH_MTLS="$mtls_file" run_wrk "$script" "$latchkey_url" "$conns" "$warmup" "$work/wrk-$rep-$conns-$scenario.warmup.out"
       fi
       measure_ceiling "$rep" "$conns"
-      measure_only "$rep" "$conns" "$scenario" token_basic.lua "$latchkey_url" "$ceiling_rps"
+      BENCH_MTLS="$mtls_file" measure_only "$rep" "$conns" "$scenario" "$script" "$latchkey_url" "$ceiling_rps"
     done
   done
   for id in $webhook_ids; do
@@ -956,6 +999,7 @@ for scenario in $scenarios; do
   latchkey_pid=""
   signing_alg=""
   [ "$scenario" != token_webhooks ] || tracing_env=""
+  mtls_env=""
   [ "$scenario" != token_traced ] || stop_sink
 done
 
@@ -1010,6 +1054,7 @@ label() {
     token_pkjwt_eddsa) echo "client_credentials, POST /oauth2/token, private_key_jwt (EdDSA assertion)" ;;
     token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
     token_webhooks) echo "client_credentials with webhooks subscribed and usage counting on" ;;
+    token_mtls) echo "client_credentials, POST /oauth2/token, tls_client_auth (certificate header of a trusted proxy)" ;;
     token_dpop_es256) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof ES256" ;;
     token_dpop_eddsa) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof EdDSA" ;;
     ceiling) echo "ceiling: bare Vert.x, fixed body" ;;
@@ -1157,6 +1202,7 @@ targets="$work/targets.md"
   check "client_credentials with ES256: reported, no target" token_es256 - -
   check "private_key_jwt (EdDSA assertion): reported, no target" token_pkjwt_eddsa - -
   check "private_key_jwt (ES256 assertion): reported, no target" token_pkjwt_es256 - -
+  check "client_credentials by tls_client_auth (certificate header): reported, no target" token_mtls - -
   check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
   check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
   check_tracing_cost

@@ -383,6 +383,55 @@ class DpopTest {
         assertThat(TestServer.json(created).get("error").asText()).isEqualTo("invalid_request");
     }
 
+    @Test
+    void aPatchMakesAClientDpopOnlyFromItsNextTokenRequestAndAnotherPatchUndoesIt() {
+        HttpResponse<String> on = server.admin("PATCH", "/admin/clients/" + client.clientId(),
+                "{\"dpopBoundAccessTokens\":true}");
+
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(TestServer.json(on).get("dpopBoundAccessTokens").asBoolean()).isTrue();
+        assertInvalidProof(tokenRequest(client, Map.of("grant_type", "client_credentials")));
+        HttpResponse<String> withProof = tokenRequest(client, Map.of("grant_type", "client_credentials"),
+                "DPoP", DpopProofs.proof(key, "POST", tokenUrl(), now()));
+        assertThat(withProof.statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(withProof).get("token_type").asText()).isEqualTo("DPoP");
+
+        HttpResponse<String> off = server.admin("PATCH", "/admin/clients/" + client.clientId(),
+                "{\"dpopBoundAccessTokens\":false}");
+
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(off).get("dpopBoundAccessTokens").asBoolean()).isFalse();
+        HttpResponse<String> bearer = tokenRequest(client, Map.of("grant_type", "client_credentials"));
+        assertThat(bearer.statusCode()).isEqualTo(200);
+        assertThat(TestServer.json(bearer).get("token_type").asText()).isEqualTo("Bearer");
+    }
+
+    @Test
+    void aPatchOfDpopBoundAccessTokensIsStoredAndAPatchWithoutItKeepsIt() {
+        server.admin("PATCH", "/admin/clients/" + client.clientId(), "{\"dpopBoundAccessTokens\":true}");
+        HttpResponse<String> renamed = server.admin("PATCH", "/admin/clients/" + client.clientId(),
+                "{\"name\":\"renamed\"}");
+
+        server.restart();
+
+        assertThat(TestServer.json(renamed).get("dpopBoundAccessTokens").asBoolean()).isTrue();
+        JsonNode stored = TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId(), null));
+        assertThat(stored.get("dpopBoundAccessTokens").asBoolean()).isTrue();
+        assertThat(stored.get("name").asText()).isEqualTo("renamed");
+        assertInvalidProof(tokenRequest(client, Map.of("grant_type", "client_credentials")));
+    }
+
+    @Test
+    void aPatchOfDpopBoundAccessTokensOfTheWrongTypeIsA400AndChangesNothing() {
+        HttpResponse<String> patched = server.admin("PATCH", "/admin/clients/" + client.clientId(),
+                "{\"dpopBoundAccessTokens\":\"yes\"}");
+
+        assertThat(patched.statusCode()).isEqualTo(400);
+        assertThat(TestServer.json(patched).get("error").asText()).isEqualTo("invalid_request");
+        assertThat(TestServer.json(server.admin("GET", "/admin/clients/" + client.clientId(), null))
+                .get("dpopBoundAccessTokens").asBoolean()).isFalse();
+    }
+
     // --- the check endpoint (SPEC §8) ------------------------------------------------------------
 
     private HttpResponse<String> check(String authorization, String... headers) {

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -156,7 +155,8 @@ public final class DpopProofCheck {
         JWSAlgorithm alg = header.getAlgorithm();
         JWSVerifier verifier;
         if (jwk instanceof ECKey ec && JWSAlgorithm.ES256.equals(alg) && Curve.P_256.equals(ec.getCurve())) {
-            verifier = new ECDSAVerifier(ec);
+            // BouncyCastle's when the application has it, as for tokens; either S of the client's signer.
+            return SignatureChecks.es256(ec.toECPublicKey(), false).verify(input, input.length, signature.decode());
         } else if (jwk instanceof RSAKey rsa && (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.PS256.equals(alg))
                 && rsa.size() >= 2048) {
             verifier = new RSASSAVerifier(rsa);

@@ -26,6 +26,7 @@ final class SignatureChecks {
         0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
     };
     private static final int MIN_RSA_BITS = 2048;
+    private static final boolean BOUNCY_CASTLE = BouncyCastleEs256Check.available();
 
     private SignatureChecks() {
     }
@@ -42,7 +43,7 @@ final class SignatureChecks {
                 return alg.startsWith("HS") ? Optional.of(new HmacCheck(alg, oct.toByteArray())) : Optional.empty();
             }
             if (jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve()) && matches(declared, "ES256")) {
-                return Optional.of(JcaSignatureCheck.es256(ec.toECPublicKey()));
+                return Optional.of(es256(ec.toECPublicKey(), true));
             }
             if (jwk instanceof RSAKey rsa && matches(declared, "RS256")) {
                 RSAPublicKey key = rsa.toRSAPublicKey();
@@ -58,6 +59,20 @@ final class SignatureChecks {
             return Optional.empty(); // a key we cannot use is a key we do not have
         }
         return Optional.empty();
+    }
+
+    /**
+     * An ES256 check of {@code key}: BouncyCastle's when the application has it on its class path
+     * (about 6× faster on JDK 17), else the JDK's.
+     *
+     * @param lowS whether only the low S verifies (this server's tokens; a DPoP proof's signer chose either)
+     */
+    static SignatureCheck es256(java.security.interfaces.ECPublicKey key, boolean lowS) {
+        if (BOUNCY_CASTLE) {
+            return new BouncyCastleEs256Check(key, lowS);
+        }
+        return lowS ? JcaSignatureCheck.es256(key)
+                : new JcaSignatureCheck("ES256", "SHA256withECDSAinP1363Format", key, 64);
     }
 
     /** An HS256 key from raw secret bytes. */

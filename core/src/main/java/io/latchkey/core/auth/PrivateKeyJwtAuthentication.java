@@ -4,12 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.latchkey.core.client.Client;
@@ -155,16 +150,8 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
         return false;
     }
 
+    /** SigningAlgorithm picks the implementation per algorithm (BouncyCastle for ES256 and EdDSA). */
     private static JWSVerifier verifierFor(JWK key, JWSAlgorithm alg) throws JOSEException {
-        if (key instanceof RSAKey rsa && (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.PS256.equals(alg))) {
-            return new RSASSAVerifier(rsa);
-        }
-        if (key instanceof ECKey ec && JWSAlgorithm.ES256.equals(alg)) {
-            return new ECDSAVerifier(ec);
-        }
-        if (key instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
-            return SigningAlgorithm.ed25519Verifier(okp); // BouncyCastle: Nimbus' Ed25519Verifier needs Tink
-        }
-        return null;
+        return SigningAlgorithm.publicKeyVerifier(key, alg);
     }
 }

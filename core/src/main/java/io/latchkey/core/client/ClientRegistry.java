@@ -394,19 +394,34 @@ public final class ClientRegistry {
     /** As {@link #update(ClientId, String, Scopes, Duration, boolean, Actor)}, also changing its limits. */
     public Client update(ClientId id, String name, Scopes scopes, Duration accessTokenTtl, boolean clearTtl,
                          java.util.function.UnaryOperator<ClientLimits> limits, Actor by) {
+        return update(id, name, scopes, accessTokenTtl, clearTtl, limits, null, by);
+    }
+
+    /**
+     * As {@link #update(ClientId, String, Scopes, Duration, boolean, java.util.function.UnaryOperator, Actor)},
+     * also requiring DPoP for its tokens from now on, or no longer (RFC 9449 §5.2), unless {@code
+     * dpopBoundAccessTokens} is null. Tokens already issued keep their binding, or lack of one.
+     */
+    public Client update(ClientId id, String name, Scopes scopes, Duration accessTokenTtl, boolean clearTtl,
+                         java.util.function.UnaryOperator<ClientLimits> limits, Boolean dpopBoundAccessTokens,
+                         Actor by) {
         while (true) {
             // Compare-and-set on the secret hash, like rotateSecret: a rotation in between is kept.
             Client current = store.find(id).orElseThrow(() -> unknown(id));
             Client changed = current.changed(name, scopes, accessTokenTtl, clearTtl)
                     .withLimits(limits.apply(current.limits()));
+            if (dpopBoundAccessTokens != null) {
+                changed = changed.withDpopBoundAccessTokens(dpopBoundAccessTokens);
+            }
+            Client replacement = changed;
             boolean[] replaced = {false};
             cache.compute(id.value(), (key, old) -> {
-                replaced[0] = store.updateSettings(changed, current.secretHash());
-                return replaced[0] ? changed : null;
+                replaced[0] = store.updateSettings(replacement, current.secretHash());
+                return replaced[0] ? replacement : null;
             });
             if (replaced[0]) {
                 auditor.record(AuditAction.CLIENT_UPDATED, by, id.value(), null);
-                return changed;
+                return replacement;
             }
         }
     }

@@ -5,8 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -151,18 +149,16 @@ public final class DpopProofVerifier {
         }
     }
 
+    /** The curve and key size this endpoint accepts; SigningAlgorithm picks the implementation (BouncyCastle for ES256 and EdDSA). */
     private static JWSVerifier verifierFor(JWK jwk, JWSAlgorithm alg) throws JOSEException {
-        if (jwk instanceof ECKey ec && JWSAlgorithm.ES256.equals(alg) && Curve.P_256.equals(ec.getCurve())) {
-            return new ECDSAVerifier(ec);
+        boolean fits = jwk instanceof ECKey ec ? Curve.P_256.equals(ec.getCurve())
+                : jwk instanceof OctetKeyPair okp ? Curve.Ed25519.equals(okp.getCurve())
+                : jwk instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS;
+        JWSVerifier verifier = fits ? SigningAlgorithm.publicKeyVerifier(jwk, alg) : null;
+        if (verifier == null) {
+            throw new JOSEException("no verifier");
         }
-        if (jwk instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg) && Curve.Ed25519.equals(okp.getCurve())) {
-            return SigningAlgorithm.ed25519Verifier(okp);
-        }
-        if (jwk instanceof RSAKey rsa && (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.PS256.equals(alg))
-                && rsa.size() >= MIN_RSA_BITS) {
-            return new RSASSAVerifier(rsa);
-        }
-        throw new JOSEException("no verifier");
+        return verifier;
     }
 
     /** §4.3 items 8 to 12: htm, htu, iat, jti, nonce, ath. */

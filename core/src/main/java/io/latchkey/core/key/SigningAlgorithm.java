@@ -77,12 +77,41 @@ public enum SigningAlgorithm {
     }
 
     /**
-     * A verifier of EdDSA signatures by someone else's Ed25519 public key (a client's assertion, a
-     * DPoP proof's {@code jwk}): BouncyCastle's, as for this server's own EdDSA tokens; Nimbus'
-     * {@code Ed25519Verifier} needs Tink, which the server does not ship.
+     * The verifier of {@code alg} signatures by someone else's public key (a client's {@code
+     * private_key_jwt} assertion, a DPoP proof's {@code jwk}), or null when {@code key} is not a
+     * key for {@code alg}. The one place that picks whose code checks such a signature, by what
+     * docs/performance.md ("Signatures") measured: ES256 and EdDSA on BouncyCastle (about 20× and
+     * 9× the JDK 17 providers' in JMH; Nimbus' {@code Ed25519Verifier} would need Tink, which the server
+     * does not ship), RS256 and PS256 on the JDK's providers (as fast as BouncyCastle's). ES256
+     * accepts either s of a signature here ({@link Es256Jws#ofForeignKey}): only this server's own
+     * tokens are held to the low one. Only the public half of {@code key} is used.
+     *
+     * @throws JOSEException when {@code key} is of the right type but unusable (off its curve)
      */
+    public static JWSVerifier publicKeyVerifier(JWK key, JWSAlgorithm alg) throws JOSEException {
+        if (key instanceof ECKey ec && JWSAlgorithm.ES256.equals(alg)) {
+            return Es256Jws.ofForeignKey(ec);
+        }
+        if (key instanceof OctetKeyPair okp && JWSAlgorithm.EdDSA.equals(alg)) {
+            return new Ed25519Jws(okp.toPublicJWK());
+        }
+        if (key instanceof RSAKey rsa && (JWSAlgorithm.RS256.equals(alg) || JWSAlgorithm.PS256.equals(alg))) {
+            return new RSASSAVerifier(rsa.toPublicJWK());
+        }
+        return null;
+    }
+
+    /** A verifier of EdDSA signatures by someone else's Ed25519 public key: {@link #publicKeyVerifier}'s. */
     public static JWSVerifier ed25519Verifier(OctetKeyPair publicKey) throws JOSEException {
         return new Ed25519Jws(publicKey.toPublicJWK());
+    }
+
+    /**
+     * A signer with this server's {@code jwk} of this algorithm, as the key ring signs tokens
+     * (public for the signature benchmarks; the server signs through {@code KeyService}).
+     */
+    public JWSSigner signerOf(JWK jwk) throws JOSEException {
+        return signer(jwk);
     }
 
     JWSVerifier verifier(JWK jwk) throws JOSEException {

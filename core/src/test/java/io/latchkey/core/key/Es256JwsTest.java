@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** {@link Es256Jws}: one spelling per signature, the low s, and Nimbus' ECDSA underneath. */
+/** {@link Es256Jws}: one spelling per signature for our own keys, either s for a foreign key, Nimbus' ECDSA agreeing. */
 class Es256JwsTest {
     private static final JWSHeader HEADER = new JWSHeader(JWSAlgorithm.ES256);
     private static final byte[] INPUT = "eyJhbGciOiJFUzI1NiJ9.e30".getBytes(StandardCharsets.US_ASCII);
@@ -50,6 +50,41 @@ class Es256JwsTest {
             assertThat(verifier.verify(HEADER, INPUT, twin)).isEqualTo(!low);
         }
     }
+
+    @Test
+    void aForeignKeyVerifiesEitherSOfAJdkSignatureAndNothingElse() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        var verifier = SigningAlgorithm.publicKeyVerifier(key.toPublicJWK(), JWSAlgorithm.ES256);
+        ECDSASigner nimbus = new ECDSASigner(key);
+
+        for (int i = 0; i < 8; i++) {
+            Base64URL signature = nimbus.sign(HEADER, INPUT);
+
+            assertThat(verifier.verify(HEADER, INPUT, signature)).isTrue();
+            assertThat(verifier.verify(HEADER, INPUT, twin(signature))).isTrue();
+            assertThat(verifier.verify(HEADER, "other".getBytes(StandardCharsets.US_ASCII), signature)).isFalse();
+            assertThat(verifier.verify(new JWSHeader(JWSAlgorithm.ES384), INPUT, signature)).isFalse();
+        }
+        assertThat(verifier.verify(HEADER, INPUT, Base64URL.encode(new byte[64]))).isFalse(); // CVE-2022-21449
+    }
+
+    @Test
+    void aPrivateKeyStoredWithAnotherPublicKeyIsRefusedWhenTheKeyRingLoads() throws Exception {
+        // (A public key off the curve never gets here: Nimbus' ECKey refuses it when parsed.)
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        ECKey mismatched = new ECKey.Builder(new ECKeyGenerator(Curve.P_256).generate().toPublicJWK()).d(key.getD()).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Es256Jws(mismatched))
+                .isInstanceOf(com.nimbusds.jose.JOSEException.class);
+    }
+
+    @Test
+    void signaturesAreTheSameForTheSameInputAsRfc6979Makes() throws Exception {
+        Es256Jws signer = new Es256Jws(new ECKeyGenerator(Curve.P_256).generate());
+
+        assertThat(signer.sign(HEADER, INPUT)).isEqualTo(signer.sign(HEADER, INPUT));
+    }
+
 
     private static BigInteger s(Base64URL signature) {
         return new BigInteger(1, Arrays.copyOfRange(signature.decode(), 32, 64));

@@ -175,7 +175,10 @@ final class ClientRoutes {
                         services.clients().jwksUri(client.id()).orElse(null));
     }
 
-    /** SPEC §6: name, scopes and the cap on its access tokens' lifetime; JSON null drops the cap. */
+    /**
+     * SPEC §6: name, scopes and the cap on its access tokens' lifetime (JSON null drops the cap),
+     * its limits, and SPEC §7's {@code dpopBoundAccessTokens}.
+     */
     private void update(RoutingContext ctx) {
         ClientId id = AdminRequests.clientId(ctx);
         JsonFields fields = AdminRequests.jsonBody(ctx);
@@ -186,8 +189,10 @@ final class ClientRoutes {
         Duration cap = ttl == null ? null : TokenLifetime.parse("accessTokenTtl", ttl);
         boolean clearCap = fields.has("accessTokenTtl") && ttl == null;
         UnaryOperator<ClientLimits> limits = GovernanceFields.change(fields);
-        operations.onWorker(ctx, () -> Reply.ok(view(
-                services.clients().update(id, name, changed, cap, clearCap, limits, AdminRequests.actor(ctx)))));
+        // SPEC §7: settable as at create; absent keeps it, JSON null is the default (false).
+        Boolean dpopBound = fields.has("dpopBoundAccessTokens") ? fields.optionalBoolean("dpopBoundAccessTokens") : null;
+        operations.onWorker(ctx, () -> Reply.ok(view(services.clients().update(id, name, changed, cap, clearCap, limits,
+                dpopBound, AdminRequests.actor(ctx)))));
     }
 
     private void delete(RoutingContext ctx) {

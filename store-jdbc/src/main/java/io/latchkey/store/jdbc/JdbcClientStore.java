@@ -227,13 +227,14 @@ public final class JdbcClientStore implements ClientStore {
         return database.transaction(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE clients SET name = ?, scopes = ?, access_token_ttl_ms = ?, allowed_sources = ?, "
-                            + "tokens_per_hour = ? WHERE client_id = ? AND secret_hash = ?")) {
+                            + "tokens_per_hour = ?, dpop_bound_access_tokens = ? WHERE client_id = ? AND secret_hash = ?")) {
                 update.setString(1, client.name());
                 update.setString(2, client.scopes().spaceDelimited());
                 setTtl(update, 3, client.accessTokenTtl());
                 setLimits(update, 4, client.limits());
-                update.setString(6, client.id().value());
-                update.setString(7, expectedSecretHash);
+                update.setInt(6, client.dpopBoundAccessTokens() ? 1 : 0);
+                update.setString(7, client.id().value());
+                update.setString(8, expectedSecretHash);
                 boolean updated = update.executeUpdate() == 1;
                 if (updated) {
                     ChangeLog.append(connection, Change.Kind.CLIENT, client.id().value(), null);
