@@ -5,8 +5,8 @@
 // - Data from the server is put on the page with textContent or element properties, never as HTML.
 // - The page's Content-Security-Policy allows no inline script or style: no handler in the HTML.
 //
-// This module signs in and out and wires the pages: clients.js, client-page.js, apis.js, audit.js
-// and keys.js, over admin.js (the API) and page.js (what they share).
+// This module signs in and out and wires the pages: overview.js (with chart.js), clients.js,
+// client-page.js, apis.js, audit.js and keys.js, over admin.js (the API) and page.js (what they share).
 
 import { api, forgetKey, useKey } from './admin.js';
 import { loadApis, resetApis, wireApis } from './apis.js';
@@ -14,6 +14,7 @@ import { loadAudit, resetAudit, wireAudit } from './audit.js';
 import { resetClientPage, wireClientPage } from './client-page.js';
 import { loadClients, resetClients, showClients, showMethodFields, wireClients } from './clients.js';
 import { loadRotations, resetKeys, wireKeys } from './keys.js';
+import { loadOverview, resetOverview, wireOverview } from './overview.js';
 import { $, onRefusedKey, run, show, showMessage, wireConfirm } from './page.js';
 
 // --- signing in and out ---------------------------------------------------------------------------
@@ -30,7 +31,7 @@ async function signIn(event) {
   useKey(key);
   await run(async () => {
     const clients = await api('GET', 'clients');
-    showClients(clients.clients);
+    await showClients(clients.clients);
   });
 }
 
@@ -42,6 +43,7 @@ function signOut(reason) {
   resetApis();
   resetAudit();
   resetKeys();
+  resetOverview();
   for (const form of document.querySelectorAll('form')) {
     form.reset();
   }
@@ -69,6 +71,7 @@ document.addEventListener('DOMContentLoaded', () => {
   onRefusedKey(signOut);
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => signOut(null));
+  $('nav-overview').addEventListener('click', navigate('overview', loadOverview));
   $('nav-clients').addEventListener('click', navigate('clients', loadClients));
   $('nav-apis').addEventListener('click', navigate('apis', loadApis));
   $('nav-audit').addEventListener('click', navigate('audit', () => loadAudit(false)));
@@ -78,6 +81,7 @@ document.addEventListener('DOMContentLoaded', () => {
   wireApis();
   wireAudit();
   wireKeys();
+  wireOverview();
   wireConfirm();
   $('sign-in-key').focus();
 });
