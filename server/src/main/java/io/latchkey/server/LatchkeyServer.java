@@ -95,7 +95,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
     public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {
         Vertx vertx = Vertx.vertx();
-        LatchkeyMetrics metrics = new LatchkeyMetrics();
+        LatchkeyMetrics metrics = new LatchkeyMetrics(clock);
         Tracing tracing = Tracing.fromEnvironment(System.getenv());
         RequestObserver observer = new RequestObserver(metrics, config.accessLog(), tracing);
         AtomicReference<Router> active = new AtomicReference<>();
@@ -148,7 +148,7 @@ public final class LatchkeyServer implements AutoCloseable {
             webhookDispatcher.start();
             Router router = Routes.router(vertx, services, config.maxBodyBytes(), config.trustedProxies(),
                     config.tlsEnabled(), () -> ready.get() && changeFeed.isHealthy(), observer, config.metricsToken(),
-                    ClientCertificates.of(config));
+                    ClientCertificates.of(config), config.secretExpiryWarning());
             active.set(router);
             ready.set(true);
             LOG.info("Latchkey ready on http://{}:{} (issuer {}, store {}, {} access tokens)", config.host(),

@@ -450,6 +450,11 @@ public final class ClientRegistry {
         return store.countSecretsExpiringBetween(now, now.plus(window));
     }
 
+    /** The clients whose secret expires within {@code window} from now or has expired, soonest first, at most {@code limit}. */
+    public List<Client> secretsExpiringWithin(Duration window, int limit) {
+        return store.secretsExpiringBefore(clock.instant().plus(window), limit);
+    }
+
     /** When a secret issued at {@code now} stops working: after {@code ttl}, else the default, else never. */
     private Instant expiry(Instant now, Duration ttl) {
         Duration lifetime = ttl != null ? ttl : defaultSecretTtl;

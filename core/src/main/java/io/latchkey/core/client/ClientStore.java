@@ -87,6 +87,14 @@ public interface ClientStore {
         return 0;
     }
 
+    /**
+     * Clients whose current secret expires before {@code until}, expired ones included, soonest
+     * first, at most {@code limit} (the console's overview).
+     */
+    default List<Client> secretsExpiringBefore(java.time.Instant until, int limit) {
+        return List.of();
+    }
+
     /** Removes the client, and its keys or certificate registration if it has any; false if there was none. */
     boolean delete(ClientId id);
 

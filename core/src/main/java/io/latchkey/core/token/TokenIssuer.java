@@ -101,6 +101,10 @@ public final class TokenIssuer {
      * revoked family's access tokens need (so an API may ask for shorter tokens, not longer).
      */
     Duration accessTokenTtl(Client client, Api api) {
+        return accessTokenTtl(settings, client, api);
+    }
+
+    static Duration accessTokenTtl(TokenSettings settings, Client client, Api api) {
         Duration ttl = api != null && api.accessTokenTtl() != null ? api.accessTokenTtl() : settings.accessTokenTtl();
         if (client.accessTokenTtl() != null && client.accessTokenTtl().compareTo(ttl) < 0) {
             ttl = client.accessTokenTtl();

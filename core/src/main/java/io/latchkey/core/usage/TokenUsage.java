@@ -155,6 +155,26 @@ public final class TokenUsage {
                 store.count(id, windowStart(now, DAY)) + pending, client.limits().tokensPerHour());
     }
 
+    /**
+     * Every client's access tokens of the last hour, as {@link #usage} counts them (the store's
+     * sums and what this instance holds yet): client id to count, clients without any left out.
+     */
+    public Map<String, Long> lastHour() {
+        if (store == null) {
+            return Map.of();
+        }
+        Instant now = clock.instant();
+        Map<String, Long> counts = new HashMap<>();
+        meters.forEach((id, meter) -> {
+            long pending = meter.pending.sum();
+            if (pending != 0) {
+                counts.put(id, pending);
+            }
+        });
+        store.since(windowStart(now, HOUR)).forEach((id, window) -> counts.merge(id, window.tokens(), Long::sum));
+        return counts;
+    }
+
     /** Forgets the minutes older than a day (the purge, by one instance at a time); how many rows went. */
     public int purge() {
         return store == null ? 0 : store.purgeBefore(windowStart(clock.instant(), DAY));

@@ -465,6 +465,9 @@ public final class ClientCommands {
             details.put("Tokens in the last day", usage.path("lastDay").asText());
             details.put("Tokens per hour allowed", usage.hasNonNull("tokensPerHour")
                     ? usage.path("tokensPerHour").asText() : "no cap");
+            details.put("Tokens needed per hour", usage.path("tokensNeededPerHour").asText());
+            details.put("Caching", usage.path("notCaching").asBoolean() ? "no: more than twice the tokens it needs"
+                    : "yes");
             Table.details(output.out(), details);
             return 0;
         }

@@ -38,7 +38,7 @@ public final class ConsoleRoutes {
 
     /** The page's script: {@code console.js} and the JavaScript modules it imports, one per page. */
     static final List<String> MODULES = List.of("console.js", "admin.js", "page.js", "clients.js", "client-page.js",
-            "apis.js", "audit.js", "keys.js", "webhooks.js");
+            "apis.js", "audit.js", "keys.js", "webhooks.js", "overview.js", "chart.js");
 
     private final Map<String, Asset> assets;
 

@@ -2,6 +2,7 @@ package io.latchkey.server.http;
 
 import io.latchkey.core.error.ErrorCode;
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.core.token.CachingCheck;
 import io.latchkey.server.Services;
 import io.latchkey.server.console.ConsoleRoutes;
 import io.vertx.core.Handler;
@@ -34,13 +35,16 @@ public final class Routes {
     public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
                                 boolean tls, BooleanSupplier ready, RequestObserver observer, String metricsToken) {
         return router(vertx, services, maxBodyBytes, trustedProxies, tls, ready, observer, metricsToken,
-                ClientCertificates.none());
+                ClientCertificates.none(), io.latchkey.server.config.ServerConfig.DEFAULT_SECRET_EXPIRY_WARNING);
     }
 
-    /** As above, with client certificates (RFC 8705) read where {@code certificates} says. */
+    /**
+     * As above, with client certificates (RFC 8705) read where {@code certificates} says, and the
+     * overview listing the secrets that expire within {@code secretExpiryWarning} unless asked otherwise.
+     */
     public static Router router(Vertx vertx, Services services, int maxBodyBytes, java.util.Set<String> trustedProxies,
                                 boolean tls, BooleanSupplier ready, RequestObserver observer, String metricsToken,
-                                ClientCertificates certificates) {
+                                ClientCertificates certificates, java.time.Duration secretExpiryWarning) {
         Router router = Router.router(vertx);
         Operations operations = new Operations(vertx);
         RequestBody body = new RequestBody(maxBodyBytes);
@@ -74,7 +78,10 @@ public final class Routes {
         // file per resource.
         pipelineStyle.before("/admin/*", new AdminAuthentication(operations)::handle);
         new ClientRoutes(services, operations).register(pipelineStyle);
-        new UsageRoutes(services, operations).register(pipelineStyle);
+        CachingCheck caching = new CachingCheck(services.tokenSettings(), services.apis());
+        new UsageRoutes(services, operations, caching).register(pipelineStyle);
+        new OverviewRoutes(services, operations, observer.metrics().recent(), caching, secretExpiryWarning)
+                .register(pipelineStyle);
         new ApiKeyRoutes(services, operations).register(pipelineStyle);
         new ApiRoutes(services, operations).register(pipelineStyle);
         new SigningKeyRoutes(services, operations).register(pipelineStyle);

@@ -100,6 +100,11 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public List<Client> secretsExpiringBefore(Instant until, int limit) {
+        return store.secretsExpiringBefore(until, limit);
+    }
+
+    @Override
     public long countSecretsExpiringBetween(Instant from, Instant until) {
         return store.countSecretsExpiringBetween(from, until);
     }

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -54,14 +55,25 @@ public final class LatchkeyMetrics implements AutoCloseable {
     private final ApiLabels apiLabels;
     private final AtomicLong secretsExpiring = new AtomicLong();
     private final AtomicLong webhooksFailing = new AtomicLong();
+    private final RecentActivity recent;
 
     public LatchkeyMetrics() {
-        this(MAX_API_LABELS);
+        this(Clock.systemUTC());
+    }
+
+    /** With {@code clock} telling the minutes of {@link #recent()}. */
+    public LatchkeyMetrics(Clock clock) {
+        this(MAX_API_LABELS, clock);
     }
 
     /** With at most {@code maxApiLabels} API identifiers as {@code api} labels ({@link TokensIssued}). */
     LatchkeyMetrics(int maxApiLabels) {
+        this(maxApiLabels, Clock.systemUTC());
+    }
+
+    private LatchkeyMetrics(int maxApiLabels, Clock clock) {
         apiLabels = new ApiLabels(maxApiLabels);
+        recent = new RecentActivity(clock);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("latchkey.errors").tag("error", code.code())
                     .description("Error responses, by error code").register(registry));
@@ -91,7 +103,8 @@ public final class LatchkeyMetrics implements AutoCloseable {
     public TokensIssued tokensIssued(String endpoint, String grant) {
         return new TokensIssued(api -> Counter.builder("latchkey.tokens.issued").tag("endpoint", endpoint)
                 .tag("grant", grant).tag("api", api)
-                .description("Access tokens issued, by endpoint, grant and API").register(registry), apiLabels);
+                .description("Access tokens issued, by endpoint, grant and API").register(registry), apiLabels,
+                recent);
     }
 
     /** The latency timer of one route template, method and status; callers cache it. */
@@ -104,6 +117,12 @@ public final class LatchkeyMetrics implements AutoCloseable {
 
     public void countError(ErrorCode code) {
         errors.get(code).increment();
+        recent.countError(code);
+    }
+
+    /** The last hour of this instance, minute by minute: the console's overview. */
+    public RecentActivity recent() {
+        return recent;
     }
 
     public void countRefreshReuse() {

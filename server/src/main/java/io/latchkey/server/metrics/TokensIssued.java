@@ -13,7 +13,8 @@ import java.util.function.Function;
  * identifiers as labels (the first ones it issues tokens for since start-up, deleted APIs
  * included), and counts every later one under {@link #OTHER}, so that registering APIs without end
  * cannot grow the series without end. The hot path reads one final field without an API, one map
- * entry with one; only an identifier's first token registers a counter.
+ * entry with one; only an identifier's first token registers a counter. Each token is also counted
+ * in its minute of {@link RecentActivity} (one compare-and-set), for the console's overview.
  */
 public final class TokensIssued {
     /** The label of tokens issued without {@code resource}. */
@@ -24,16 +25,19 @@ public final class TokensIssued {
     private final Function<String, Counter> register;
     private final ApiLabels labels;
     private final Counter withoutApi;
+    private final RecentActivity recent;
     private final ConcurrentHashMap<String, Counter> byApi = new ConcurrentHashMap<>();
 
-    TokensIssued(Function<String, Counter> register, ApiLabels labels) {
+    TokensIssued(Function<String, Counter> register, ApiLabels labels, RecentActivity recent) {
         this.register = register;
         this.labels = labels;
+        this.recent = recent;
         this.withoutApi = register.apply(NONE);
     }
 
     /** Counts one access token issued for {@code api}, or for the server's own audience when null. */
     public void count(Api api) {
+        recent.countToken();
         if (api == null) {
             withoutApi.increment();
             return;

@@ -1,4 +1,5 @@
-// One client's page: its method and keys, its settings (PATCH, SPEC §6), and its API grants.
+// One client's page: its method and keys, its usage and whether it caches its tokens (SPEC §10),
+// its settings (PATCH, SPEC §6), and its API grants.
 
 import { api } from './admin.js';
 import { hasSecret, loadClients, openDelete, openRotate } from './clients.js';
@@ -15,14 +16,15 @@ export function currentClientId() {
 
 export async function openClient(clientId) {
   const path = 'clients/' + encodeURIComponent(clientId);
-  const [client, grants, apis] = await Promise.all([
-    api('GET', path), api('GET', path + '/apis'), api('GET', 'apis')]);
+  const [client, grants, apis, usage] = await Promise.all([
+    api('GET', path), api('GET', path + '/apis'), api('GET', 'apis'), api('GET', path + '/usage')]);
   if (currentView() !== 'client' || !currentClient || currentClient.clientId !== client.clientId) {
     show('client');
   }
   currentClient = client;
   apisKnown = apis.apis;
   renderClient(client);
+  renderUsage(usage);
   renderGrants(grants.grants);
   renderGrantForm();
 }
@@ -33,7 +35,9 @@ function renderClient(client) {
   $('client-method').textContent = client.tokenEndpointAuthMethod;
   $('client-created').textContent = when(client.createdAt);
   $('client-previous').textContent = client.previousSecretExpiresAt ? when(client.previousSecretExpiresAt) : '—';
-  for (const id of ['client-rotate', 'client-previous', 'client-previous-label']) {
+  $('client-expires').textContent = client.secretExpiresAt ? when(client.secretExpiresAt) : 'never';
+  for (const id of ['client-rotate', 'client-previous', 'client-previous-label', 'client-expires',
+    'client-expires-label']) {
     $(id).hidden = !hasSecret(client);
   }
   const keyed = Boolean(client.jwks || client.jwksUri);
@@ -45,6 +49,19 @@ function renderClient(client) {
   $('client-name').value = client.name || '';
   $('client-scopes').value = (client.scopes || []).join(' ');
   $('client-ttl').value = client.accessTokenTtl || '';
+}
+
+// GET /admin/clients/{id}/usage: every instance's count; not caching past twice what it needs.
+function renderUsage(usage) {
+  $('usage-hour').textContent = String(usage.lastHour);
+  $('usage-day').textContent = String(usage.lastDay);
+  $('usage-cap').textContent = usage.tokensPerHour === null ? 'none' : String(usage.tokensPerHour);
+  $('usage-needed').textContent = usage.tokensNeededPerHour + ' (an hour divided by its tokens\' lifetime, '
+    + 'for its own audience and each API it is granted)';
+  const caching = $('usage-caching');
+  caching.textContent = usage.notCaching
+    ? 'Not caching: it got more than twice the tokens it needs in the last hour.' : 'Yes';
+  caching.className = usage.notCaching ? 'flag' : 'ok';
 }
 
 function renderGrants(grants) {
@@ -189,7 +206,8 @@ export function resetClientPage() {
   currentClient = null;
   apisKnown = [];
   grantsShown = [];
-  for (const id of ['grants-body', 'grant-api', 'client-jwks']) {
+  for (const id of ['grants-body', 'grant-api', 'client-jwks', 'usage-hour', 'usage-day', 'usage-cap', 'usage-needed',
+    'usage-caching']) {
     $(id).replaceChildren();
   }
 }

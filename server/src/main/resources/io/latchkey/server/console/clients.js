@@ -1,4 +1,5 @@
 // The clients: list, create (with a secret or a JWK set, SPEC §7), the secret shown once, rotate, delete.
+// Each row is flagged as the overview flags it: not caching its tokens, its secret expired or expiring.
 
 import { api } from './admin.js';
 import { currentClientId, openClient } from './client-page.js';
@@ -8,12 +9,42 @@ const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 let rotateClientId = null;
 let deleteClientId = null;
+// Client id -> the flags its row shows: [{text, kind, title}], from GET /admin/overview.
+let flags = new Map();
 
 export async function loadClients() {
   const partner = $('search-partner').value.trim();
   const path = partner === '' ? 'clients' : 'clients?partnerId=' + encodeURIComponent(partner);
-  const data = await api('GET', path);
+  const [data] = await Promise.all([api('GET', path), loadFlags()]);
   renderClients(data.clients);
+}
+
+async function loadFlags() {
+  const overview = await api('GET', 'overview');
+  const next = new Map();
+  const add = (clientId, flag) => next.set(clientId, [...(next.get(clientId) || []), flag]);
+  for (const client of overview.notCaching) {
+    add(client.clientId, { text: 'not caching', kind: 'flag', title: client.lastHour + ' tokens in the last hour; '
+      + 'a client that caches them needs ' + client.tokensNeededPerHour + '.' });
+  }
+  for (const client of overview.expiringSecrets) {
+    add(client.clientId, client.expired
+      ? { text: 'secret expired', kind: 'flag', title: 'Expired ' + when(client.secretExpiresAt) + '.' }
+      : { text: 'secret expires soon', kind: 'soon', title: 'Expires ' + when(client.secretExpiresAt) + '.' });
+  }
+  flags = next;
+}
+
+function flagsCell(clientId) {
+  const td = cell('', 'flags');
+  for (const flag of flags.get(clientId) || []) {
+    const span = document.createElement('span');
+    span.className = flag.kind;
+    span.textContent = flag.text;
+    span.title = flag.title;
+    td.append(span);
+  }
+  return td;
 }
 
 function renderClients(clients) {
@@ -22,7 +53,7 @@ function renderClients(clients) {
   const partner = $('search-partner').value.trim();
   $('clients-count').textContent = clients.length === 1 ? '1 client' : clients.length + ' clients';
   if (clients.length === 0) {
-    emptyRow(tbody, 8, partner === '' ? 'No clients yet.' : 'No client of this partner.');
+    emptyRow(tbody, 9, partner === '' ? 'No clients yet.' : 'No client of this partner.');
     return;
   }
   for (const client of clients) {
@@ -35,7 +66,8 @@ function renderClients(clients) {
       cell((client.scopes || []).join(' '), 'mono'),
       cell(client.tokenEndpointAuthMethod, 'mono method'),
       cell(when(client.createdAt), 'time'),
-      cell(when(client.previousSecretExpiresAt), 'time'));
+      cell(when(client.previousSecretExpiresAt), 'time'),
+      flagsCell(client.clientId));
     const actions = document.createElement('td');
     actions.className = 'row-actions';
     actions.append(button('Open', 'open secondary', () => run(() => openClient(client.clientId))));
@@ -213,13 +245,16 @@ async function refreshCurrent() {
 }
 
 /** Shows the clients, as right after signing in. */
-export function showClients(clients) {
+export async function showClients(clients) {
   show('clients');
+  renderClients(clients);
+  await loadFlags();
   renderClients(clients);
 }
 
 export function resetClients() {
   $('clients-body').replaceChildren();
+  flags = new Map();
   clearSecret();
 }
 

@@ -5,8 +5,9 @@
 // - Data from the server is put on the page with textContent or element properties, never as HTML.
 // - The page's Content-Security-Policy allows no inline script or style: no handler in the HTML.
 //
-// This module signs in and out and wires the pages: clients.js, client-page.js, apis.js, audit.js
-// keys.js and webhooks.js, over admin.js (the API) and page.js (what they share).
+// This module signs in and out and wires the pages: overview.js (with chart.js), clients.js,
+// client-page.js, apis.js, audit.js, keys.js and webhooks.js, over admin.js (the API) and page.js
+// (what they share).
 
 import { api, forgetKey, useKey } from './admin.js';
 import { loadApis, resetApis, wireApis } from './apis.js';
@@ -15,6 +16,7 @@ import { resetClientPage, wireClientPage } from './client-page.js';
 import { loadClients, resetClients, showClients, showMethodFields, wireClients } from './clients.js';
 import { loadRotations, resetKeys, wireKeys } from './keys.js';
 import { loadWebhooks, resetWebhooks, wireWebhooks } from './webhooks.js';
+import { loadOverview, resetOverview, wireOverview } from './overview.js';
 import { $, onRefusedKey, run, show, showMessage, wireConfirm } from './page.js';
 
 // --- signing in and out ---------------------------------------------------------------------------
@@ -31,7 +33,7 @@ async function signIn(event) {
   useKey(key);
   await run(async () => {
     const clients = await api('GET', 'clients');
-    showClients(clients.clients);
+    await showClients(clients.clients);
   });
 }
 
@@ -44,6 +46,7 @@ function signOut(reason) {
   resetAudit();
   resetKeys();
   resetWebhooks();
+  resetOverview();
   for (const form of document.querySelectorAll('form')) {
     form.reset();
   }
@@ -71,6 +74,7 @@ document.addEventListener('DOMContentLoaded', () => {
   onRefusedKey(signOut);
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => signOut(null));
+  $('nav-overview').addEventListener('click', navigate('overview', loadOverview));
   $('nav-clients').addEventListener('click', navigate('clients', loadClients));
   $('nav-apis').addEventListener('click', navigate('apis', loadApis));
   $('nav-audit').addEventListener('click', navigate('audit', () => loadAudit(false)));
@@ -82,6 +86,7 @@ document.addEventListener('DOMContentLoaded', () => {
   wireAudit();
   wireKeys();
   wireWebhooks();
+  wireOverview();
   wireConfirm();
   $('sign-in-key').focus();
 });

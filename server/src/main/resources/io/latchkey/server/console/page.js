@@ -16,7 +16,7 @@ export function onRefusedKey(handler) {
   refusedKey = handler;
 }
 
-/** The view on screen: 'sign-in', 'clients', 'client', 'apis', 'audit', 'keys' or 'webhooks'. */
+/** The view on screen: 'sign-in', 'overview', 'clients', 'client', 'apis', 'audit', 'keys' or 'webhooks'. */
 export function currentView() {
   return viewShown;
 }

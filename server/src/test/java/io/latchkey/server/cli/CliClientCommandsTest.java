@@ -266,6 +266,8 @@ class CliClientCommandsTest {
         Cli.Result usage = Cli.admin(server, "client", "usage", clientId).succeeded();
         assertThat(usage.field("Tokens in the last hour")).isEqualTo("1");
         assertThat(usage.field("Tokens per hour allowed")).isEqualTo("50");
+        assertThat(usage.field("Tokens needed per hour")).isEqualTo("1");
+        assertThat(usage.field("Caching")).isEqualTo("yes");
     }
 
     @Test

@@ -695,6 +695,88 @@ class ConsoleBrowserTest {
 
     // --- helpers ------------------------------------------------------------------------------
 
+    // --- the overview -------------------------------------------------------------------------
+
+    @Test
+    void theOverviewChartsTheLastHourAndFlagsClientsThatDoNotCacheOrWhoseSecretExpires() {
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        // The page's CSP forbids inline style: any drawing that needed it would be reported here.
+        page.executeScript("window.violations = [];"
+                + "document.addEventListener('securitypolicyviolation', e => window.violations.push(e.violatedDirective));");
+        TestServer.Credentials busy = server.createClient("Busy-" + UUID.randomUUID());
+        long needed = TestServer.json(server.admin("GET", "/admin/clients/" + busy.clientId() + "/usage", null))
+                .get("tokensNeededPerHour").asLong();
+        for (int i = 0; i < 2 * needed + 20; i++) {
+            server.token(busy);
+        }
+        TestServer.Credentials wrong = new TestServer.Credentials(busy.clientId(), "not-the-secret");
+        for (int i = 0; i < 2; i++) {
+            assertThat(tokenStatus(wrong)).isEqualTo(401);
+        }
+        String expiringPartner = "Expiring-" + UUID.randomUUID();
+        String expiring = createWithSecretTtl(expiringPartner, "P3D");
+        String later = createWithSecretTtl("Later-" + UUID.randomUUID(), "P60D");
+
+        signIn();
+        await.until(d -> row(busy.clientId()).findElement(By.cssSelector(".flags")).getText().contains("not caching"));
+        assertThat(row(expiring).findElement(By.cssSelector(".flags")).getText()).isEqualTo("secret expires soon");
+        assertThat(row(later).findElement(By.cssSelector(".flags")).getText()).isEmpty();
+        screenshot("29-clients-flagged");
+
+        click("#nav-overview");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-overview")));
+        await.until(d -> !d.findElements(By.cssSelector("#chart-tokens rect.chart-bar")).isEmpty());
+        assertThat(browser.findElement(By.id("nav-overview")).getAttribute("aria-current")).isEqualTo("page");
+        List<WebElement> columns = browser.findElements(By.cssSelector("#chart-tokens rect.chart-bar"));
+        assertThat(columns.get(columns.size() - 1).findElement(By.tagName("title")).getAttribute("textContent"))
+                .endsWith(" tokens");
+        assertThat(browser.findElement(By.id("chart-tokens-total")).getText()).contains("in the last hour on this instance");
+        WebElement invalidClient = browser.findElement(By.cssSelector("#chart-errors rect[data-label=invalid_client]"));
+        assertThat(invalidClient.findElement(By.tagName("title")).getAttribute("textContent")).startsWith("invalid_client: ");
+        WebElement top = overviewRow("top-body", busy.clientId());
+        assertThat(top.findElement(By.cssSelector(".caching")).getText()).isEqualTo("not caching");
+        assertThat(Long.parseLong(top.findElement(By.cssSelector(".tokens")).getText())).isEqualTo(2 * needed + 20);
+        assertThat(top.findElement(By.cssSelector(".needed")).getText()).isEqualTo(String.valueOf(needed));
+        assertThat(overviewRow("not-caching-body", busy.clientId())).isNotNull();
+        WebElement soon = overviewRow("expiring-body", expiring);
+        assertThat(soon.findElement(By.cssSelector(".partner")).getText()).isEqualTo(expiringPartner);
+        assertThat(soon.findElement(By.cssSelector(".status")).getText()).matches("in [23] days");
+        assertThat(overviewClientIds("expiring-body")).doesNotContain(later);
+        screenshot("30-overview");
+
+        new Select(browser.findElement(By.id("overview-within"))).selectByVisibleText("90 days");
+        await.until(d -> overviewClientIds("expiring-body").contains(later));
+        assertThat(browser.findElement(By.id("expiring-within")).getText()).isEqualTo("P90D");
+        screenshot("31-overview-secrets-within-90-days");
+
+        top = overviewRow("top-body", busy.clientId());
+        top.findElement(By.cssSelector("button.open")).click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-client")));
+        await.until(ExpectedConditions.textToBe(By.id("client-id"), busy.clientId()));
+        assertThat(browser.findElement(By.id("usage-caching")).getText()).startsWith("Not caching");
+        assertThat(browser.findElement(By.id("usage-hour")).getText()).isEqualTo(String.valueOf(2 * needed + 20));
+        assertThat(browser.findElement(By.id("usage-cap")).getText()).isEqualTo("none");
+        screenshot("32-client-not-caching");
+        assertThat(page.executeScript("return window.violations;")).asList().isEmpty();
+    }
+
+    private static String createWithSecretTtl(String partner, String secretTtl) {
+        HttpResponse<String> created = server.admin("POST", "/admin/clients",
+                "{\"partnerId\":\"" + partner + "\",\"secretTtl\":\"" + secretTtl + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return TestServer.json(created).get("clientId").asText();
+    }
+
+    private static WebElement overviewRow(String tbody, String clientId) {
+        return await.until(d -> d.findElements(By.cssSelector("#" + tbody + " tr")).stream()
+                .filter(tr -> clientId.equals(tr.getAttribute("data-client-id"))).findFirst().orElse(null));
+    }
+
+    private static List<String> overviewClientIds(String tbody) {
+        return browser.findElements(By.cssSelector("#" + tbody + " tr")).stream()
+                .map(tr -> tr.getAttribute("data-client-id")).toList();
+    }
+
     private static void openClientPage(String clientId) {
         row(clientId).findElement(By.cssSelector("button.open")).click();
         await.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-client")));

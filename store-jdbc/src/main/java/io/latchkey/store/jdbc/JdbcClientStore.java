@@ -263,6 +263,24 @@ public final class JdbcClientStore implements ClientStore {
     }
 
     @Override
+    public List<Client> secretsExpiringBefore(Instant until, int limit) {
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM clients "
+                    + "WHERE secret_expires_at IS NOT NULL AND secret_expires_at < ? "
+                    + "ORDER BY secret_expires_at LIMIT " + limit)) {
+                Rows.setInstant(select, 1, until);
+                List<Client> clients = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        clients.add(client(rows));
+                    }
+                }
+                return clients;
+            }
+        });
+    }
+
+    @Override
     public long countSecretsExpiringBetween(Instant from, Instant until) {
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
