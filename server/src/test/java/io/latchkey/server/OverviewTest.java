@@ -18,11 +18,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code GET /admin/overview}, what the console's overview draws: this instance's tokens per minute
  * over the last hour and errors by code, the busiest clients and those not caching their tokens,
- * and the secrets about to expire. The clock is moved, never waited for.
+ * the secrets about to expire and the webhooks whose deliveries keep failing. The clock is moved,
+ * never waited for.
  */
 class OverviewTest {
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
     @RegisterExtension
-    final TestServer server = TestServer.extension(config -> config.accessTokenTtl(Duration.ofMinutes(30)));
+    final TestServer server = TestServer.extension(config -> config.accessTokenTtl(Duration.ofMinutes(30))
+            .webhookAllowPrivate(true).webhookRetryMin(Duration.ofSeconds(1)));
 
     @Test
     void tokensPerMinuteCountEachMinuteOfTheLastHourOfThisInstance() {
@@ -161,6 +165,39 @@ class OverviewTest {
     }
 
     @Test
+    void aWebhookIsListedAsFailingFromItsThirdFailedAttemptUntilADeliverySucceeds() {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.answer(500);
+            HttpResponse<String> created = server.admin("POST", "/admin/webhooks",
+                    "{\"url\":\"" + receiver.url("/hook") + "\",\"events\":[\"client.created\"]}");
+            assertThat(created.statusCode()).isEqualTo(201);
+            String webhook = TestServer.json(created).get("id").asText();
+            server.createClient("acme");
+            awaitAttempts(webhook, 1);
+            server.clock().advance(Duration.ofMillis(1300)); // past the first wait (1 s ± 20 %)
+            awaitAttempts(webhook, 2);
+            assertThat(overview().get("failingWebhooks")).isEmpty();
+
+            server.clock().advance(Duration.ofSeconds(5)); // past the second (4 s ± 20 %)
+            awaitAttempts(webhook, 3);
+            JsonNode failing = awaitOverview(overview -> !overview.get("failingWebhooks").isEmpty())
+                    .get("failingWebhooks");
+
+            assertThat(failing).hasSize(1);
+            assertThat(failing.get(0).get("id").asText()).isEqualTo(webhook);
+            assertThat(failing.get(0).get("url").asText()).isEqualTo(receiver.url("/hook"));
+            assertThat(Instant.parse(failing.get(0).get("failingSince").asText()))
+                    .isBeforeOrEqualTo(server.clock().instant());
+
+            receiver.answer(200);
+            server.clock().advance(Duration.ofSeconds(20));
+            receiver.awaitReceived(BOUND, all -> all.size() == 4);
+            assertThat(awaitOverview(overview -> overview.get("failingWebhooks").isEmpty())
+                    .get("failingWebhooks")).isEmpty();
+        }
+    }
+
+    @Test
     void aMalformedOrNonPositiveWithinIsA400WithTheAdminErrorBody() {
         for (String within : List.of("soon", "P-1D", "PT0S", "P9999D", "14")) {
             HttpResponse<String> refused = server.admin("GET", "/admin/overview?within=" + within, null);
@@ -183,6 +220,32 @@ class OverviewTest {
         HttpResponse<String> response = server.admin("GET", "/admin/overview", null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return TestServer.json(response);
+    }
+
+    /** Returns once the delivery log of {@code webhook} records {@code attempts} attempts of its delivery. */
+    private void awaitAttempts(String webhook, int attempts) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        JsonNode deliveries;
+        do {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the delivery was not attempted " + attempts + " times");
+            }
+            deliveries = TestServer.json(server.admin("GET", "/admin/webhooks/" + webhook + "/deliveries", null))
+                    .get("deliveries");
+        } while (deliveries.isEmpty() || deliveries.get(0).get("attempts").asInt() < attempts);
+    }
+
+    /** The overview once it satisfies {@code condition}, polled for at most {@link #BOUND}. */
+    private JsonNode awaitOverview(java.util.function.Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        JsonNode overview;
+        while (!condition.test(overview = overview())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the overview did not come to what was awaited: " + overview);
+            }
+            Thread.onSpinWait();
+        }
+        return overview;
     }
 
     private Credentials create(String json) {

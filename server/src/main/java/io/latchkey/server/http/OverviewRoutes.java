@@ -1,5 +1,6 @@
 package io.latchkey.server.http;
 
+import io.latchkey.core.webhook.Webhook;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.SecretLifetime;
@@ -22,7 +23,8 @@ import java.util.Map;
  * the clients with the most tokens in the last hour over every instance (the usage store, as
  * {@code /admin/clients/{id}/usage} counts) and those that do not cache their tokens
  * ({@link CachingCheck}), and the secrets that expire within {@code within} (default
- * {@code LATCHKEY_SECRET_EXPIRY_WARNING}) or have expired.
+ * {@code LATCHKEY_SECRET_EXPIRY_WARNING}) or have expired, and the webhooks whose deliveries keep
+ * failing.
  */
 final class OverviewRoutes {
     /** How many of the busiest clients the overview names. */
@@ -63,6 +65,8 @@ final class OverviewRoutes {
             body.put("secretsExpiringWithin", iso(within));
             body.put("expiringSecrets", services.clients().secretsExpiringWithin(within, MAX_LISTED).stream()
                     .map(client -> expiring(client, now)).toList());
+            body.put("failingWebhooks", services.webhooks().list().stream().filter(Webhook::failing)
+                    .map(OverviewRoutes::failing).toList());
             return Reply.ok(body);
         });
     }
@@ -150,6 +154,14 @@ final class OverviewRoutes {
         Map<String, Object> view = named(client);
         view.put("secretExpiresAt", client.secretExpiresAt().toString());
         view.put("expired", !client.secretExpiresAt().isAfter(now));
+        return view;
+    }
+
+    private static Map<String, Object> failing(Webhook webhook) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", webhook.id());
+        view.put("url", webhook.url().toString());
+        view.put("failingSince", webhook.failingSince().toString());
         return view;
     }
 

@@ -1,5 +1,5 @@
 // The overview (GET /admin/overview): this instance's last hour as charts, the busiest clients,
-// those that do not cache their tokens, and the secrets about to expire.
+// those that do not cache their tokens, the secrets about to expire and the failing webhooks.
 
 import { api } from './admin.js';
 import { barChart, columnChart } from './chart.js';
@@ -38,6 +38,23 @@ function renderOverview(data) {
   renderUsage($('not-caching-body'), data.notCaching, 'Every client caches its tokens.');
   $('not-caching-count').textContent = data.notCaching.length === 0 ? '' : '(' + data.notCaching.length + ')';
   renderExpiring(data);
+  renderFailingWebhooks(data.failingWebhooks || []);
+}
+
+function renderFailingWebhooks(webhooks) {
+  const tbody = $('failing-webhooks-body');
+  tbody.replaceChildren();
+  if (webhooks.length === 0) {
+    emptyRow(tbody, 3, 'Every webhook is being delivered.');
+    return;
+  }
+  for (const webhook of webhooks) {
+    const tr = document.createElement('tr');
+    tr.dataset.webhookId = webhook.id;
+    tr.classList.add('flagged');
+    tr.append(cell(webhook.id, 'mono'), cell(webhook.url, 'mono url'), cell(when(webhook.failingSince), 'time'));
+    tbody.append(tr);
+  }
 }
 
 function openButton(clientId) {
@@ -93,7 +110,8 @@ function renderExpiring(data) {
 }
 
 export function resetOverview() {
-  for (const id of ['chart-tokens', 'chart-errors', 'top-body', 'not-caching-body', 'expiring-body']) {
+  for (const id of ['chart-tokens', 'chart-errors', 'top-body', 'not-caching-body', 'expiring-body',
+    'failing-webhooks-body']) {
     $(id).replaceChildren();
   }
   for (const id of ['overview-generated', 'chart-tokens-total', 'chart-errors-total', 'not-caching-count',
