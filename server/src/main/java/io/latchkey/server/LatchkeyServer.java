@@ -142,7 +142,7 @@ public final class LatchkeyServer implements AutoCloseable {
             }, false));
             // SPEC §10: the outbox's events go out from here, on threads of the dispatcher's own.
             WebhookDispatcher webhookDispatcher = new WebhookDispatcher(database, services.webhooks(),
-                    new WebhookSender(new WebhookAddresses(config.webhookAllowPrivate())),
+                    new WebhookSender(new WebhookAddresses(config.webhookAllowPrivate()), tracing),
                     RetrySchedule.startingAt(config.webhookRetryMin()), clock, random, metrics::countWebhookDelivery,
                     metrics.webhooksFailing());
             webhookDispatcher.start();

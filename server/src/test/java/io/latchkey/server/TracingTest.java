@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * OpenTelemetry traces over OTLP/HTTP, received by a collector stand-in the test runs: a span per
  * request with its route template and client id, the caller's {@code traceparent} as its parent,
- * and store transactions as child spans. The payload is protobuf; strings and ids appear in it as
+ * and store transactions as child spans; a span per webhook delivery attempt, the receiver's parent. The payload is protobuf; strings and ids appear in it as
  * they are, which is all this test reads.
  */
 @Tag("sqlite-only")
@@ -43,17 +43,7 @@ class TracingTest {
     @Test
     void eachRequestIsASpanChildOfTheCallersTraceparentWithItsStoreWorkAsChildSpans() throws Exception {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        collector.createContext("/v1/traces", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            synchronized (received) {
-                received.writeBytes(body);
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1); // an empty ExportTraceServiceResponse
-            exchange.close();
-        });
-        collector.start();
+        HttpServer collector = collector(received);
         try (ServerProcess server = ServerProcess.start(List.of(), Map.of(
                 "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces",
                 "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
@@ -89,6 +79,62 @@ class TracingTest {
         } finally {
             collector.stop(0);
         }
+    }
+
+    @Test
+    void eachWebhookDeliveryAttemptIsASpanWhoseTraceparentGoesOutWithIt() throws Exception {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        HttpServer collector = collector(received);
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             ServerProcess server = ServerProcess.start(List.of(), Map.of(
+                     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces",
+                     "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+                     "OTEL_BSP_SCHEDULE_DELAY", "100",
+                     "LATCHKEY_WEBHOOK_ALLOW_PRIVATE", "true"), dataDir, TestServer.ADMIN_KEY)) {
+            String query = "token=kept-out-of-spans";
+            assertThat(server.post("/admin/webhooks", "application/json", "{\"url\":\"" + receiver.url("/hooks?" + query)
+                    + "\",\"events\":[\"client.created\"]}", "X-API-Key", TestServer.ADMIN_KEY).statusCode()).isEqualTo(201);
+            server.post("/admin/clients", "application/json", "{\"partnerId\":\"traced\"}", "X-API-Key", TestServer.ADMIN_KEY);
+
+            WebhookReceiver.Received delivery = receiver.awaitReceived(Duration.ofSeconds(20), all -> !all.isEmpty()).get(0);
+            // Sampled (01), and maybe marked as having a random trace id (03).
+            assertThat(delivery.traceparent()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]");
+            byte[] traceId = HexFormat.of().parseHex(delivery.traceparent().substring(3, 35));
+            byte[] spanId = HexFormat.of().parseHex(delivery.traceparent().substring(36, 52));
+            byte[] messageId = delivery.id().getBytes(StandardCharsets.US_ASCII);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            while (!(contains(received, spanId) && contains(received, messageId)) && Instant.now().isBefore(deadline)) {
+                synchronized (received) {
+                    received.wait(50); // woken by nothing: a bounded poll of what the collector got
+                }
+            }
+            assertThat(contains(received, traceId)).as("the delivery's trace id").isTrue();
+            assertThat(contains(received, spanId)).as("the delivery's span, the receiver's parent").isTrue();
+            String text;
+            synchronized (received) {
+                text = received.toString(StandardCharsets.ISO_8859_1);
+            }
+            assertThat(text).contains("latchkey.webhook.message_id").contains(delivery.id())
+                    .contains(receiver.url("/hooks")).doesNotContain(query);
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    /** A collector stand-in: an OTLP/HTTP endpoint that keeps every export's bytes in {@code received}. */
+    private static HttpServer collector(ByteArrayOutputStream received) throws java.io.IOException {
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            synchronized (received) {
+                received.writeBytes(body);
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, -1); // an empty ExportTraceServiceResponse
+            exchange.close();
+        });
+        collector.start();
+        return collector;
     }
 
     private static boolean contains(ByteArrayOutputStream stream, byte[] needle) {

@@ -17,8 +17,9 @@ import java.util.function.Predicate;
  * and answers with the status {@link #answer(int)} set (200 to begin with).
  */
 final class WebhookReceiver implements AutoCloseable {
-    /** One request as received: the Standard Webhooks headers and the raw body. */
-    record Received(String id, String timestamp, String signature, String contentType, String body) {
+    /** One request as received: the Standard Webhooks headers, the W3C traceparent (if any) and the raw body. */
+    record Received(String id, String timestamp, String signature, String contentType, String body,
+                    String traceparent) {
     }
 
     private final HttpServer http;
@@ -36,7 +37,7 @@ final class WebhookReceiver implements AutoCloseable {
             var headers = exchange.getRequestHeaders();
             received.add(new Received(headers.getFirst("webhook-id"), headers.getFirst("webhook-timestamp"),
                     headers.getFirst("webhook-signature"), headers.getFirst("content-type"),
-                    new String(body, StandardCharsets.UTF_8)));
+                    new String(body, StandardCharsets.UTF_8), headers.getFirst("traceparent")));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });

@@ -94,6 +94,7 @@ class WebhooksTest {
             assertThat(verifier.verifies(delivery.id(), delivery.timestamp(), delivery.body() + " ",
                     delivery.signature())).isFalse();
             assertThat(delivery.contentType()).startsWith("application/json");
+            assertThat(delivery.traceparent()).as("tracing is off").isNull();
             JsonNode payload = parse(delivery.body());
             assertThat(payload.fieldNames()).toIterable().containsExactly("type", "timestamp", "data");
             assertThat(Instant.parse(payload.get("timestamp").asText())).isNotNull();

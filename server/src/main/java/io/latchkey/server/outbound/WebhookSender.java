@@ -1,6 +1,8 @@
 package io.latchkey.server.outbound;
 
 import io.latchkey.core.error.LatchkeyException;
+import io.latchkey.server.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
  * at most {@link #MAX_RESPONSE_BYTES} of the answer read (then the exchange is cut off). The
  * target's addresses are checked again just before connecting ({@link WebhookAddresses}); as for
  * a {@code jwksUri}, a name that changes its answer between that check and the connection could
- * still reach a refused address, though the answer's body is never read beyond its status.
+ * still reach a refused address, though the answer's body is never read beyond its status. With
+ * tracing on, each attempt is a span whose {@code traceparent} goes out with the request.
  */
 public final class WebhookSender {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -47,9 +50,15 @@ public final class WebhookSender {
 
     private final HttpClient http;
     private final WebhookAddresses addresses;
+    private final Tracing tracing;
 
     public WebhookSender(WebhookAddresses addresses) {
+        this(addresses, Tracing.OFF);
+    }
+
+    public WebhookSender(WebhookAddresses addresses, Tracing tracing) {
         this.addresses = addresses;
+        this.tracing = tracing;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).proxy(HttpClient.Builder.NO_PROXY)
                 .version(HttpClient.Version.HTTP_1_1).build();
@@ -69,12 +78,20 @@ public final class WebhookSender {
 
     /** Posts {@code body} to {@code url}; blocks for at most the timeouts. */
     public Outcome send(URI url, String id, long timestamp, String body, byte[] key) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url);
+        Span span = tracing.startDelivery(withoutQuery(url), id, request::header);
+        Outcome outcome = send(request, url, id, timestamp, body, key);
+        Tracing.endDelivery(span, outcome.statusCode(), outcome.error());
+        return outcome;
+    }
+
+    private Outcome send(HttpRequest.Builder builder, URI url, String id, long timestamp, String body, byte[] key) {
         try {
             addresses.check(url);
         } catch (LatchkeyException refused) {
             return new Outcome(null, "target refused: its address is loopback, private or link-local");
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT)
+        HttpRequest request = builder.timeout(RESPONSE_TIMEOUT)
                 .header("content-type", "application/json")
                 .header("user-agent", "Latchkey-Webhooks")
                 .header("webhook-id", id)
@@ -106,6 +123,12 @@ public final class WebhookSender {
         }
         return new Outcome(status, status / 100 == 3 ? "HTTP " + status + " (redirects are not followed)"
                 : "HTTP " + status);
+    }
+
+    /** {@code url} as a span may carry it: no user information or query, where a secret could be. */
+    static String withoutQuery(URI url) {
+        String port = url.getPort() < 0 ? "" : ":" + url.getPort();
+        return url.getScheme() + "://" + url.getHost() + port + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     /** Reads and drops the answer's body, cutting the exchange off past {@link #MAX_RESPONSE_BYTES}. */

@@ -8,10 +8,12 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -20,7 +22,8 @@ import java.util.function.Function;
  * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), and then configured by the standard {@code OTEL_*}
  * variables through the SDK's own autoconfiguration. A span per request (the route template,
  * status and client id), honouring an incoming W3C {@code traceparent}, with a child span for each
- * store transaction. Off, every call here is one field read: {@link #OFF} does nothing.
+ * store transaction; a span for each webhook delivery attempt, whose {@code traceparent} goes out
+ * with it. Off, every call here is one field read: {@link #OFF} does nothing.
  */
 public final class Tracing implements AutoCloseable {
     /** No tracing: what runs unless the environment asks for it. */
@@ -30,6 +33,15 @@ public final class Tracing implements AutoCloseable {
     static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
     static final AttributeKey<String> CLIENT_ID = AttributeKey.stringKey("latchkey.client_id");
+    static final AttributeKey<String> URL = AttributeKey.stringKey("url.full");
+    static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("latchkey.webhook.message_id");
+    static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+
+    private static final TextMapSetter<BiConsumer<String, String>> OUTGOING = (carrier, key, value) -> {
+        if (carrier != null) {
+            carrier.accept(key, value);
+        }
+    };
 
     private static final TextMapGetter<Function<String, String>> HEADERS = new TextMapGetter<>() {
         @Override
@@ -100,6 +112,40 @@ public final class Tracing implements AutoCloseable {
         }
         if (status >= 500) {
             span.setStatus(StatusCode.ERROR);
+        }
+        span.end();
+    }
+
+    /**
+     * Starts the span of one webhook delivery attempt, {@code POST url}, and hands its
+     * {@code traceparent} (and {@code tracestate}) to {@code headers} for the outgoing request. A
+     * trace of its own: the delivery goes out from the dispatcher, after the request whose change
+     * it reports was answered.
+     */
+    public Span startDelivery(String url, String messageId, BiConsumer<String, String> headers) {
+        if (tracer == null) {
+            return Span.getInvalid();
+        }
+        Span span = tracer.spanBuilder("POST").setNoParent().setSpanKind(SpanKind.CLIENT)
+                .setAttribute(METHOD, "POST").setAttribute(URL, url).setAttribute(MESSAGE_ID, messageId).startSpan();
+        sdk.getPropagators().getTextMapPropagator().inject(Context.root().with(span), headers, OUTGOING);
+        return span;
+    }
+
+    /**
+     * Ends a delivery's span: {@code status} is the receiver's answer (null when none came),
+     * {@code error} why the attempt failed (null when it was delivered).
+     */
+    public static void endDelivery(Span span, Integer status, String error) {
+        if (!span.getSpanContext().isValid()) {
+            return;
+        }
+        if (status != null) {
+            span.setAttribute(STATUS, (long) status);
+        }
+        if (error != null) {
+            span.setAttribute(ERROR_TYPE, status != null ? Integer.toString(status) : "no_answer");
+            span.setStatus(StatusCode.ERROR, error);
         }
         span.end();
     }
