@@ -27,7 +27,7 @@ class UpgradeTest {
     Path dataDir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"schema-3", "schema-7"})
+    @ValueSource(strings = {"schema-3", "schema-13"})
     void aStoreOfAnEarlierReleaseIsMigratedAndServedWithItsCredentialsIntact(String fixture) throws Exception {
         Properties made = copyFixture(fixture);
         String adminKey = made.getProperty("adminApiKey");
