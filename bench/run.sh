@@ -8,7 +8,7 @@
 #   bench/jfr-top.sh /tmp/prof/token_basic-c64-r1.jfr vert.x-eventloop  # where the time goes
 #   bench/run.sh --postgres              # on a PostgreSQL the script starts, + its pgbench insert rate
 #   bench/run.sh --seed-clients 1000000 --seed-refresh 5000000   # on a large store (bench/large-store.sh)
-#   bench/run.sh --only token_basic,token_traced   # the cost of OpenTelemetry tracing (issue 20: ≤ 5 %)
+#   bench/run.sh --only token_basic,token_traced,token_sampled   # the cost of OpenTelemetry tracing (issue 20: ≤ 5 %)
 #   bench/run.sh --only token_basic,token_webhooks # the cost of subscribed webhooks (issue 18: ≤ 5 %)
 #
 # It builds server/target/latchkey.jar and bench/ceiling/target/latchkey-bench-ceiling.jar when
@@ -22,7 +22,9 @@
 # bench/results/latest.md.
 # token_traced is token_basic on the same store restarted with tracing on (OTEL_* variables, every
 # request sampled), exporting OTLP/HTTP to bench/otlp-sink/OtlpSink.java, which discards it; no
-# other row is traced (OTEL_* variables of the caller's environment are dropped).
+# other row is traced (OTEL_* variables of the caller's environment are dropped). token_sampled is
+# the same with 1 % of the traces sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0.01),
+# as tracing is run at this rate.
 # token_webhooks is token_basic on the same store restarted with three webhooks subscribed to every
 # event ("*", posting to the ceiling server) and usage counting on as always: client_credentials
 # emits no event, so it shows what a subscription costs the token path (nothing, is the target).
@@ -35,7 +37,7 @@ wrk_dir="$bench/wrk"
 server_jar="$root/server/target/latchkey.jar"
 ceiling_jar="$bench/ceiling/target/latchkey-bench-ceiling.jar"
 
-ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_mtls token_traced token_webhooks"
+ALL_SCENARIOS="token_basic token_quota token_resource pipeline_token pipeline_refresh introspect check nginx admin_create token_es256 token_eddsa token_dpop_es256 token_dpop_eddsa token_pkjwt_es256 token_pkjwt_eddsa token_mtls token_traced token_sampled token_webhooks"
 
 usage() {
   cat <<EOF
@@ -877,7 +879,7 @@ for rep in $(seq 1 "$repeat"); do
         pipeline_refresh) measure_refresh "$rep" "$conns" ;;
         token_pkjwt_es256|token_pkjwt_eddsa) measure_assertions "$rep" "$conns" "$scenario" ;;
         token_dpop_es256|token_dpop_eddsa) measure_dpop "$rep" "$conns" "$scenario" ;;
-        token_es256|token_eddsa|token_mtls|token_traced|token_webhooks) ;; # on a server of their own, below
+        token_es256|token_eddsa|token_mtls|token_traced|token_sampled|token_webhooks) ;; # on a server of their own, below
         nginx) measure_nginx "$rep" "$conns" ;;
         *) measure "$rep" "$conns" "$scenario" ;;
       esac
@@ -961,6 +963,8 @@ for scenario in $scenarios; do
     token_es256) signing_alg=ES256 ;;
     token_eddsa) signing_alg=EdDSA ;;
     token_traced) signing_alg=HS256; start_sink ;;
+    token_sampled) signing_alg=HS256; start_sink
+      tracing_env="$tracing_env OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.01" ;;
     token_webhooks) signing_alg=HS256; tracing_env="LATCHKEY_WEBHOOK_ALLOW_PRIVATE=true" ;;
     token_mtls) signing_alg=HS256; start_mtls ;;
     *) continue ;;
@@ -1000,7 +1004,7 @@ for scenario in $scenarios; do
   signing_alg=""
   [ "$scenario" != token_webhooks ] || tracing_env=""
   mtls_env=""
-  [ "$scenario" != token_traced ] || stop_sink
+  case "$scenario" in token_traced|token_sampled) stop_sink ;; esac
 done
 
 ceiling_rss_mb="$(peak_rss_mb "$ceiling_pid")"
@@ -1053,6 +1057,7 @@ label() {
     token_pkjwt_es256) echo "client_credentials, POST /oauth2/token, private_key_jwt (ES256 assertion)" ;;
     token_pkjwt_eddsa) echo "client_credentials, POST /oauth2/token, private_key_jwt (EdDSA assertion)" ;;
     token_traced) echo "client_credentials, POST /oauth2/token (Basic), traced (OTLP/HTTP)" ;;
+    token_sampled) echo "client_credentials, POST /oauth2/token (Basic), 1 % of traces sampled (OTLP/HTTP)" ;;
     token_webhooks) echo "client_credentials with webhooks subscribed and usage counting on" ;;
     token_mtls) echo "client_credentials, POST /oauth2/token, tls_client_auth (certificate header of a trusted proxy)" ;;
     token_dpop_es256) echo "client_credentials, POST /oauth2/token (Basic), DPoP proof ES256" ;;
@@ -1165,13 +1170,13 @@ check_quota_cost() {
 # restarted later in the run, so the two are compared by their ratios to the ceiling measured just
 # before each (the same load), not by req/s taken minutes apart.
 check_tracing_cost() {
-  local plain traced
+  local scenario="$1" what="$2" plain traced
   plain="$(row token_basic "$target_conns")"
-  traced="$(row token_traced "$target_conns")"
-  if [ -z "$plain" ] || [ -z "$traced" ]; then echo "| client_credentials traced within 5 % of untraced | not measured | — |"; return; fi
+  traced="$(row "$scenario" "$target_conns")"
+  if [ -z "$plain" ] || [ -z "$traced" ]; then echo "| client_credentials $what within 5 % of untraced | not measured | — |"; return; fi
   printf '%s\t%s\t%s\t%s\n' "$(echo "$traced" | cut -f9)" "$(echo "$plain" | cut -f9)" \
-      "$(echo "$traced" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' '{
-      printf "| client_credentials traced within 5 %% of untraced (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
+      "$(echo "$traced" | cut -f3)" "$(echo "$plain" | cut -f3)" | awk -F'\t' -v what="$what" '{
+      printf "| client_credentials %s within 5 %% of untraced (ratios to the ceiling) | %.0f %% ÷ %.0f %% = %.2f (%s vs %s req/s) | %s |\n", what, 100 * $1, 100 * $2, $1 / $2, $3, $4, ($1 >= 0.95 * $2 ? "PASS" : "FAIL")
     }'
 }
 # Issue 18: webhooks subscribed cost client_credentials nothing (it emits no event): within 5 %,
@@ -1205,7 +1210,8 @@ targets="$work/targets.md"
   check "client_credentials by tls_client_auth (certificate header): reported, no target" token_mtls - -
   check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
   check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
-  check_tracing_cost
+  check_tracing_cost token_traced "traced, every request sampled,"
+  check_tracing_cost token_sampled "traced, 1 % sampled,"
   check_webhooks_cost
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
