@@ -2,14 +2,14 @@ package io.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.server.cli.Cli;
+import io.latchkey.server.cli.Cli.Result;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -97,27 +97,7 @@ class BackupRestoreTest {
     }
 
     /** The command line as an operator runs it: {@code latchkey ARGS} in a JVM of its own. */
-    private static Result latchkey(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile("latchkey-command", ".out");
-        Path err = Files.createTempFile("latchkey-command", ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("LATCHKEY_"));
-        Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("latchkey " + String.join(" ", args) + " did not finish");
-        }
-        try {
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.delete(out);
-            Files.delete(err);
-        }
-    }
-
-    private record Result(int exitCode, String out, String err) {
+    private static Result latchkey(String... args) {
+        return Cli.process(args);
     }
 }

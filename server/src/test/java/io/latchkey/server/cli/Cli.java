@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Runs the real command line in-process, as an operator would type it, and keeps what it printed
  * and returned. Nothing is mocked: the management commands talk HTTP to a {@link TestServer}.
  */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
@@ -35,7 +35,7 @@ final class Cli {
      * {@code args} as an operator runs them: {@code latchkey ARGS} in a JVM of its own, with none
      * of the machine's {@code LATCHKEY_*} variables.
      */
-    static Result process(String... args) {
+    public static Result process(String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(Arrays.asList(args));
@@ -88,7 +88,7 @@ final class Cli {
         return all.toArray(String[]::new);
     }
 
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
         /** Asserts the command succeeded and printed nothing on standard error; returns this. */
         Result succeeded() {
             assertThat(exitCode).as("exit code; stderr: %s", err).isZero();
