@@ -214,14 +214,7 @@ public final class ClientCommands {
         @Override
         public Integer call() {
             JsonNode client = admin.client().get("/admin/clients/" + AdminClient.segment(clientId), Map.of());
-            if (output.json()) {
-                output.print(client);
-                return 0;
-            }
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("Client ID", text(client, "clientId"));
-            details.putAll(describe(client));
-            Table.details(output.out(), details);
+            show(client, output);
             return 0;
         }
     }
@@ -427,14 +420,7 @@ public final class ClientCommands {
                         + "--any-source, --tokens-per-hour or --no-token-cap");
             }
             JsonNode client = admin.client().patch("/admin/clients/" + AdminClient.segment(clientId), body);
-            if (output.json()) {
-                output.print(client);
-                return 0;
-            }
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("Client ID", text(client, "clientId"));
-            details.putAll(describe(client));
-            Table.details(output.out(), details);
+            show(client, output);
             return 0;
         }
     }
@@ -502,6 +488,18 @@ public final class ClientCommands {
             // The message names the file and what is wrong with it, never its content.
             throw new CommandFailure("cannot read the JWK set " + file + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /** A client's view as JSON, or as its details under its id. */
+    private static void show(JsonNode client, Output output) {
+        if (output.json()) {
+            output.print(client);
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("Client ID", text(client, "clientId"));
+        details.putAll(describe(client));
+        Table.details(output.out(), details);
     }
 
     private static Map<String, Object> describe(JsonNode client) {
