@@ -1125,15 +1125,15 @@ check() { # name, scenario, min ratio (or - for none), max p99 (or -)
       printf "| %s | %s | %s |\n", name, got, min == "-" ? "—" : ok ? "PASS" : "FAIL"
     }'
 }
-# Issue #6: refresh_token on PostgreSQL at least as fast as that server's own durable
-# single-row inserts with 8 connections (pgbench), measured in the same run.
+# Issue 19: refresh_token on PostgreSQL at least twice as fast as that server's own durable
+# single-row inserts with 8 connections (pgbench), measured in the same run (issue #6 asked 1x).
 check_pg_insert_rate() {
   local refresh insert
   refresh="$(row pipeline_refresh "$target_conns")"
   insert="$(row pg_insert 8)"
-  if [ -z "$refresh" ] || [ -z "$insert" ]; then echo "| refresh on PostgreSQL ≥ its pgbench -c 8 insert rate | not measured | — |"; return; fi
+  if [ -z "$refresh" ] || [ -z "$insert" ]; then echo "| refresh on PostgreSQL ≥ 2x its pgbench -c 8 insert rate | not measured | — |"; return; fi
   printf '%s\t%s\n' "$(echo "$refresh" | cut -f3)" "$(echo "$insert" | cut -f3)" | awk -F'\t' '{
-      printf "| refresh on PostgreSQL ≥ its durable single-row insert rate (pgbench -c 8) | %s req/s ÷ %s tx/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= $2 ? "PASS" : "FAIL")
+      printf "| refresh on PostgreSQL ≥ 2x its durable single-row insert rate (pgbench -c 8) | %s req/s ÷ %s tx/s = %.2f | %s |\n", $1, $2, $1 / $2, ($1 >= 2 * $2 ? "PASS" : "FAIL")
     }'
 }
 # Issue #15: naming a resource costs the token path at most 5 % (APIs and grants are in memory).
@@ -1195,28 +1195,29 @@ targets="$work/targets.md"
 {
   echo "| target (at $target_conns connections) | measured | |"
   echo "| --- | --- | --- |"
-  check "client_credentials /oauth2/token: ≥ 50 % of ceiling, p99 ≤ 10 ms" token_basic 0.5 10
-  check "client_credentials with resource (SPEC §6): ≥ 50 % of ceiling, p99 ≤ 10 ms" token_resource 0.5 10
+  check "client_credentials /oauth2/token: ≥ 80 % of ceiling, p99 ≤ 5 ms" token_basic 0.8 5
+  check "client_credentials with resource (SPEC §6): ≥ 80 % of ceiling, p99 ≤ 5 ms" token_resource 0.8 5
   check_resource_cost
   check_quota_cost
-  check "client_credentials /pipeline/oauth2: ≥ 50 % of ceiling, p99 ≤ 10 ms" pipeline_token 0.5 10
-  check "introspection: ≥ 50 % of ceiling" introspect 0.5 -
+  check "client_credentials /pipeline/oauth2: ≥ 80 % of ceiling, p99 ≤ 5 ms" pipeline_token 0.8 5
+  check "introspection: ≥ 85 % of ceiling" introspect 0.85 -
   check "gateway check /oauth2/check: ≥ 85 % of ceiling" check 0.85 -
   check_nginx
-  check "client_credentials with EdDSA: ≥ 25 % of ceiling" token_eddsa 0.25 -
-  check "client_credentials with ES256: reported, no target" token_es256 - -
-  check "private_key_jwt (EdDSA assertion): reported, no target" token_pkjwt_eddsa - -
+  check "client_credentials with EdDSA: ≥ 50 % of ceiling" token_eddsa 0.5 -
+  check "client_credentials with ES256: ≥ 15 % of ceiling" token_es256 0.15 -
+  check "private_key_jwt (EdDSA assertion): ≥ 25 % of ceiling" token_pkjwt_eddsa 0.25 -
   check "private_key_jwt (ES256 assertion): reported, no target" token_pkjwt_es256 - -
   check "client_credentials by tls_client_auth (certificate header): reported, no target" token_mtls - -
   check "client_credentials with a DPoP proof, ES256: reported, no target" token_dpop_es256 - -
-  check "client_credentials with a DPoP proof, EdDSA: reported, no target" token_dpop_eddsa - -
+  check "client_credentials with a DPoP proof, EdDSA: ≥ 25 % of ceiling" token_dpop_eddsa 0.25 -
   check_tracing_cost token_traced "traced, every request sampled,"
   check_tracing_cost token_sampled "traced, 1 % sampled,"
   check_webhooks_cost
+  check "create client (admin, durable): ≥ 25 % of ceiling" admin_create 0.25 -
   if [ "$postgres" = 1 ]; then
     check_pg_insert_rate
   else
-    check "refresh on the embedded durable store: ≥ 15 % of ceiling" pipeline_refresh 0.15 -
+    check "refresh on the embedded durable store: ≥ 40 % of ceiling" pipeline_refresh 0.4 -
   fi
   echo "| start to ready ≤ 1 s (fresh data dir, median) | $fresh_ready_ms ms ($fresh_cpu_ms ms of CPU) | $([ "$fresh_ready_ms" -le 1000 ] && echo PASS || echo FAIL) |"
   echo "| peak RSS ≤ 256 MB | $latchkey_rss_mb MB | $([ "$latchkey_rss_mb" != "?" ] && [ "$latchkey_rss_mb" -le 256 ] && echo PASS || echo FAIL) |"
