@@ -64,6 +64,8 @@ public final class SqliteDatabase implements Database {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         config.enforceForeignKeys(true);
+        // Else sqlite-jdbc runs SELECT last_insert_rowid() after every INSERT, for keys nobody asks for.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         List<Connection> opened = new ArrayList<>();
