@@ -51,6 +51,15 @@ public final class JdbcClientStore implements ClientStore {
         database.transaction(connection -> insert(connection, client));
     }
 
+    /** One transaction of the database: the transactions {@code writes} starts join it. */
+    @Override
+    public void atomically(Runnable writes) {
+        database.transaction(connection -> {
+            writes.run();
+            return null;
+        });
+    }
+
     @Override
     public void insert(Client client, ClientJwks keys) {
         insert(client, keys, null);

@@ -120,6 +120,14 @@ public final class SqliteDatabase implements Database {
      */
     @Override
     public <T> T transaction(SqlWork<T> work) {
+        if (writer.isWriterThread()) {
+            // Started by a unit: it joins the unit, on the writer's connection, as the interface says.
+            try {
+                return work.run(writeConnection);
+            } catch (SQLException e) {
+                throw new StoreException("SQLite transaction failed", e);
+            }
+        }
         return Completion.await(writer.submit(work), "SQLite transaction failed");
     }
 

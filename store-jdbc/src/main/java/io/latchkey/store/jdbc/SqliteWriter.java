@@ -78,6 +78,11 @@ final class SqliteWriter implements AutoCloseable {
         }
     }
 
+    /** Whether the calling thread is this writer's, running a unit. */
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
     /**
      * The kept statements of {@code connection} when the calling thread is the writer running a
      * unit on it; null anywhere else.

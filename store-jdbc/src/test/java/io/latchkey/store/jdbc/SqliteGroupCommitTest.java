@@ -211,8 +211,32 @@ class SqliteGroupCommitTest {
     }
 
     @Test
-    void aUnitThatStartsATransactionFailsInsteadOfWaitingForever() {
-        assertThatThrownBy(() -> database.transaction(connection -> database.transaction(insertApiKey("k1"))))
+    void aTransactionStartedInsideAUnitJoinsItAndCommitsWithItInOneCommit() {
+        long commitsBefore = database.commits();
+
+        database.transaction(connection -> {
+            database.transaction(insertApiKey("k1"));
+            return insertApiKey("k2").run(connection);
+        });
+
+        assertThat(new JdbcApiKeyStore(database).list()).extracting(ApiKey::id).containsExactlyInAnyOrder("k1", "k2");
+        assertThat(database.commits() - commitsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionStartedInsideAUnitRollsBackWithIt() {
+        assertThatThrownBy(() -> database.transaction(connection -> {
+            database.transaction(insertApiKey("k1"));
+            throw new SQLException("the enclosing unit fails after its joined transaction returned");
+        })).isInstanceOf(StoreException.class);
+
+        assertThat(new JdbcApiKeyStore(database).list()).isEmpty();
+    }
+
+    @Test
+    void aUnitThatQueuesATransactionFailsInsteadOfWaitingForever() {
+        // Queued behind the unit, it would wait for the batch that waits for it: never.
+        assertThatThrownBy(() -> database.transaction(connection -> database.transactionAsync(insertApiKey("k1"))))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(new JdbcApiKeyStore(database).list()).isEmpty();
     }
