@@ -1,5 +1,8 @@
 import io.latchkey.store.jdbc.JdbcRevocationStore;
 import io.latchkey.store.jdbc.SqliteDatabase;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,7 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (JdbcRevocationStore.consumeRefreshToken, one group-committed transaction each, as the server
  * does) on an embedded store for WARMUP + SECONDS, and the consumption latency is reported. It
  * isolates what a large consumed-token index costs from the CPU the rest of a request needs, so
- * it reads more steadily than bench/run.sh on a busy machine.
+ * it reads more steadily than bench/run.sh on a busy machine. Besides the rate it reports the CPU
+ * a consumption cost the JVM and the store's writer thread (the serial part, which bounds the
+ * rate), which change little when other processes share the cores.
  *
  * <p>JTI is {@code random} (22 base64url characters, as token ids were) or {@code ordered} (the
  * issue time in milliseconds as 10 base32hex characters, then 128 random bits, as
@@ -71,6 +76,8 @@ public final class ConsumeLoad {
                 Thread.sleep(50);
             }
             measuring.set(true);
+            long cpuStart = processCpuNanos();
+            long writerCpuStart = writerCpuNanos();
             long measureStart = System.nanoTime();
             while (System.nanoTime() - measureStart < measureNanos) {
                 Thread.sleep(50); // the load generator's pacing, not a test
@@ -78,6 +85,8 @@ public final class ConsumeLoad {
             }
             measuring.set(false);
             long measured = System.nanoTime() - measureStart;
+            long cpu = processCpuNanos() - cpuStart;
+            long writerCpu = writerCpuNanos() - writerCpuStart;
             stop.set(true);
             for (Thread caller : callers) {
                 caller.join();
@@ -90,10 +99,29 @@ public final class ConsumeLoad {
                 at += counts[t];
             }
             Arrays.sort(all);
-            System.out.printf("%s\t%d threads\t%.0f tx/s\tp50 %.2f ms\tp99 %.2f ms\tp99.9 %.2f ms\tmax %.2f ms\tpeak WAL %.1f MB%n",
+            System.out.printf("%s\t%d threads\t%.0f tx/s\tp50 %.2f ms\tp99 %.2f ms\tp99.9 %.2f ms\tmax %.2f ms\tpeak WAL %.1f MB"
+                            + "\tCPU %.1f µs/tx (writer thread %.1f)%n",
                     args[4], threads, total / (measured / 1e9), pct(all, 0.50), pct(all, 0.99), pct(all, 0.999),
-                    all.length == 0 ? 0 : all[all.length - 1] / 1e6, peakWal / 1e6);
+                    all.length == 0 ? 0 : all[all.length - 1] / 1e6, peakWal / 1e6,
+                    cpu / 1e3 / Math.max(1, total), writerCpu / 1e3 / Math.max(1, total));
         }
+    }
+
+    /** CPU the whole JVM used so far: what a consumption costs, whatever else the machine runs. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU of the store's writer thread so far: the serial part, which bounds the rate. */
+    private static long writerCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().equals("latchkey-sqlite-writer")) {
+                return threads.getThreadCpuTime(info.getThreadId());
+            }
+        }
+        return 0;
     }
 
     private static double pct(long[] sorted, double p) {

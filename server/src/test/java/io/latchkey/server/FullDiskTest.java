@@ -85,7 +85,7 @@ class FullDiskTest {
         try (ServerProcess restarted = ServerProcess.start(dataDir, TestServer.ADMIN_KEY)) {
             String listed = restarted.get("/admin/clients?partnerId=full-disk", "X-API-Key", TestServer.ADMIN_KEY).body();
             // Every write that answered 201 is there, the one after the disk had room again included.
-            // (A refused create may be there too: the client committed, its audit event did not fit.)
+            // (A refused create is not: the client and its audit event commit together or not at all.)
             for (String id : acknowledged) {
                 assertThat(listed).contains(id);
             }

@@ -32,7 +32,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * assertion names a key it lacks; the set served at registration is stored beside the URI, as a
  * record of what was registered (and for instances of an older version, which know no URI).
  *
- * <p>Every change is audited here, after it committed, with the actor that asked for it.
+ * <p>Every change is audited here, with the actor that asked for it: a creation in the very
+ * transaction that writes the client ({@link ClientStore#atomically}: both or neither, one wait
+ * on the disk), every other change after it committed.
  */
 public final class ClientRegistry {
     static final int MAX_CACHED_CLIENTS = 100_000;
@@ -116,8 +118,10 @@ public final class ClientRegistry {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Client client = new Client(new ClientId(generator.id()), partnerId, name, scopes,
                 hasher.hash(secret), null, null, now, null, expiry(now, secretTtl), limits, dpopBoundAccessTokens);
-        store.insert(client);
-        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
+        store.atomically(() -> {
+            store.insert(client);
+            auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId);
+        });
         return new NewClient(client, secret);
     }
 
@@ -149,8 +153,10 @@ public final class ClientRegistry {
                 hasher.hash(generator.secret()), null, null,
                 clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
                 dpopBoundAccessTokens);
-        store.insert(client, keys);
-        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
+        store.atomically(() -> {
+            store.insert(client, keys);
+            auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(), "partner " + partnerId + ", private_key_jwt");
+        });
         return new NewClient(client, null, keys);
     }
 
@@ -173,9 +179,11 @@ public final class ClientRegistry {
                 hasher.hash(generator.secret()), null, null,
                 clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
                 dpopBoundAccessTokens);
-        store.insert(client, served, jwksUri);
-        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
-                "partner " + partnerId + ", private_key_jwt, jwksUri");
+        store.atomically(() -> {
+            store.insert(client, served, jwksUri);
+            auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
+                    "partner " + partnerId + ", private_key_jwt, jwksUri");
+        });
         return new NewClient(client, null, served, null, jwksUri);
     }
 
@@ -237,9 +245,11 @@ public final class ClientRegistry {
                 hasher.hash(generator.secret()), null, null,
                 clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), null, null, limits,
                 dpopBoundAccessTokens);
-        store.insert(client, registration);
-        auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
-                "partner " + partnerId + ", " + registration.method());
+        store.atomically(() -> {
+            store.insert(client, registration);
+            auditor.record(AuditAction.CLIENT_CREATED, by, client.id().value(),
+                    "partner " + partnerId + ", " + registration.method());
+        });
         return new NewClient(client, null, null, registration);
     }
 

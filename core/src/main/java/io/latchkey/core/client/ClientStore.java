@@ -8,6 +8,15 @@ public interface ClientStore {
     void insert(Client client);
 
     /**
+     * Runs {@code writes} (this store's, and those of stores on the same database, such as the
+     * audit log's) as one durable transaction where the store can: all of them, or none, for one
+     * wait on the disk. A store without transactions runs them one after the other.
+     */
+    default void atomically(Runnable writes) {
+        writes.run();
+    }
+
+    /**
      * Inserts a {@code private_key_jwt} client and its public keys, both or neither. A store that
      * keeps no keys refuses.
      */

@@ -31,6 +31,11 @@ public final class CountedClientStore implements ClientStore {
     }
 
     @Override
+    public void atomically(Runnable writes) {
+        store.atomically(writes);
+    }
+
+    @Override
     public void insert(Client client) {
         store.insert(client);
         count.incrementAndGet();

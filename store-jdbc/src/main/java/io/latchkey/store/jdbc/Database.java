@@ -5,7 +5,11 @@ package io.latchkey.store.jdbc;
  * durably: the commit reached the disk (SQLite {@code synchronous=FULL}) before the call returns.
  */
 public interface Database extends AutoCloseable {
-    /** Runs {@code work} in one transaction, committing on return and rolling back on failure. */
+    /**
+     * Runs {@code work} in one transaction, committing on return and rolling back on failure. A
+     * transaction started inside {@code work} (on its thread) joins it: its writes commit or roll
+     * back with the enclosing transaction's, and its failure fails the enclosing one.
+     */
     <T> T transaction(SqlWork<T> work);
 
     /**

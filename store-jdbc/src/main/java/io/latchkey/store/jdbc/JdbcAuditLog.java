@@ -13,6 +13,9 @@ import java.util.List;
 
 /** The audit log in {@code audit_events}: inserts only, paged newest first by (time, id). */
 public final class JdbcAuditLog implements AuditLog {
+    private static final String INSERT = "INSERT INTO audit_events (id, at, action, actor, source, client_id, detail) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
     private final Database database;
     private final WebhookOutbox outbox;
 
@@ -32,9 +35,8 @@ public final class JdbcAuditLog implements AuditLog {
     @Override
     public void append(AuditEvent event) {
         database.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO audit_events (id, at, action, actor, source, client_id, detail) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (Prepared prepared = Prepared.on(connection, INSERT)) {
+                PreparedStatement insert = prepared.statement();
                 insert.setString(1, event.id());
                 Rows.setInstant(insert, 2, event.at());
                 insert.setString(3, event.action().wireName());

@@ -31,6 +31,8 @@ public final class JdbcClientStore implements ClientStore {
             + "previous_secret_hash, previous_secret_expires_at, created_at, access_token_ttl_ms, secret_expires_at, "
             + "allowed_sources, tokens_per_hour, dpop_bound_access_tokens";
 
+    private static final String INSERT = "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final Database database;
     private final WebhookOutbox outbox;
 
@@ -47,6 +49,15 @@ public final class JdbcClientStore implements ClientStore {
     @Override
     public void insert(Client client) {
         database.transaction(connection -> insert(connection, client));
+    }
+
+    /** One transaction of the database: the transactions {@code writes} starts join it. */
+    @Override
+    public void atomically(Runnable writes) {
+        database.transaction(connection -> {
+            writes.run();
+            return null;
+        });
     }
 
     @Override
@@ -136,8 +147,8 @@ public final class JdbcClientStore implements ClientStore {
     private int insert(Connection connection, Client client) throws SQLException {
         outbox.append(connection, WebhookEventType.CLIENT_CREATED, "clientId", client.id().value(),
                 "partnerId", client.partnerId(), "name", client.name(), "scopes", client.scopes().spaceDelimited());
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO clients (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (Prepared prepared = Prepared.on(connection, INSERT)) {
+            PreparedStatement insert = prepared.statement();
             insert.setString(1, client.id().value());
             insert.setString(2, client.partnerId());
             insert.setString(3, client.name());

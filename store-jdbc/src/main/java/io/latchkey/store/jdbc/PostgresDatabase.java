@@ -21,6 +21,8 @@ public final class PostgresDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
 
     private final HikariDataSource pool;
+    /** The connection of the transaction this thread runs, which a transaction started in it joins. */
+    private final ThreadLocal<Connection> inTransaction = new ThreadLocal<>();
     private final String description;
     private final PostgresRefreshBatcher refreshBatcher;
 
@@ -84,7 +86,17 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public <T> T transaction(SqlWork<T> work) {
+        Connection enclosing = inTransaction.get();
+        if (enclosing != null) {
+            // Started inside another transaction of this thread: it joins it, as the interface says.
+            try {
+                return work.run(enclosing);
+            } catch (SQLException e) {
+                throw new StoreException("PostgreSQL transaction failed: " + e.getMessage(), e);
+            }
+        }
         try (Connection connection = pool.getConnection()) {
+            inTransaction.set(connection);
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -99,6 +111,8 @@ public final class PostgresDatabase implements Database {
                     throw runtime;
                 }
                 throw new StoreException("PostgreSQL transaction failed: " + e.getMessage(), e);
+            } finally {
+                inTransaction.remove();
             }
         } catch (SQLException e) {
             throw new StoreException("no PostgreSQL connection: " + e.getMessage(), e);

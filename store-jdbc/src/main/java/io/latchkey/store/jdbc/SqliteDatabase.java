@@ -64,6 +64,8 @@ public final class SqliteDatabase implements Database {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         config.enforceForeignKeys(true);
+        // Else sqlite-jdbc runs SELECT last_insert_rowid() after every INSERT, for keys nobody asks for.
+        config.setGetGeneratedKeys(false);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl(url);
         List<Connection> opened = new ArrayList<>();
@@ -118,6 +120,14 @@ public final class SqliteDatabase implements Database {
      */
     @Override
     public <T> T transaction(SqlWork<T> work) {
+        if (writer.isWriterThread()) {
+            // Started by a unit: it joins the unit, on the writer's connection, as the interface says.
+            try {
+                return work.run(writeConnection);
+            } catch (SQLException e) {
+                throw new StoreException("SQLite transaction failed", e);
+            }
+        }
         return Completion.await(writer.submit(work), "SQLite transaction failed");
     }
 

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * between two transactions ({@code INSERT … ON CONFLICT DO NOTHING} on one key: one wins); a unit
  * that throws is rolled back to its savepoint and fails alone.
  *
+ * <p>Each unit compiles nothing it ran before: the control statements of a batch and the
+ * statements of the hot transactions ({@link Prepared}) stay prepared on this thread's connection
+ * ({@link KeptStatements}), and are all prepared again after anything failed.
+ *
  * <p>Checkpoints are not this thread's work ({@link WalCheckpointer}): the connection runs with
  * {@code wal_autocheckpoint=0}, and only when the log passed its bound does this thread restart
  * it, between two batches, after the futures of the first were completed.
@@ -41,6 +45,7 @@ final class SqliteWriter implements AutoCloseable {
     private final String name;
     private final WalCheckpointer checkpointer;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
+    private final KeptStatements kept;
     private final Thread thread;
     private volatile boolean closed;
     private volatile long batchesCommitted;
@@ -57,9 +62,34 @@ final class SqliteWriter implements AutoCloseable {
         this.connection = connection;
         this.name = name;
         this.checkpointer = checkpointer;
-        this.thread = new Thread(this::run, "latchkey-sqlite-writer");
+        this.kept = new KeptStatements(connection);
+        this.thread = new WriterThread(this::run, kept);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The writer's thread, which carries its kept statements for {@link Prepared}. */
+    private static final class WriterThread extends Thread {
+        private final KeptStatements kept;
+
+        WriterThread(Runnable run, KeptStatements kept) {
+            super(run, "latchkey-sqlite-writer");
+            this.kept = kept;
+        }
+    }
+
+    /** Whether the calling thread is this writer's, running a unit. */
+    boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * The kept statements of {@code connection} when the calling thread is the writer running a
+     * unit on it; null anywhere else.
+     */
+    static KeptStatements keptStatements(Connection connection) {
+        return Thread.currentThread() instanceof WriterThread writer && writer.kept.isFor(connection)
+                ? writer.kept : null;
     }
 
     /**
@@ -99,6 +129,7 @@ final class SqliteWriter implements AutoCloseable {
                 restartLog();
             }
         }
+        kept.discard();
     }
 
     /** The log passed its bound: copy the rest of it and start it over, before the next batch. */
@@ -115,12 +146,12 @@ final class SqliteWriter implements AutoCloseable {
         try (Statement control = connection.createStatement()) {
             // IMMEDIATE takes the write lock up front: another process sharing the file makes us
             // wait (busy timeout) here rather than fail a unit midway with SQLITE_BUSY.
-            control.execute("BEGIN IMMEDIATE");
+            kept.get("BEGIN IMMEDIATE").execute();
             try {
                 for (Unit<?> unit : batch) {
                     results.add(runUnit(control, unit));
                 }
-                control.execute("COMMIT");
+                kept.get("COMMIT").execute();
                 batchesCommitted++; // only this thread writes it
                 checkpointer.committed();
             } catch (SQLException | RuntimeException e) {
@@ -130,6 +161,7 @@ final class SqliteWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // BEGIN or COMMIT failed, or a savepoint could not be undone: nothing of the batch
             // is on disk, so no unit may report success.
+            kept.discard();
             StoreException failure = new StoreException("SQLite transaction failed", e);
             for (Unit<?> unit : batch) {
                 unit.done().completeExceptionally(failure);
@@ -142,18 +174,19 @@ final class SqliteWriter implements AutoCloseable {
     }
 
     /** Runs one unit in its own savepoint; what it threw becomes its result, as a {@link Failed}. */
-    private static Object runUnit(Statement control, Unit<?> unit) throws SQLException {
-        control.execute("SAVEPOINT unit");
+    private Object runUnit(Statement control, Unit<?> unit) throws SQLException {
+        kept.get("SAVEPOINT unit").execute();
         Object result;
         try {
-            result = unit.work().run(control.getConnection());
+            result = unit.work().run(connection);
         } catch (Throwable e) { // NOPMD: whatever the unit throws is its caller's, not the batch's
+            kept.discard(); // the driver finalized the statement that failed
             // If this throws, the connection is in no known state: the batch fails as a whole.
             control.execute("ROLLBACK TO unit");
             control.execute("RELEASE unit");
             return new Failed(e);
         }
-        control.execute("RELEASE unit");
+        kept.get("RELEASE unit").execute();
         return result;
     }
 

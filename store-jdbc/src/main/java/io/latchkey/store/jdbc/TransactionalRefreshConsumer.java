@@ -11,6 +11,10 @@ import java.time.Instant;
  * consumptions are group-committed all the same.
  */
 final class TransactionalRefreshConsumer implements RefreshTokenConsumer {
+    private static final String INSERT = "INSERT INTO consumed_refresh_tokens (jti, family_id, client_id, expires_at) "
+            + "VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING";
+    private static final String FAMILY_REVOKED = "SELECT 1 FROM revoked_families WHERE family_id = ?";
+
     private final Database database;
 
     TransactionalRefreshConsumer(Database database) {
@@ -22,9 +26,8 @@ final class TransactionalRefreshConsumer implements RefreshTokenConsumer {
         return database.transaction(connection -> {
             // The write comes first: a transaction that reads and then writes would have to upgrade
             // its SQLite lock, which fails outright under contention instead of waiting.
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO consumed_refresh_tokens (jti, family_id, client_id, expires_at) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (jti) DO NOTHING")) {
+            try (Prepared prepared = Prepared.on(connection, INSERT)) {
+                PreparedStatement insert = prepared.statement();
                 insert.setString(1, jti);
                 insert.setString(2, familyId);
                 insert.setString(3, clientId);
@@ -35,8 +38,8 @@ final class TransactionalRefreshConsumer implements RefreshTokenConsumer {
             }
             // Another instance may have revoked the family a moment ago; its change-log entry may
             // not have reached this instance yet, the row has. (The token is spent either way.)
-            try (PreparedStatement revoked = connection.prepareStatement(
-                    "SELECT 1 FROM revoked_families WHERE family_id = ?")) {
+            try (Prepared prepared = Prepared.on(connection, FAMILY_REVOKED)) {
+                PreparedStatement revoked = prepared.statement();
                 revoked.setString(1, familyId);
                 try (ResultSet rows = revoked.executeQuery()) {
                     return rows.next() ? ConsumeResult.FAMILY_REVOKED : ConsumeResult.CONSUMED;

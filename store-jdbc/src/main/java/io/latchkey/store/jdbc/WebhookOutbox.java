@@ -29,6 +29,8 @@ public final class WebhookOutbox {
     /** An outbox that records nothing: for stores used without a server (benchmarks, tools). */
     public static final WebhookOutbox NONE = new WebhookOutbox(null, (SecretGenerator) null);
 
+    private static final String INSERT = "INSERT INTO webhook_events (id, type, at, ordinal, data) VALUES (?, ?, ?, ?, ?)";
+
     private final Clock clock;
     private final SecretGenerator ids;
 
@@ -52,8 +54,8 @@ public final class WebhookOutbox {
             fields.put((String) data[i], value instanceof Instant instant ? instant.toString() : value);
         }
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO webhook_events (id, type, at, ordinal, data) VALUES (?, ?, ?, ?, ?)")) {
+        try (Prepared prepared = Prepared.on(connection, INSERT)) {
+            PreparedStatement insert = prepared.statement();
             insert.setString(1, "msg_" + ids.timeOrderedId(at));
             insert.setString(2, type.wireName());
             Rows.setInstant(insert, 3, at);

@@ -3,6 +3,9 @@ package io.latchkey.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditQuery;
 import io.latchkey.core.client.Client;
 import io.latchkey.core.client.ClientId;
 import io.latchkey.core.client.Scopes;
@@ -63,6 +66,39 @@ class JdbcClientStoreTest {
         store.delete(new ClientId("c1"));
 
         assertThat(store.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aClientAndItsAuditEventWrittenAtomicallyCommitTogetherInOneCommit() {
+        JdbcAuditLog audit = new JdbcAuditLog(database);
+        long commitsBefore = database.commits();
+
+        store.atomically(() -> {
+            store.insert(client("c1", "partner-a", CREATED));
+            audit.append(created("e-1", "c1"));
+        });
+
+        assertThat(store.find(new ClientId("c1"))).isPresent();
+        assertThat(audit.find(new AuditQuery(null, "c1", null, null, null, 10))).hasSize(1);
+        assertThat(database.commits() - commitsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheAuditEventCannotBeWrittenTheClientIsNotWrittenEither() {
+        JdbcAuditLog audit = new JdbcAuditLog(database);
+        audit.append(created("e-1", "c0"));
+
+        assertThatThrownBy(() -> store.atomically(() -> {
+            store.insert(client("c1", "partner-a", CREATED));
+            audit.append(created("e-1", "c1")); // the id is taken: the insert fails
+        })).isInstanceOf(StoreException.class);
+
+        assertThat(store.find(new ClientId("c1"))).isEmpty();
+        assertThat(audit.find(new AuditQuery(null, "c1", null, null, null, 10))).isEmpty();
+    }
+
+    private static AuditEvent created(String id, String clientId) {
+        return new AuditEvent(id, CREATED, AuditAction.CLIENT_CREATED, "admin", "127.0.0.1", clientId, null);
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.core.apikey.ApiKey;
 import io.latchkey.core.apikey.ApiKeyRole;
+import io.latchkey.core.audit.AuditAction;
+import io.latchkey.core.audit.AuditEvent;
+import io.latchkey.core.audit.AuditQuery;
 import io.latchkey.core.token.ConsumeResult;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -142,6 +145,56 @@ class SqliteGroupCommitTest {
     }
 
     @Test
+    void aKeptStatementThatFailedIsPreparedAgainForTheUnitsAfterIt() throws Exception {
+        JdbcAuditLog audit = new JdbcAuditLog(database);
+        audit.append(event("e-1"));
+        parkWriter();
+        // The same kept INSERT fails (primary key) in one unit and must work in the next, in the
+        // same batch and in the batches after it.
+        Future<?> duplicate = callers.submit(() -> audit.append(event("e-1")));
+        awaitQueued(1);
+        Future<?> next = callers.submit(() -> audit.append(event("e-2")));
+        awaitQueued(2);
+
+        releaseWriter.countDown();
+
+        assertThat(duplicate).failsWithin(DEADLINE).withThrowableThat().havingCause().isInstanceOf(StoreException.class);
+        next.get(20, TimeUnit.SECONDS);
+        audit.append(event("e-3"));
+        assertThat(audit.find(new AuditQuery(null, null, null, null, null, 10))).extracting(AuditEvent::id)
+                .containsExactlyInAnyOrder("e-1", "e-2", "e-3");
+    }
+
+    @Test
+    void aKeptStatementTheDriverFinalizedAfterAFailureIsPreparedAgain() {
+        // A runtime error other than a constraint (here an overflow; a full disk in production)
+        // makes sqlite-jdbc finalize the statement without marking it closed.
+        String sql = "SELECT abs(?)";
+        long answer = database.transaction(connection -> {
+            try (Prepared select = Prepared.on(connection, sql)) {
+                select.statement().setLong(1, Long.MIN_VALUE);
+                select.statement().executeQuery().close();
+                return 0L;
+            } catch (SQLException overflow) {
+                // caught, and the unit goes on with the same statement
+            }
+            try (Prepared select = Prepared.on(connection, sql)) {
+                select.statement().setLong(1, -5);
+                try (ResultSet rows = select.statement().executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+
+        assertThat(answer).isEqualTo(5);
+    }
+
+    private static AuditEvent event(String id) {
+        return new AuditEvent(id, NOW, AuditAction.CLIENT_CREATED, "admin", "127.0.0.1", "c1", null);
+    }
+
+    @Test
     void readsDoNotWaitBehindTheWriter() {
         parkWriter();
         CompletableFuture<Object> queuedWrite = database.transactionAsync(insertApiKey("k1"));
@@ -158,8 +211,32 @@ class SqliteGroupCommitTest {
     }
 
     @Test
-    void aUnitThatStartsATransactionFailsInsteadOfWaitingForever() {
-        assertThatThrownBy(() -> database.transaction(connection -> database.transaction(insertApiKey("k1"))))
+    void aTransactionStartedInsideAUnitJoinsItAndCommitsWithItInOneCommit() {
+        long commitsBefore = database.commits();
+
+        database.transaction(connection -> {
+            database.transaction(insertApiKey("k1"));
+            return insertApiKey("k2").run(connection);
+        });
+
+        assertThat(new JdbcApiKeyStore(database).list()).extracting(ApiKey::id).containsExactlyInAnyOrder("k1", "k2");
+        assertThat(database.commits() - commitsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionStartedInsideAUnitRollsBackWithIt() {
+        assertThatThrownBy(() -> database.transaction(connection -> {
+            database.transaction(insertApiKey("k1"));
+            throw new SQLException("the enclosing unit fails after its joined transaction returned");
+        })).isInstanceOf(StoreException.class);
+
+        assertThat(new JdbcApiKeyStore(database).list()).isEmpty();
+    }
+
+    @Test
+    void aUnitThatQueuesATransactionFailsInsteadOfWaitingForever() {
+        // Queued behind the unit, it would wait for the batch that waits for it: never.
+        assertThatThrownBy(() -> database.transaction(connection -> database.transactionAsync(insertApiKey("k1"))))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(new JdbcApiKeyStore(database).list()).isEmpty();
     }
