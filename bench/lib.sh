@@ -88,7 +88,7 @@ run_wrk() {
 
 # Fills <prefix>.refresh and <prefix>.access with $2 tokens each (fewer if the server cannot
 # issue them within 5 minutes), from the server at $3 (default: Latchkey's, $latchkey_url), and
-# sets pool_got. wrk cannot end itself before its duration, so it
+# sets pool_got (the access tokens got; as many refresh tokens, from a server that issues them). wrk cannot end itself before its duration, so it
 # runs in the background and is stopped once the files hold enough lines.
 generate_pool() {
   local prefix="$1" count="$2" url="${3:-$latchkey_url}" deadline have
@@ -100,7 +100,7 @@ generate_pool() {
   deadline=$(( $(now_ms) + 300000 ))
   for _ in $(seq 1 3000); do # every 0.1 s, at most 5 minutes
     sleep 0.1
-    have=$(cat "$prefix".refresh.* 2>/dev/null | wc -l)
+    have=$(cat "$prefix".access.* 2>/dev/null | wc -l)
     [ "$have" -lt "$count" ] && kill -0 "$wrk_pid" 2>/dev/null && [ "$(now_ms)" -lt "$deadline" ] || break
   done
   stop_process "$wrk_pid"
@@ -109,7 +109,7 @@ generate_pool() {
   cat "$prefix".refresh.* 2>/dev/null | grep -E '^[^.]+[.][^.]+[.][^.]+$' | head -n "$count" >"$prefix.refresh" || true
   cat "$prefix".access.* 2>/dev/null | grep -E '^[^.]+[.][^.]+[.][^.]+$' | head -n "$count" >"$prefix.access" || true
   rm -f "$prefix".refresh.* "$prefix".access.*
-  pool_got=$(wc -l <"$prefix.refresh")
+  pool_got=$(wc -l <"$prefix.access")
 }
 
 # Refreshes a second the last wrk run reached: successes over the time until the pool ran dry

@@ -1,6 +1,6 @@
 -- Not a scenario: fills token pools for the refresh and introspection scenarios by running the
 -- client_credentials grant (Basic) over the seeded clients and keeping what each answer carries.
--- Each thread stops once it has its share.
+-- Each thread stops once it has its share of access tokens.
 --   BENCH_CLIENTS     file of "clientId<TAB>secret<TAB>base64(id:secret)" lines
 --   BENCH_POOL_OUT    path prefix; thread i writes <prefix>.refresh.<i> and <prefix>.access.<i>
 --   BENCH_POOL_COUNT  tokens wanted in all (split evenly over the threads)
@@ -42,8 +42,10 @@ function response(status, headers, body)
   end
   local refresh = string.match(body, '"refresh_token":"([^"]+)"')
   local access = string.match(body, '"access_token":"([^"]+)"')
-  if refresh and access then
-    refresh_out:write(refresh, "\n")
+  if access then -- a server that issues no refresh token with client_credentials fills only .access
+    if refresh then
+      refresh_out:write(refresh, "\n")
+    end
     access_out:write(access, "\n")
     got = got + 1
     if got >= wanted then
