@@ -146,7 +146,7 @@ done
 # Tools: Java (Latchkey's and Keycloak's), wrk, Maven, the jars, Keycloak.
 
 java_major_of() { # the major version of JDK home $1, from its release file
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true
 }
 
 if [ -n "$jdk" ]; then
