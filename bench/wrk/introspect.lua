@@ -3,18 +3,25 @@
 -- nothing, so tokens are reused).
 --   BENCH_ACCESS_TOKENS  file of access tokens, one a line
 --   BENCH_API_KEY        the admin API key
+--   BENCH_INTROSPECT_BASIC  when set, base64(id:secret) of a client that authenticates with HTTP
+--                        Basic instead of the admin key (bench/peers.sh: the way peers accept)
+--   BENCH_INTROSPECT_PATH   the introspection endpoint (default /oauth2/introspect)
 local common = dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 setup, done = common.setup, common.done
 
 local requests, next_request = {}, 0
 
 function init(args)
-  local key = os.getenv("BENCH_API_KEY")
+  local basic = os.getenv("BENCH_INTROSPECT_BASIC")
+  local path = os.getenv("BENCH_INTROSPECT_PATH") or "/oauth2/introspect"
+  local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  if basic and basic ~= "" then
+    headers["Authorization"] = "Basic " .. basic
+  else
+    headers["X-API-Key"] = os.getenv("BENCH_API_KEY")
+  end
   for _, token in ipairs(common.lines(os.getenv("BENCH_ACCESS_TOKENS"), false)) do
-    requests[#requests + 1] = wrk.format("POST", "/oauth2/introspect", {
-      ["X-API-Key"] = key,
-      ["Content-Type"] = "application/x-www-form-urlencoded",
-    }, "token=" .. token)
+    requests[#requests + 1] = wrk.format("POST", path, headers, "token=" .. token)
   end
   assert(#requests > 0, "no access tokens")
 end

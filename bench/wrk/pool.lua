@@ -1,9 +1,10 @@
 -- Not a scenario: fills token pools for the refresh and introspection scenarios by running the
 -- client_credentials grant (Basic) over the seeded clients and keeping what each answer carries.
--- Each thread stops once it has its share.
+-- Each thread stops once it has its share of access tokens.
 --   BENCH_CLIENTS     file of "clientId<TAB>secret<TAB>base64(id:secret)" lines
 --   BENCH_POOL_OUT    path prefix; thread i writes <prefix>.refresh.<i> and <prefix>.access.<i>
 --   BENCH_POOL_COUNT  tokens wanted in all (split evenly over the threads)
+--   BENCH_TOKEN_PATH  the token endpoint (default /oauth2/token; bench/peers.sh names a peer's)
 local common = dofile(os.getenv("BENCH_WRK_DIR") .. "/common.lua")
 setup = common.setup
 
@@ -12,9 +13,10 @@ local wanted, got = 0, 0
 local refresh_out, access_out
 
 function init(args)
+  local path = os.getenv("BENCH_TOKEN_PATH") or "/oauth2/token"
   for _, line in ipairs(common.lines(os.getenv("BENCH_CLIENTS"), true)) do
     local f = common.fields(line)
-    requests[#requests + 1] = wrk.format("POST", "/oauth2/token", {
+    requests[#requests + 1] = wrk.format("POST", path, {
       ["Authorization"] = "Basic " .. f[3],
       ["Content-Type"] = "application/x-www-form-urlencoded",
     }, "grant_type=client_credentials")
@@ -40,8 +42,10 @@ function response(status, headers, body)
   end
   local refresh = string.match(body, '"refresh_token":"([^"]+)"')
   local access = string.match(body, '"access_token":"([^"]+)"')
-  if refresh and access then
-    refresh_out:write(refresh, "\n")
+  if access then -- a server that issues no refresh token with client_credentials fills only .access
+    if refresh then
+      refresh_out:write(refresh, "\n")
+    end
     access_out:write(access, "\n")
     got = got + 1
     if got >= wanted then
