@@ -136,7 +136,7 @@ start_latchkey() {
   # shellcheck disable=SC2086 # java_opts are words on purpose
   LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
     LATCHKEY_ADMIN_API_KEY="$admin_key" LATCHKEY_SIGNING_ALG="${signing_alg:-HS256}" \
-    env $tracing_env $mtls_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
+    env ${tracing_env:-} ${mtls_env:-} "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
   latchkey_pid=$!
   if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
     tail -n 30 "$log_file" >&2 || true
