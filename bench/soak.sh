@@ -225,9 +225,12 @@ load_script() {
   esac
 }
 
-# The refresh pool of minute $1: the tokens the last slice left unsent, topped up from the reserve.
+# The refresh pool of minute $1 (sets pool; not in a subshell, which would lose reserve_used): the
+# tokens the last slice left unsent, topped up from the reserve. A token is never handed out twice:
+# presenting a used one again is reuse, which revokes its whole family (SPEC §3).
 refresh_pool() {
-  local pool="$work/refresh-$1" have want
+  local have want
+  pool="$work/refresh-$1"
   cp "$work/refresh-carry" "$pool"
   have=$(wc -l <"$pool")
   want=$(( refresh_start - have ))
@@ -235,7 +238,6 @@ refresh_pool() {
     sed -n "$(( reserve_used + 1 )),$(( reserve_used + want ))p" "$reserve" >>"$pool"
     reserve_used=$(( reserve_used + want ))
   fi
-  echo "$pool"
 }
 
 # Heap used after a full collection, in MB: the sum of the generations' (or G1's heap's) "used".
@@ -249,10 +251,10 @@ heap_after_gc_mb() {
 }
 
 run_slice() {
-  local minute="$1" load pid conns out started ended pool rss hwm heap threads_now fds
+  local minute="$1" load pid conns out started ended rss hwm heap threads_now fds
   started=$(now_ms)
   slice_pids=""
-  pool="$(refresh_pool "$minute")"
+  refresh_pool "$minute"
   for load in $LOADS; do
     conns="$connections"
     [ "$load" != admin ] || conns="$admin_connections"
