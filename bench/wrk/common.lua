@@ -13,6 +13,11 @@ function common.setup(thread)
   table.insert(threads, thread)
 end
 
+-- The threads setup saw, in the main Lua state (for a script's own done()).
+function common.threads()
+  return threads
+end
+
 -- The lines of `path` that belong to this thread: line n goes to thread (n - 1) % threads.
 -- `every` false or nil takes every line (files that every thread shares, like the clients).
 function common.lines(path, every)
