@@ -1,6 +1,6 @@
-# What bench/soak.sh needs beyond bench/lib.sh: finding Java and wrk, building the jars, the JVM
-# options of the launcher, starting Latchkey as bench/run.sh does, and creating a client through
-# the admin API. Sourced, not run; it sources bench/lib.sh (logging, processes, ports, readiness,
+# What bench/run.sh and bench/soak.sh share beyond bench/lib.sh: finding Java and wrk, building
+# the jars, the JVM options of the launcher, starting Latchkey, and creating a client through the
+# admin API. Sourced, not run; it sources bench/lib.sh (logging, processes, ports, readiness,
 # token pools, wrk). The caller sets, before calling them:
 #   root, bench, wrk_dir, server_jar, ceiling_jar   paths (relative to the repository's root)
 #   jdk, java_opts                                   as bench/run.sh's --jdk and --java-opts
@@ -33,14 +33,7 @@ bench_tools() {
     command -v "$tool" >/dev/null || die "$tool is needed"
   done
 
-  if ! command -v wrk >/dev/null; then
-    [ "$(id -u)" = 0 ] || die "wrk is missing; install it (apt-get install -y wrk) or run as root"
-    log "installing wrk from Debian's packages"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null 2>&1; then
-      DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y wrk >/dev/null
-    fi
-  fi
+  ensure_wrk
   wrk_version="$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2 || true)"
 
   if stale "$server_jar" || stale "$ceiling_jar"; then

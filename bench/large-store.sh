@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Issue #4's measurement in one command: client_credentials (POST /oauth2/token) and refresh_token
-# on an empty store and on a large one (1,000,000 clients, 5,000,000 consumed refresh tokens by
-# default), on the embedded SQLite store and on PostgreSQL, and the large ÷ empty ratios.
+# Issues #4 and #19's measurement in one command: the token, refresh, introspection, check and
+# admin rows on an empty store and on a large one (by default 1,000,000 clients, 5,000,000
+# consumed refresh tokens, 10,000 APIs, 5,000,000 API grants, 1,000,000 live revoked access tokens
+# and 1,000,000 webhook deliveries), on the embedded SQLite store and on PostgreSQL, and the
+# large ÷ empty ratios.
 #
-#   bench/large-store.sh                                 # 4 runs of bench/run.sh, about 25 minutes
+#   bench/large-store.sh                                 # 4 runs of bench/run.sh, about an hour
 #   bench/large-store.sh --stores sqlite --clients 100000 --refresh 500000   # a smaller look
 #   bench/large-store.sh -- --jdk /usr/lib/jvm/temurin-25-jdk-amd64          # options for run.sh
 #
-# Each run is bench/run.sh --only token_basic,pipeline_refresh --starts 1 with --seed-clients and
-# --seed-refresh for the large store (and --postgres); their reports stay in
+# Each run is bench/run.sh --only SCENARIOS --starts 1 with the --seed-* options for the large
+# store (and --postgres); their reports stay in
 # bench/results/large-store/, the table is printed and written to bench/results/large-store.md.
 set -euo pipefail
 
@@ -17,6 +19,11 @@ results="$root/bench/results"
 
 clients=1000000
 refresh=5000000
+apis=10000
+grants=5000000
+revocations=1000000
+deliveries=1000000
+scenarios="token_basic,token_resource,pipeline_refresh,introspect,check,admin_create"
 duration=10
 warmup=5
 stores="sqlite postgres"
@@ -27,6 +34,11 @@ usage() {
 usage: bench/large-store.sh [options] [-- run.sh options]
   --clients N     clients in the large store (default $clients)
   --refresh N     consumed refresh tokens in the large store (default $refresh; plus N/100 revoked families)
+  --apis N        registered APIs in the large store (default $apis)
+  --grants N      API grants to its clients (default $grants)
+  --revocations N live revoked access tokens (default $revocations)
+  --deliveries N  finished webhook deliveries (default $deliveries)
+  --scenarios a,b bench/run.sh scenarios measured (default $scenarios)
   --duration S    seconds measured per row (default $duration)
   --warmup S      seconds of warm-up per row (default $warmup)
   --stores "A B"  sqlite, postgres or both (default "$stores")
@@ -37,6 +49,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients="$2"; shift 2 ;;
     --refresh) refresh="$2"; shift 2 ;;
+    --apis) apis="$2"; shift 2 ;;
+    --grants) grants="$2"; shift 2 ;;
+    --revocations) revocations="$2"; shift 2 ;;
+    --deliveries) deliveries="$2"; shift 2 ;;
+    --scenarios) scenarios="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --stores) stores="$2"; shift 2 ;;
@@ -62,10 +79,11 @@ for store in $stores; do
   [ "$store" = sqlite ] || flags+=(--postgres)
   for size in empty large; do
     seed=()
-    [ "$size" = empty ] || seed=(--seed-clients "$clients" --seed-refresh "$refresh")
+    [ "$size" = empty ] || seed=(--seed-clients "$clients" --seed-refresh "$refresh" --seed-apis "$apis"
+      --seed-grants "$grants" --seed-revocations "$revocations" --seed-webhook-deliveries "$deliveries")
     log "$store, $size store"
     run_started=$(date +%s)
-    "$root/bench/run.sh" --only token_basic,pipeline_refresh --starts 1 --duration "$duration" --warmup "$warmup" \
+    "$root/bench/run.sh" --only "$scenarios" --starts 1 --duration "$duration" --warmup "$warmup" \
       --results "$out/$store-$size" "${flags[@]}" "${seed[@]}" "${pass[@]}"
     log "$store, $size store: $(( $(date +%s) - run_started )) s"
   done
@@ -75,7 +93,12 @@ uptime_end="$(uptime)"
 label() {
   case "$1" in
     token_basic) echo "client_credentials /oauth2/token" ;;
+    token_resource) echo "client_credentials with resource" ;;
     pipeline_refresh) echo "refresh_token /pipeline/oauth2" ;;
+    introspect) echo "introspection" ;;
+    check) echo "/oauth2/check" ;;
+    admin_create) echo "create client (admin)" ;;
+    *) echo "$1" ;;
   esac
 }
 
@@ -90,7 +113,7 @@ table="$out/table.md"
   echo "| store | scenario | conns | req/s empty | req/s large | ÷ | ÷ vs ceiling | p50 ms empty | p50 ms large | ÷ | p99 ms empty | p99 ms large | ÷ | errors |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   for store in $stores; do
-    for scenario in token_basic pipeline_refresh; do
+    for scenario in ${scenarios//,/ }; do
       for conns in $(cut -f2 "$out/$store-empty/latest.tsv" | sort -un | grep -vx 8); do
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
           "$(field "$store" empty "$scenario" "$conns" 3)" "$(field "$store" large "$scenario" "$conns" 3)" \
@@ -111,8 +134,8 @@ report="$results/large-store.md"
 {
   echo "# Latchkey on a large store, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- \`bench/large-store.sh --clients $clients --refresh $refresh --duration $duration --warmup $warmup --stores \"$stores\"${pass[*]:+ -- ${pass[*]}}\` on commit $commit, $(( ($(date +%s) - started + 30) / 60 )) minutes"
-  echo "- empty: the 8 benchmark clients only; large: the same plus $clients clients, $refresh consumed refresh tokens and $(( refresh / 100 )) revoked families bulk-loaded before the server started"
+  echo "- \`bench/large-store.sh --clients $clients --refresh $refresh --apis $apis --grants $grants --revocations $revocations --deliveries $deliveries --scenarios $scenarios --duration $duration --warmup $warmup --stores \"$stores\"${pass[*]:+ -- ${pass[*]}}\` on commit $commit, $(( ($(date +%s) - started + 30) / 60 )) minutes"
+  echo "- empty: the 8 benchmark clients only; large: the same plus $clients clients, $refresh consumed refresh tokens, $(( refresh / 100 )) revoked families, $apis APIs, $grants API grants, $revocations live revoked access tokens and $deliveries webhook deliveries bulk-loaded before the server started"
   echo "- ÷: large ÷ empty (target: throughput ≥ 0.80, latency ≤ 1.20); ÷ vs ceiling: the same for the ratio to the ceiling measured just before each row, which cancels most of the machine's load changes between the runs"
   echo "- uptime at start: $uptime_start; at the end: $uptime_end"
   for store in $stores; do

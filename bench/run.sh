@@ -68,6 +68,12 @@ usage: bench/run.sh [options]
   --seed-clients N      bulk-load N clients into the store before the server starts (default 0)
   --seed-refresh N      bulk-load N consumed refresh tokens (five per family) and N/100 revoked
                         families into the store before the server starts (default 0)
+  --seed-apis N         bulk-load N registered APIs (default 0)
+  --seed-grants N       bulk-load N API grants to the seeded clients (needs --seed-clients and
+                        --seed-apis; default 0)
+  --seed-revocations N  bulk-load N revoked, still live access tokens (default 0)
+  --seed-webhook-deliveries N
+                        bulk-load ten webhooks and N finished deliveries of theirs (default 0)
 EOF
 }
 
@@ -90,6 +96,10 @@ keep=0
 postgres=0
 seed_clients=0
 seed_refresh=0
+seed_apis=0
+seed_grants=0
+seed_revocations=0
+seed_deliveries=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -112,13 +122,17 @@ while [ $# -gt 0 ]; do
     --postgres) postgres=1; shift ;;
     --seed-clients) seed_clients="$2"; shift 2 ;;
     --seed-refresh) seed_refresh="$2"; shift 2 ;;
+    --seed-apis) seed_apis="$2"; shift 2 ;;
+    --seed-grants) seed_grants="$2"; shift 2 ;;
+    --seed-revocations) seed_revocations="$2"; shift 2 ;;
+    --seed-webhook-deliveries) seed_deliveries="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
 for n in "$duration" "$warmup" "$threads" "$repeat" "$starts" "$ceiling_servers" "$clients" "$access_tokens" "$refresh_pool_max" \
-    "$seed_clients" "$seed_refresh"; do
+    "$seed_clients" "$seed_refresh" "$seed_apis" "$seed_grants" "$seed_revocations" "$seed_deliveries"; do
   case "$n" in ''|*[!0-9]*) echo "bench: '$n' is not a whole number" >&2; exit 2 ;; esac
 done
 for c in $connections; do
@@ -138,47 +152,13 @@ for variable in $(compgen -e); do
   case "$variable" in OTEL_*) unset "$variable" ;; esac
 done
 
-# log, die, now_ms, load1, stop_process, free_port, wait_ready, peak_rss_mb, run_wrk, generate_pool,
-# refresh_rate, ensure_wrk, stale: shared with bench/peers.sh.
-# shellcheck source=lib.sh
-. "$bench/lib.sh"
+# bench_tools, start_latchkey, create_client (bench/common.sh, shared with bench/soak.sh) and log,
+# die, now_ms, load1, stop_process, free_port, wait_ready, peak_rss_mb, run_wrk, generate_pool,
+# refresh_rate, ensure_wrk, stale (bench/lib.sh, shared with bench/peers.sh as well).
+# shellcheck source=common.sh
+. "$bench/common.sh"
 
-# ---------------------------------------------------------------------------------------------
-# Tools: Java, wrk, the jars.
-
-if [ -n "$jdk" ]; then
-  java="$jdk/bin/java"
-elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-  java="$JAVA_HOME/bin/java"
-else
-  java="$(command -v java || true)"
-fi
-[ -n "$java" ] && [ -x "$java" ] || die "no java found (give --jdk DIR or set JAVA_HOME)"
-java_version="$("$java" -version 2>&1 | head -n 1)"
-java_runtime="$("$java" -version 2>&1 | sed -n 2p)"
-java_major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-
-for tool in curl awk sed base64; do
-  command -v "$tool" >/dev/null || die "$tool is needed"
-done
-
-ensure_wrk
-wrk_version="$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2 || true)"
-
-if stale "$server_jar" || stale "$ceiling_jar"; then
-  command -v mvn >/dev/null || die "Maven (mvn) is needed to build the jars"
-  log "building the jars (mvn -q -B -DskipTests package)"
-  (cd "$root" && mvn -q -B -DskipTests package) >&2
-fi
-[ -f "$server_jar" ] && [ -f "$ceiling_jar" ] || die "the build left no jar"
-
-# The launcher's JVM options (server/jvm-options.sh): its defaults, then --java-opts; Latchkey
-# also starts from the launcher's class-data archive for this jar and JDK (made here if missing).
-# shellcheck source=../server/jvm-options.sh
-. "$root/server/jvm-options.sh"
-java_opts="$(LATCHKEY_JAVA_OPTS="$java_opts" latchkey_java_opts)"
-# shellcheck disable=SC2086 # java_opts are words on purpose
-archive_opts="$(latchkey_archive_opts "$java" "$server_jar" $java_opts)"
+bench_tools
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL (--postgres): a throwaway server of Debian's binaries in its own temporary dir, on a
@@ -304,34 +284,41 @@ measure_pg_insert_rate() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# The large store (--seed-clients, --seed-refresh): migrated by `latchkey migrate`, then filled at
+# The large store (the --seed-* options): migrated by `latchkey migrate`, then filled at
 # the database level in bulk (bench/seed/), before the measured server first starts. Sets
 # seed_note for the report.
 
 seed_note=""
 seed_store() {
   local data_dir="$1" started migrated
-  [ "$seed_clients" -gt 0 ] || [ "$seed_refresh" -gt 0 ] || return 0
+  [ $(( seed_clients + seed_refresh + seed_apis + seed_grants + seed_revocations + seed_deliveries )) -gt 0 ] || return 0
   started=$(now_ms)
   mkdir -p "$data_dir"
   # shellcheck disable=SC2086
   LATCHKEY_DATA_DIR="$data_dir" "$java" $java_opts -jar "$server_jar" migrate >"$work/migrate.log" 2>&1 \
     || { cat "$work/migrate.log" >&2; die "latchkey migrate failed"; }
   migrated=$(now_ms)
-  log "seeding $seed_clients clients and $seed_refresh consumed refresh tokens (migrated in $(( migrated - started )) ms)"
+  local population="$seed_clients clients, $seed_refresh consumed refresh tokens (five per family) and $(( seed_refresh / 100 )) revoked families"
+  [ "$seed_apis" = 0 ] || population="$population, $seed_apis APIs"
+  [ "$seed_grants" = 0 ] || population="$population, $seed_grants API grants"
+  [ "$seed_revocations" = 0 ] || population="$population, $seed_revocations live revoked access tokens"
+  [ "$seed_deliveries" = 0 ] || population="$population, $seed_deliveries webhook deliveries"
+  log "seeding $population (migrated in $(( migrated - started )) ms)"
   if [ "$postgres" = 1 ]; then
-    pg_psql -d latchkey -v clients="$seed_clients" -v refresh="$seed_refresh" -f "$bench/seed/postgres.sql" 2>&1 \
+    pg_psql -d latchkey -v clients="$seed_clients" -v refresh="$seed_refresh" -v apis="$seed_apis" -v grants="$seed_grants" \
+        -v revocations="$seed_revocations" -v deliveries="$seed_deliveries" -f "$bench/seed/postgres.sql" 2>&1 \
       | tee "$work/seed.log" | sed -n 's/^\(seed: .*\)$/  \1/p; s/^Time: [0-9.]* ms (\(.*\))$/    \1/p' >&2
     [ "${PIPESTATUS[0]}" = 0 ] || { cat "$work/seed.log" >&2; die "seeding PostgreSQL failed"; }
     store_size="$(pg_psql -d latchkey -At -c "SELECT pg_size_pretty(pg_database_size('latchkey'))")"
   else
     "$java" -cp "$server_jar" "$bench/seed/SqliteSeed.java" "$data_dir/latchkey.db" "$seed_clients" "$seed_refresh" \
+        --apis "$seed_apis" --grants "$seed_grants" --revocations "$seed_revocations" --webhook-deliveries "$seed_deliveries" \
       2>&1 | tee "$work/seed.log" | sed 's/^/  /' >&2
     [ "${PIPESTATUS[0]}" = 0 ] || die "seeding SQLite failed"
     store_size="$(du -sh "$data_dir" | cut -f1)"
   fi
   seed_seconds=$(( ($(now_ms) - started + 500) / 1000 ))
-  seed_note="$seed_clients clients, $seed_refresh consumed refresh tokens (five per family) and $(( seed_refresh / 100 )) revoked families bulk-loaded before the start, in $seed_seconds s; store $store_size"
+  seed_note="$population bulk-loaded before the start, in $seed_seconds s; store $store_size"
   log "seeded in $seed_seconds s; the store is $store_size"
 }
 
@@ -376,24 +363,6 @@ if [ -n "$jfr" ]; then
   jfr="$(cd "$jfr" && pwd)"
 fi
 
-# Starts Latchkey and waits until /health/ready answers 200; sets latchkey_pid, ready_ms (wall
-# clock from launch) and ready_cpu_ms (CPU the JVM had used by then, all threads: on a busy
-# machine the wall clock mostly measures the others).
-start_latchkey() {
-  local data_dir="$1" log_file="$2" started
-  started=$(now_ms)
-  # shellcheck disable=SC2086 # java_opts are words on purpose
-  LATCHKEY_HOST=127.0.0.1 LATCHKEY_PORT="$latchkey_port" LATCHKEY_DATA_DIR="$data_dir" \
-    LATCHKEY_ADMIN_API_KEY="$admin_key" LATCHKEY_SIGNING_ALG="${signing_alg:-HS256}" \
-    env $tracing_env $mtls_env "$java" $archive_opts $java_opts -jar "$server_jar" serve >"$log_file" 2>&1 &
-  latchkey_pid=$!
-  if ! ready_ms=$(wait_ready "$latchkey_url/health/ready" "$started" 60 "$latchkey_pid"); then
-    tail -n 30 "$log_file" >&2 || true
-    die "Latchkey did not become ready within 60 s"
-  fi
-  ready_cpu_ms="$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }' "/proc/$latchkey_pid/stat")"
-}
-
 log "uptime at start: $(uptime)"
 log "Java: $java_version ($java); options: ${java_opts:-none}"
 log "data dir $work/data on $(df -T "$work" | awk 'NR == 2 { print $2 }')"
@@ -423,26 +392,16 @@ fi
 clients_file="$work/clients.tsv"
 : >"$clients_file"
 for i in $(seq 1 "$clients"); do
-  answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
-    -d "{\"partnerId\":\"bench\",\"name\":\"bench client $i\"}" "$latchkey_url/admin/clients")"
-  id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
-  secret="$(printf '%s' "$answer" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
-  [ -n "$id" ] && [ -n "$secret" ] || die "creating a client failed"
-  # Ids and secrets are base64url, which form-urlencoding (RFC 6749 §2.3.1) leaves as they are.
-  printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$clients_file"
+  create_client "{\"partnerId\":\"bench\",\"name\":\"bench client $i\"}" >>"$clients_file" \
+    || die "creating a client failed"
 done
 # As many clients again with a tokensPerHour no run reaches (SPEC §10): the token_quota scenario,
 # where every token request checks the cap as well as counting the token, as all requests do.
 quota_clients_file="$work/quota-clients.tsv"
 : >"$quota_clients_file"
 for i in $(seq 1 "$clients"); do
-  answer="$(curl -s --max-time 10 -H "X-API-Key: $admin_key" -H 'Content-Type: application/json' \
-    -d "{\"partnerId\":\"bench\",\"name\":\"bench quota client $i\",\"tokensPerHour\":1000000000}" \
-    "$latchkey_url/admin/clients")"
-  id="$(printf '%s' "$answer" | sed -n 's/.*"clientId":"\([^"]*\)".*/\1/p')"
-  secret="$(printf '%s' "$answer" | sed -n 's/.*"clientSecret":"\([^"]*\)".*/\1/p')"
-  [ -n "$id" ] && [ -n "$secret" ] || die "creating a client with a quota failed"
-  printf '%s\t%s\t%s\n' "$id" "$secret" "$(printf '%s:%s' "$id" "$secret" | base64 -w0)" >>"$quota_clients_file"
+  create_client "{\"partnerId\":\"bench\",\"name\":\"bench quota client $i\",\"tokensPerHour\":1000000000}" \
+    >>"$quota_clients_file" || die "creating a client with a quota failed"
 done
 first_id="$(head -n 1 "$clients_file" | cut -f1)"
 first_secret="$(head -n 1 "$clients_file" | cut -f2)"

@@ -13,22 +13,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Registers protected APIs and grants clients access to them, and keeps all of both in memory, so
- * that issuing a token for a {@code resource} and introspecting one read no database.
+ * Registers protected APIs and grants clients access to them, and keeps them in memory, so that
+ * issuing a token for a {@code resource} and introspecting one read no database once warm: every
+ * API, loaded at start (they are few), and the grants of each client as it is first asked about,
+ * like {@code ClientRegistry}'s clients (a store may hold millions of grants).
  *
- * <p>Cache coherence, as in {@code ClientRegistry}: every write commits to the store first and
- * then changes memory under the lock of the entry it touches ({@link ConcurrentHashMap#compute});
- * a reload for a change another instance made reads the store under that same lock. A grant
- * withdrawn or an API deleted is therefore never found in memory once the call has returned, and
- * within the change feed's poll on every other instance. Unlike clients, everything is loaded at
- * start: APIs are few, and a grant missing from memory must mean "not granted". A whole
+ * <p>Cache coherence, as in {@code ClientRegistry}: a client's grants are loaded through {@link
+ * ConcurrentHashMap#computeIfAbsent}, and every write commits to the store first and then changes
+ * memory under the lock of the entry it touches ({@link ConcurrentHashMap#compute}), so a load
+ * and a write of the same client's grants never interleave. A grant withdrawn or an API deleted
+ * is therefore never found in memory once the call has returned, and within the change feed's
+ * poll on every other instance, which drops the client's entry to be loaded again. A whole
  * {@link #load} (at start, and on a resync after the change log was unreachable) may race a
  * write; the write's own change-log entry, which this instance applies too, corrects it within
  * one poll.
@@ -36,13 +40,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Every change is audited here, after it committed, with the actor that asked for it.
  */
 public final class ApiRegistry {
+    /** Clients whose grants are held at once, as many as {@code ClientRegistry} holds clients. */
+    static final int MAX_CACHED_CLIENTS = 100_000;
+
     private final ApiStore store;
     private final SecretGenerator ids;
     private final Clock clock;
     private final Auditor auditor;
     private final ConcurrentHashMap<String, Api> apis = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Api> byIdentifier = new ConcurrentHashMap<>();
-    /** Per client id, its grants by API id; each inner map immutable, replaced whole. */
+    /**
+     * Per client id, its grants by API id, for the clients asked about so far (an empty map: none;
+     * no entry: not loaded); each inner map immutable, replaced whole.
+     */
     private final ConcurrentHashMap<String, Map<String, ApiGrant>> grants = new ConcurrentHashMap<>();
 
     public ApiRegistry(ApiStore store, SecretGenerator ids, Clock clock, Auditor auditor) {
@@ -52,21 +62,21 @@ public final class ApiRegistry {
         this.auditor = auditor;
     }
 
-    /** Reads every API and grant from the store: at start, and when changes may have been missed. */
+    /**
+     * Reads every API from the store and forgets the grants held, to be loaded again as they are
+     * asked about: at start, and when changes may have been missed.
+     */
     public synchronized void load() {
         List<Api> stored = store.list();
+        Set<String> ids = new HashSet<>();
         for (Api api : stored) {
+            ids.add(api.id());
             apis.put(api.id(), api);
             byIdentifier.put(api.identifier().value(), api);
         }
-        apis.keySet().removeIf(id -> stored.stream().noneMatch(api -> api.id().equals(id)));
+        apis.keySet().retainAll(ids);
         byIdentifier.values().removeIf(api -> !apis.containsKey(api.id()));
-        Map<String, Map<String, ApiGrant>> loaded = new LinkedHashMap<>();
-        for (ApiGrant grant : store.allGrants()) {
-            loaded.computeIfAbsent(grant.clientId().value(), key -> new LinkedHashMap<>()).put(grant.apiId(), grant);
-        }
-        grants.keySet().removeIf(clientId -> !loaded.containsKey(clientId));
-        loaded.forEach((clientId, byApi) -> grants.put(clientId, Collections.unmodifiableMap(byApi)));
+        grants.clear();
     }
 
     /** Registers an API; {@code conflict} when its identifier is taken. */
@@ -155,10 +165,10 @@ public final class ApiRegistry {
         boolean[] stored = {false};
         grants.compute(clientId.value(), (key, old) -> {
             stored[0] = store.putGrant(grant);
-            if (!stored[0]) {
-                return old;
+            if (!stored[0] || old == null) {
+                return old; // not loaded: the next question reads the store, grant included
             }
-            Map<String, ApiGrant> next = new LinkedHashMap<>(old == null ? Map.of() : old);
+            Map<String, ApiGrant> next = new LinkedHashMap<>(old);
             next.put(apiId, grant);
             return Collections.unmodifiableMap(next);
         });
@@ -184,7 +194,7 @@ public final class ApiRegistry {
             }
             Map<String, ApiGrant> next = new LinkedHashMap<>(old);
             next.remove(apiId);
-            return next.isEmpty() ? null : Collections.unmodifiableMap(next);
+            return Collections.unmodifiableMap(next);
         });
         if (!deleted[0]) {
             throw LatchkeyException.notFound("The client has no grant for the API " + apiId + ".");
@@ -194,8 +204,7 @@ public final class ApiRegistry {
 
     /** The client's grants, in the order they were given. */
     public List<ApiGrant> grantsOf(ClientId clientId) {
-        Map<String, ApiGrant> of = grants.get(clientId.value());
-        return of == null ? List.of() : List.copyOf(of.values());
+        return List.copyOf(grantsByApi(clientId.value()).values());
     }
 
     /**
@@ -240,20 +249,41 @@ public final class ApiRegistry {
         }
     }
 
-    /** Another instance changed a client's grants (or deleted the client): read them again. */
+    /**
+     * Another instance changed a client's grants (or deleted the client): forget what is held, to
+     * be read again when next asked about. A load in progress finishes first (the entry's lock).
+     */
     public void reloadGrants(ClientId clientId) {
-        grants.compute(clientId.value(), (key, old) -> {
-            Map<String, ApiGrant> next = new LinkedHashMap<>();
-            for (ApiGrant grant : store.grantsOf(clientId)) {
-                next.put(grant.apiId(), grant);
-            }
-            return next.isEmpty() ? null : Collections.unmodifiableMap(next);
-        });
+        grants.remove(clientId.value());
+    }
+
+    /** Whether the client's grants are in memory (tests: what the hot path will not read). */
+    public boolean areGrantsCached(String clientId) {
+        return grants.containsKey(clientId);
     }
 
     private ApiGrant grantOf(String clientId, String apiId) {
-        Map<String, ApiGrant> of = grants.get(clientId);
-        return of == null ? null : of.get(apiId);
+        return grantsByApi(clientId).get(apiId);
+    }
+
+    private Map<String, ApiGrant> grantsByApi(String clientId) {
+        Map<String, ApiGrant> cached = grants.get(clientId);
+        if (cached != null) {
+            return cached;
+        }
+        if (grants.size() >= MAX_CACHED_CLIENTS) {
+            // The same crude bound as the client cache: a flood of ids must not grow memory.
+            grants.clear();
+        }
+        return grants.computeIfAbsent(clientId, key -> {
+            Map<String, ApiGrant> loaded = new LinkedHashMap<>();
+            if (ClientId.isWellFormed(clientId)) {
+                for (ApiGrant grant : store.grantsOf(new ClientId(clientId))) {
+                    loaded.put(grant.apiId(), grant);
+                }
+            }
+            return Collections.unmodifiableMap(loaded);
+        });
     }
 
     /** Drops a deleted API and every grant to it from memory (the store dropped them with it). */
@@ -267,7 +297,7 @@ public final class ApiRegistry {
                 }
                 Map<String, ApiGrant> next = new LinkedHashMap<>(old);
                 next.remove(api.id());
-                return next.isEmpty() ? null : Collections.unmodifiableMap(next);
+                return Collections.unmodifiableMap(next);
             });
         }
     }

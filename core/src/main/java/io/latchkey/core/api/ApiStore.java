@@ -28,7 +28,4 @@ public interface ApiStore {
 
     /** The grants of one client, in the order they were given. */
     List<ApiGrant> grantsOf(ClientId clientId);
-
-    /** Every grant: what an instance loads at start. */
-    List<ApiGrant> allGrants();
 }

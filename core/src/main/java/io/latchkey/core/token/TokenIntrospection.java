@@ -54,9 +54,13 @@ public final class TokenIntrospection {
         return !revocations.isAccessTokenRevoked(access.jti()) && stillValid(access);
     }
 
-    /** Whether {@link #isActive} reads no store: the revocation list is current and the client cached. */
+    /**
+     * Whether {@link #isActive} reads no store: the revocation list is current, the client cached,
+     * and so are its grants when the token is for an API.
+     */
     public boolean answersInMemory(TokenClaims access) {
-        return revocations.inMemory() && clients.isCached(access.clientId());
+        return revocations.inMemory() && clients.isCached(access.clientId())
+                && (ownAudience(access) || apis.areGrantsCached(access.clientId()));
     }
 
     private boolean stillValid(TokenClaims claims) {
@@ -70,11 +74,10 @@ public final class TokenIntrospection {
      * no younger than the token. In memory.
      */
     private boolean audienceStillGranted(TokenClaims claims) {
-        List<String> audience = claims.audience() == null ? List.of() : claims.audience();
-        List<String> ours = claims.kind() == TokenKind.ACCESS ? settings.audience() : List.of(settings.issuer());
-        if (audience.equals(ours)) {
+        if (ownAudience(claims)) {
             return true;
         }
+        List<String> audience = claims.audience() == null ? List.of() : claims.audience();
         List<String> apiAudience = claims.kind() == TokenKind.ACCESS ? audience
                 : audience.isEmpty() ? audience : audience.subList(1, audience.size());
         if (apiAudience.isEmpty()) {
@@ -86,5 +89,10 @@ public final class TokenIntrospection {
             }
         }
         return true;
+    }
+
+    private boolean ownAudience(TokenClaims claims) {
+        List<String> audience = claims.audience() == null ? List.of() : claims.audience();
+        return audience.equals(claims.kind() == TokenKind.ACCESS ? settings.audience() : List.of(settings.issuer()));
     }
 }

@@ -116,6 +116,24 @@ class ApiRegistryTest {
     }
 
     @Test
+    void aClientsGrantsAreReadFromTheStoreWhenFirstAskedAboutThenFromMemory() {
+        Api api = registry.register(ORDERS, null, scopes("r"), null, BY);
+        registry.grant(CLIENT, api.id(), scopes("r"), BY);
+        ApiRegistry started = sharing(store);
+        started.load();
+        assertThat(started.areGrantsCached(CLIENT.value())).as("not read at start").isFalse();
+
+        assertThat(started.access(CLIENT, ORDERS).scopes()).isEqualTo(scopes("r"));
+        assertThat(started.areGrantsCached(CLIENT.value())).isTrue();
+
+        store.deleteGrant(CLIENT, api.id()); // behind its back: only a change entry would tell it
+        assertThat(started.isGranted(CLIENT.value(), ORDERS.value(), clock.instant())).as("from memory").isTrue();
+        started.reloadGrants(CLIENT);
+        assertThat(started.isGranted(CLIENT.value(), ORDERS.value(), clock.instant())).isFalse();
+        assertThat(started.grantsOf(new ClientId("client-never-granted"))).isEmpty();
+    }
+
+    @Test
     void narrowingAnApisScopesNarrowsWhatItsGrantsGive() {
         Api api = registry.register(ORDERS, null, scopes("r", "w"), null, BY);
         registry.grant(CLIENT, api.id(), scopes("r", "w"), BY);

@@ -60,9 +60,4 @@ public final class MemoryApiStore implements ApiStore {
     public synchronized List<ApiGrant> grantsOf(ClientId clientId) {
         return grants.values().stream().filter(grant -> grant.clientId().equals(clientId)).toList();
     }
-
-    @Override
-    public synchronized List<ApiGrant> allGrants() {
-        return new ArrayList<>(grants.values());
-    }
 }

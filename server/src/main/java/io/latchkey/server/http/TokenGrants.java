@@ -58,10 +58,16 @@ final class TokenGrants {
         return new LatchkeyException(ErrorCode.INVALID_TARGET, "Name at most one resource (or audience) per token request.");
     }
 
-    /** RFC 6749 §4.4, on the event loop when the client is in memory (APIs and grants always are). */
+    /**
+     * RFC 6749 §4.4, on the event loop when the client is in memory, and for a {@code resource}
+     * its grants too (APIs always are).
+     */
     void clientCredentials(RoutingContext ctx, CallerAuthentication.Attempt attempt, String scope, String resource) {
         Confirmation binding = dpop.binding(ctx);
-        operations.run(ctx, attempt.inMemory(), () -> {
+        boolean inMemory = attempt.inMemory() && (resource == null
+                || attempt.credential().claimedClientId() == null
+                || services.apis().areGrantsCached(attempt.credential().claimedClientId()));
+        operations.run(ctx, inMemory, () -> {
             Caller.ClientCaller client = (Caller.ClientCaller) attempt.caller();
             IssuedTokens issued = services.clientCredentials().grant(client.client(), scope, resource,
                     Confirmation.both(binding, client.boundTo()));

@@ -152,21 +152,10 @@ public final class JdbcApiStore implements ApiStore {
 
     @Override
     public List<ApiGrant> grantsOf(ClientId clientId) {
-        return grants("SELECT " + GRANT_COLUMNS + " FROM api_grants WHERE client_id = ? ORDER BY granted_at, api_id",
-                clientId.value());
-    }
-
-    @Override
-    public List<ApiGrant> allGrants() {
-        return grants("SELECT " + GRANT_COLUMNS + " FROM api_grants ORDER BY granted_at, client_id, api_id", null);
-    }
-
-    private List<ApiGrant> grants(String sql, String clientId) {
         return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                if (clientId != null) {
-                    select.setString(1, clientId);
-                }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + GRANT_COLUMNS + " FROM api_grants WHERE client_id = ? ORDER BY granted_at, api_id")) {
+                select.setString(1, clientId.value());
                 List<ApiGrant> grants = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
