@@ -236,6 +236,23 @@ class MutualTlsTest {
     }
 
     @Test
+    void aCertificateThatValidatedBeforeIsRefusedOnceItExpires() {
+        String id = registerTlsClient(DN);
+        java.time.Instant start = server.clock().instant();
+        Issued shortLived = TestCertificates.client(ca, DN, start.minus(Duration.ofDays(1)), start.plus(Duration.ofHours(1)));
+        assertThat(tokenRequest(with(shortLived), id).statusCode()).isEqualTo(200);
+        assertThat(tokenRequest(with(shortLived), id).statusCode()).as("the remembered path").isEqualTo(200);
+
+        server.clock().advance(Duration.ofHours(2));
+        try {
+            assertInvalidClient(tokenRequest(with(shortLived), id));
+        } finally {
+            server.clock().set(start);
+        }
+        assertThat(tokenRequest(with(shortLived), id).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aClientOfAnotherMethodIsNotAuthenticatedByACertificate() {
         TestServer.Credentials secretClient = createSecretClient();
 

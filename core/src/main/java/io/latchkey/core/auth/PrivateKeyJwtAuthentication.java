@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code private_key_jwt} (RFC 7523 §2.2 and §3, RFC 7521 §4.2): the client signs a short-lived
@@ -39,11 +41,20 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
             List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
     static final int MAX_JTI_LENGTH = 256;
     public static final String METHOD = "private_key_jwt";
+    /** Verifiers kept at once; more registered keys than that start the cache over. */
+    static final int MAX_CACHED_VERIFIERS = 10_000;
 
     private final ClientRegistry clients;
     private final AssertionReplayStore replays;
     private final Set<String> audiences;
     private final Clock clock;
+    /**
+     * A verifier per registered key (compared as a whole JWK) and algorithm, made once: making one
+     * checks the key, which for Ed25519 decodes its point and took a third of an assertion's CPU.
+     */
+    private final ConcurrentHashMap<KeyAndAlgorithm, Optional<JWSVerifier>> verifiers = new ConcurrentHashMap<>();
+
+    private record KeyAndAlgorithm(JWK key, JWSAlgorithm alg) {}
 
     /**
      * @param audiences what {@code aud} may name: the issuer and the URLs of the endpoints that
@@ -129,7 +140,7 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
     }
 
     /** Whether a key of the set that fits the header (its {@code kid}, type and alg) verifies the signature. */
-    private static boolean signedByOneOf(SignedJWT jwt, ClientJwks keys) {
+    private boolean signedByOneOf(SignedJWT jwt, ClientJwks keys) {
         JWSHeader header = jwt.getHeader();
         for (JWK key : keys.keys().getKeys()) {
             if (header.getKeyID() != null && !header.getKeyID().equals(key.getKeyID())) {
@@ -150,8 +161,20 @@ public final class PrivateKeyJwtAuthentication implements ClientAuthentication<C
         return false;
     }
 
-    /** SigningAlgorithm picks the implementation per algorithm (BouncyCastle for ES256 and EdDSA). */
-    private static JWSVerifier verifierFor(JWK key, JWSAlgorithm alg) throws JOSEException {
-        return SigningAlgorithm.publicKeyVerifier(key, alg);
+    /**
+     * SigningAlgorithm picks the implementation per algorithm (BouncyCastle for ES256 and EdDSA);
+     * null for a key that does not do {@code alg}.
+     */
+    private JWSVerifier verifierFor(JWK key, JWSAlgorithm alg) throws JOSEException {
+        KeyAndAlgorithm cacheKey = new KeyAndAlgorithm(key, alg);
+        Optional<JWSVerifier> cached = verifiers.get(cacheKey);
+        if (cached == null) {
+            cached = Optional.ofNullable(SigningAlgorithm.publicKeyVerifier(key, alg)); // throws for a bad key: not kept
+            if (verifiers.size() >= MAX_CACHED_VERIFIERS) {
+                verifiers.clear();
+            }
+            verifiers.put(cacheKey, cached);
+        }
+        return cached.orElse(null);
     }
 }
