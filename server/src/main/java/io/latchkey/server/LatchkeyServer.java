@@ -1,7 +1,9 @@
 package io.latchkey.server;
 
 import io.latchkey.core.apikey.NewApiKey;
+import io.latchkey.core.secret.PerThreadSecureRandom;
 import io.latchkey.core.usage.TokenUsage;
+import io.latchkey.core.webhook.RetrySchedule;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.server.http.ClientCertificates;
 import io.latchkey.server.http.RequestObserver;
@@ -9,6 +11,9 @@ import io.latchkey.server.http.Routes;
 import io.latchkey.server.metrics.CountedClientStore;
 import io.latchkey.server.metrics.CountingAuditLog;
 import io.latchkey.server.metrics.LatchkeyMetrics;
+import io.latchkey.server.outbound.WebhookAddresses;
+import io.latchkey.server.outbound.WebhookDispatcher;
+import io.latchkey.server.outbound.WebhookSender;
 import io.latchkey.server.tracing.TracedDatabase;
 import io.latchkey.server.tracing.Tracing;
 import io.latchkey.server.transport.AnyClientCertificate;
@@ -20,10 +25,6 @@ import io.latchkey.store.jdbc.Database;
 import io.latchkey.store.jdbc.JdbcAuditLog;
 import io.latchkey.store.jdbc.JdbcClientStore;
 import io.latchkey.store.jdbc.WebhookOutbox;
-import io.latchkey.core.webhook.RetrySchedule;
-import io.latchkey.server.outbound.WebhookAddresses;
-import io.latchkey.server.outbound.WebhookDispatcher;
-import io.latchkey.server.outbound.WebhookSender;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.DeploymentOptions;
@@ -98,7 +99,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
     /** Starts a server with the system clock and a strong random source. */
     public static LatchkeyServer start(ServerConfig config) {
-        return start(config, Clock.systemUTC(), new SecureRandom());
+        return start(config, Clock.systemUTC(), new PerThreadSecureRandom());
     }
 
     public static LatchkeyServer start(ServerConfig config, Clock clock, SecureRandom random) {

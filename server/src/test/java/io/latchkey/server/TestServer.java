@@ -2,6 +2,7 @@ package io.latchkey.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latchkey.core.secret.PerThreadSecureRandom;
 import io.latchkey.server.config.ServerConfig;
 import io.latchkey.testing.SettableClock;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -94,7 +94,7 @@ public final class TestServer
         }
         dbUrl = PostgresForTests.selected() ? PostgresForTests.newDatabase() : null;
         clock.set(Instant.now());
-        server = LatchkeyServer.start(config(), clock, new SecureRandom());
+        server = LatchkeyServer.start(config(), clock, new PerThreadSecureRandom());
     }
 
     @Override
@@ -158,7 +158,7 @@ public final class TestServer
     public void restart(Runnable whileStopped) {
         server.close();
         whileStopped.run();
-        server = LatchkeyServer.start(config(), clock, new SecureRandom());
+        server = LatchkeyServer.start(config(), clock, new PerThreadSecureRandom());
     }
 
     public LatchkeyServer server() {
